@@ -1,0 +1,196 @@
+"""Benchmark: reading one person's whole pathway on PostgreSQL.
+
+A person with 1,000 pathway events (referrals, assessments, episodes) among other persons' data; the read is
+the real service call with its access check and audit append, committed. Prints the SQL statements per read
+(must not grow with the number of events; at most 5), p50/p95 server-side time, and the ratio to a bare
+primary-key SELECT measured in the same run. Targets: p95 <= 10 ms, ratio <= 15.
+
+    .venv/bin/python benchmarks/pathway_read.py [--url postgresql+psycopg://postgres@127.0.0.1:5432/helhet_bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import count_statements, summary, time_calls
+from helhet import clock, migrate
+from helhet.assessments.models import Assessment, HeardHow, Outcome
+from helhet.db import make_engine
+from helhet.models import Base
+from helhet.pathways import timeline
+from helhet.pathways.models import Episode
+from helhet.persons import fodselsnummer
+from helhet.persons.models import Person, Sex
+from helhet.reference.units import CareLevel, UnitKind
+from helhet.referrals.models import Referral, ReferralStatus, ReferrerKind, Substance
+from helhet.units import seed
+from helhet.units.models import Unit
+from helhet.users import service as users
+from helhet.users.models import Role
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/helhet_bench"
+
+
+def fresh_database(url: str) -> None:
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def make_person(session: Session, rng: random.Random, unit_id: int) -> int:
+    birth = date(1970, 1, 1) + timedelta(days=rng.randrange(0, 15000))
+    person = Person(
+        fodselsnummer=fodselsnummer.generate_synthetic(rng, birth, "male"),
+        id_kind="synthetic",
+        birth_date=birth,
+        sex=Sex.MALE,
+        given_name="Bench",
+        family_name=f"Person{rng.randrange(10**6)}",
+        municipality_number="4601",
+        created_at=clock.now(),
+    )
+    session.add(person)
+    session.flush()
+    return person.id
+
+
+def add_events(session: Session, person_id: int, unit_id: int, referrals: int) -> int:
+    """Each referral brings one assessment and one episode: 3 events per referral."""
+    now = clock.now()
+    start = date(2015, 1, 5)
+    ref_rows = []
+    for i in range(referrals):
+        received = start + timedelta(days=3 * i)
+        ref_rows.append(
+            {
+                "person_id": person_id,
+                "receiving_unit_id": unit_id,
+                "referrer_kind": ReferrerKind.GP,
+                "received_on": received,
+                "reason": "bench",
+                "substances": ["alcohol"],
+                "primary_substance": Substance.ALCOHOL,
+                "wished_level": CareLevel.OUTPATIENT,
+                "status": ReferralStatus.GRANTED,
+                "assessment_due": received + timedelta(days=14),
+                "registered_at": now,
+            }
+        )
+    ids = list(session.scalars(insert(Referral).returning(Referral.id, sort_by_parameter_order=True), ref_rows))
+    assessments, episodes = [], []
+    for rid, row in zip(ids, ref_rows, strict=True):
+        assessments.append(
+            {
+                "referral_id": rid,
+                "person_id": person_id,
+                "unit_id": unit_id,
+                "assessed_on": row["received_on"] + timedelta(days=5),
+                "outcome": Outcome.GRANTED,
+                "assigned_level": CareLevel.OUTPATIENT,
+                "wished_level": CareLevel.OUTPATIENT,
+                "heard_how": HeardHow.PHONE,
+                "recorded_at": now,
+                "start_deadline": row["received_on"] + timedelta(days=42),
+            }
+        )
+        episodes.append(
+            {
+                "referral_id": rid,
+                "person_id": person_id,
+                "unit_id": unit_id,
+                "level": CareLevel.OUTPATIENT,
+                "started_on": row["received_on"] + timedelta(days=20),
+                "recorded_at": now,
+            }
+        )
+    session.execute(insert(Assessment), assessments)
+    session.execute(insert(Episode), episodes)
+    return 3 * referrals
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--events", type=int, default=1000)
+    args = parser.parse_args()
+
+    fresh_database(args.url)
+    engine = make_engine(args.url)
+    migrate.upgrade(engine)
+    Base.metadata.create_all(engine)
+    rng = random.Random(7)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        seed.load_reference(session, municipal_units_for=["4601"])
+        unit = Unit(code="bench-tsb", name="Bench TSB", kind=UnitKind.TSB_UNIT, levels=["outpatient"])
+        session.add(unit)
+        session.flush()
+        user = users.add_user(
+            session,
+            users.SYSTEM,
+            users.NewUser(username="bench", full_name="Bench", role=Role.CLINICIAN, unit_codes=("bench-tsb",)),
+        )
+        actor = users.actor_for(user)
+        for _ in range(200):  # other people's data around the one we read
+            other = make_person(session, rng, unit.id)
+            add_events(session, other, unit.id, 20)
+        person_id = make_person(session, rng, unit.id)
+        n_events = add_events(session, person_id, unit.id, args.events // 3 + (args.events % 3 > 0))
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+
+    def read() -> int:
+        with Session(engine) as session:
+            result = timeline.read_pathway(session, actor, person_id)
+            session.commit()
+            return len(result.events)
+
+    def bare() -> None:
+        with engine.connect() as conn:
+            conn.execute(select(Person.id, Person.given_name).where(Person.id == person_id)).one()
+
+    with count_statements(engine) as statements:
+        events_read = read()
+    per_read = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT"))])
+
+    small_person = None
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        small_person = make_person(session, rng, unit.id)
+        add_events(session, small_person, unit.id, 2)
+
+    def read_small() -> None:
+        with Session(engine) as session:
+            timeline.read_pathway(session, actor, small_person)
+            session.commit()
+
+    with count_statements(engine) as statements:
+        read_small()
+    per_small = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT"))])
+
+    base = summary(time_calls(bare, args.repeat))
+    path = summary(time_calls(read, args.repeat))
+    ratio = path["p50"] / base["p50"]
+    print(f"pathway read on PostgreSQL: {events_read} events ({n_events} written) for one person")
+    print(f"SQL statements per read: {per_read} (person with 6 events: {per_small}) target <= 5, constant")
+    print(f"pathway read   p50 {path['p50']:.2f} ms  p95 {path['p95']:.2f} ms   (target p95 <= 10 ms)")
+    print(f"bare PK SELECT p50 {base['p50']:.3f} ms  p95 {base['p95']:.3f} ms")
+    print(f"ratio pathway/bare (p50): {ratio:.1f}   (target <= 15)")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

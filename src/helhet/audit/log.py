@@ -1,0 +1,230 @@
+"""The access and change log: every read and change of person data appends a hash-chained audit event.
+
+Events are collected during the unit of work and appended just before it commits, in the same transaction:
+three statements however many events (lock and read the chain head, insert the events, move the head). The
+head row is updated first, so concurrent transactions queue on it and the chain never forks; the lock is held
+only for the end of the transaction.
+
+``verify`` walks the chain and reports the first broken link: an edited row (its hash no longer matches its
+content), a deleted row (a gap in the sequence or a ``prev_hash`` that points elsewhere), or a deleted tail
+(the head names a later sequence number than the last row).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event, insert, select, text, update
+from sqlalchemy.orm import Session, SessionTransaction
+
+from helhet import clock
+from helhet.audit.models import AuditEvent, AuditHead
+from helhet.users.actor import Actor
+
+GENESIS = "0" * 64
+_PENDING = "helhet_audit_pending"
+
+
+def _canonical(row: dict[str, Any]) -> bytes:
+    at = row["at"]
+    payload = {
+        "seq": row["seq"],
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds") if isinstance(at, datetime) else at,
+        "user_id": row["user_id"],
+        "username": row["username"],
+        "role": row["role"],
+        "unit_id": row["unit_id"],
+        "action": row["action"],
+        "entity": row["entity"],
+        "entity_id": row["entity_id"],
+        "person_id": row["person_id"],
+        "reason": row["reason"],
+        "detail": row["detail"],
+        "prev_hash": row["prev_hash"],
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode()
+
+
+def compute_hash(row: dict[str, Any]) -> str:
+    return hashlib.sha256(_canonical(row)).hexdigest()
+
+
+def _pending(session: Session) -> list[dict[str, Any]]:
+    return session.info.setdefault(_PENDING, [])
+
+
+def _append(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object,
+    person_id: int | None,
+    reason: str | None,
+    detail: dict[str, Any] | None,
+) -> None:
+    _pending(session).append(
+        {
+            "at": clock.now(),
+            "user_id": actor.user_id,
+            "username": actor.username,
+            "role": actor.role_name,
+            "unit_id": actor.active_unit_id,
+            "action": action,
+            "entity": entity,
+            "entity_id": None if entity_id is None else str(entity_id),
+            "person_id": person_id,
+            "reason": reason,
+            "detail": detail,
+        }
+    )
+
+
+def record_access(
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    what: str = "person",
+    *,
+    entity_id: object = None,
+    reason: str | None = None,
+) -> None:
+    """Log that ``actor`` read ``what`` of a person's data."""
+    _append(
+        session,
+        actor,
+        "read",
+        what,
+        entity_id if entity_id is not None else person_id,
+        person_id,
+        reason,
+        None,
+    )
+
+
+def record_change(
+    session: Session,
+    actor: Actor,
+    action: str,
+    entity: str,
+    entity_id: object,
+    *,
+    person_id: int | None = None,
+    reason: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Log a change (``action`` like ``referral.registered``) to a record."""
+    _append(session, actor, action, entity, entity_id, person_id, reason, detail)
+
+
+def flush_pending(session: Session) -> int:
+    """Append the collected events to the chain now; returns how many. Called before every commit."""
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return 0
+    head = session.execute(
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        .values(seq=AuditHead.seq + len(pending))
+        .returning(AuditHead.seq, AuditHead.last_hash)
+    ).one()
+    seq = head.seq - len(pending)
+    prev = head.last_hash
+    for row in pending:
+        seq += 1
+        row["seq"] = seq
+        row["prev_hash"] = prev
+        row["hash"] = prev = compute_hash(row)
+    session.execute(insert(AuditEvent), pending)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev))
+    return len(pending)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    if session.info.get(_PENDING):
+        flush_pending(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    # A rolled-back action changed nothing, so it leaves no audit events either.
+    if not previous_transaction.nested:
+        session.info.pop(_PENDING, None)
+
+
+def ensure_head(session: Session) -> None:
+    if session.get(AuditHead, 1) is None:
+        session.add(AuditHead(id=1, seq=0, last_hash=GENESIS))
+        session.flush()
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    checked: int
+    ok: bool
+    broken_at: int | None = None
+    problem: str | None = None
+
+
+def _rows(session: Session) -> Iterator[AuditEvent]:
+    yield from session.scalars(select(AuditEvent).order_by(AuditEvent.seq).execution_options(yield_per=5000))
+
+
+def verify(session: Session) -> VerifyResult:
+    """Walk the whole chain and report the first broken link, if any."""
+    expected_seq, prev, checked = 1, GENESIS, 0
+    for ev in _rows(session):
+        row = {c: getattr(ev, c) for c in ev.__table__.columns.keys()}  # noqa: SIM118
+        if ev.seq != expected_seq:
+            return VerifyResult(checked, False, expected_seq, f"event {expected_seq} is missing (next is {ev.seq})")
+        if ev.prev_hash != prev:
+            return VerifyResult(checked, False, ev.seq, f"event {ev.seq} does not follow event {ev.seq - 1}")
+        if compute_hash(row) != ev.hash:
+            return VerifyResult(checked, False, ev.seq, f"event {ev.seq} was changed after it was written")
+        prev, expected_seq, checked = ev.hash, expected_seq + 1, checked + 1
+    head = session.get(AuditHead, 1)
+    if head is not None and (head.seq != expected_seq - 1 or head.last_hash != prev):
+        return VerifyResult(
+            checked,
+            False,
+            expected_seq,
+            f"events {expected_seq}..{head.seq} are missing from the end of the log",
+        )
+    return VerifyResult(checked, True)
+
+
+APPEND_ONLY_SQL = {
+    "postgresql": [
+        """CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$
+        BEGIN RAISE EXCEPTION 'audit_event is append-only'; END; $$ LANGUAGE plpgsql""",
+        """CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event
+        FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()""",
+    ],
+    "sqlite": [
+        """CREATE TRIGGER audit_event_no_update BEFORE UPDATE ON audit_event
+        BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END""",
+        """CREATE TRIGGER audit_event_no_delete BEFORE DELETE ON audit_event
+        BEGIN SELECT RAISE(ABORT, 'audit_event is append-only'); END""",
+    ],
+}
+
+DROP_APPEND_ONLY_SQL = {
+    "postgresql": ["DROP TRIGGER IF EXISTS audit_event_append_only ON audit_event"],
+    "sqlite": [
+        "DROP TRIGGER IF EXISTS audit_event_no_update",
+        "DROP TRIGGER IF EXISTS audit_event_no_delete",
+    ],
+}
+
+
+def disable_append_only(session: Session) -> None:
+    """Drop the append-only triggers (for the tamper tests: an attacker with DDL rights)."""
+    dialect = session.get_bind().dialect.name
+    for sql in DROP_APPEND_ONLY_SQL[dialect]:
+        session.execute(text(sql))

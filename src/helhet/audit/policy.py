@@ -1,0 +1,96 @@
+"""Who may see what. One short function per question, read like the rules they encode.
+
+A user may see a person only through a care relationship:
+- a member of a unit that received or sent an open referral for the person (or one closed within the grace
+  period, so the unit can finish letters and follow-up);
+- a member of a unit with an open episode for the person (or one ended within the grace period);
+- a member of a unit on the person's current care team, or named on it;
+- an active emergency ("break the glass") grant, which has a reason and expires.
+Analysts and admins see no person-level data. The system actor (imports, generator) sees everything.
+Everyone else gets "not found", the same answer as for a person who does not exist.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import ColumnElement, Select, exists, false, literal, or_, select, union
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from helhet import clock
+from helhet.audit.models import EmergencyAccess
+from helhet.config import get_settings
+from helhet.pathways.models import CareTeamMember, Episode
+from helhet.referrals.models import OPEN_STATUSES, Referral
+from helhet.users.actor import Actor
+from helhet.users.models import Role
+
+
+def sees_person_data(actor: Actor) -> bool:
+    """Only clinical roles (and the system) ever see person-level data."""
+    return actor.is_system or actor.is_clinical
+
+
+def _relations(actor: Actor) -> list[Select[int]]:
+    """One SELECT of person ids per kind of care relationship of ``actor``."""
+    units = list(actor.unit_ids)
+    since = clock.today() - timedelta(days=get_settings().relation_grace_days)
+    open_or_recent_referral = or_(Referral.status.in_(OPEN_STATUSES), Referral.closed_on >= since)
+    return [
+        select(Referral.person_id).where(
+            or_(Referral.receiving_unit_id.in_(units), Referral.referrer_unit_id.in_(units)),
+            open_or_recent_referral,
+        ),
+        select(Episode.person_id).where(
+            Episode.unit_id.in_(units), or_(Episode.ended_on.is_(None), Episode.ended_on >= since)
+        ),
+        select(CareTeamMember.person_id).where(
+            or_(CareTeamMember.unit_id.in_(units), CareTeamMember.user_id == actor.user_id),
+            or_(CareTeamMember.to_date.is_(None), CareTeamMember.to_date >= clock.today()),
+        ),
+        select(EmergencyAccess.person_id).where(
+            EmergencyAccess.user_id == actor.user_id, EmergencyAccess.expires_at > clock.now()
+        ),
+    ]
+
+
+def visible_person_ids(actor: Actor) -> Select[int]:
+    """A subquery of the ids of every person ``actor`` may see (for search and worklists)."""
+    if not actor.is_clinical:
+        return select(literal(-1)).where(false())
+    return union(*_relations(actor)).subquery().select()
+
+
+def may_see_clause(
+    actor: Actor, person_id_column: ColumnElement[int] | InstrumentedAttribute[int]
+) -> ColumnElement[bool]:
+    """A boolean SQL expression, so the check rides along in the query that loads the record."""
+    if actor.is_system:
+        return literal(True)
+    if not actor.is_clinical:
+        return literal(False)
+    clauses = []
+    for relation in _relations(actor):
+        column = relation.selected_columns[0]
+        clauses.append(exists(relation.where(column == person_id_column)))
+    return or_(*clauses)
+
+
+def may_see(session: Session, actor: Actor, person_id: int) -> bool:
+    if actor.is_system:
+        return True
+    if not actor.is_clinical:
+        return False
+    return bool(session.scalar(select(may_see_clause(actor, literal(person_id)))))
+
+
+def may_review_emergency_access(actor: Actor) -> bool:
+    return actor.role == Role.UNIT_LEADER
+
+
+def may_manage_units_and_users(actor: Actor) -> bool:
+    return actor.is_system or actor.role == Role.ADMIN
+
+
+def may_see_aggregates(actor: Actor) -> bool:
+    return actor.is_system or actor.role in {Role.ANALYST, Role.UNIT_LEADER, Role.ADMIN}

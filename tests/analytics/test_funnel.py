@@ -1,0 +1,180 @@
+"""Funnel limits and over-dispersion: hand-worked limits, SciPy distributions as reference, simulations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from helhet.analytics import funnel as fn
+from helhet.errors import Invalid
+
+
+def _interpolated_cdf(dist: stats.rv_discrete, x: np.ndarray) -> np.ndarray:
+    """Reference: the binomial/Poisson CDF joined linearly between whole counts, evaluated at x."""
+    whole = np.ceil(x)
+    below = dist.cdf(whole - 1)
+    return below + (x - (whole - 1)) * (dist.cdf(whole) - below)
+
+
+def test_exact_proportion_limits_for_n_10_worked_by_hand() -> None:
+    # Binomial(10, 0.5): P(R ≤ 1) = 11/1024, P(R ≤ 2) = 56/1024, P(R ≤ 7) = 968/1024, P(R ≤ 8) = 1013/1024.
+    # Upper 97.5 %: r = 8, α = (1013/1024 − 0.975)/(45/1024) = 14.6/45 → (8 − 14.6/45)/10 = 0.767556
+    # Lower  2.5 %: r = 2, α = (56/1024 − 0.025)/(45/1024) = 30.4/45 → (2 − 30.4/45)/10 = 0.132444
+    limits = fn.funnel_limits_proportion(0.5, 10, levels=(0.95,))
+    assert limits.upper[0, 0] == pytest.approx((8 - 14.6 / 45) / 10, abs=1e-12)
+    assert limits.lower[0, 0] == pytest.approx((2 - 30.4 / 45) / 10, abs=1e-12)
+    assert limits.levels == (0.95,) and limits.phi == 1.0 and limits.tau2 == 0.0
+
+
+def test_exact_proportion_limits_invert_the_interpolated_binomial_cdf() -> None:
+    n = np.array([5, 20, 73, 150, 999, 4000, 25_000])
+    limits = fn.funnel_limits_proportion(0.12, n)
+    for row, level in enumerate(limits.levels):
+        for q, bound in (((1 - level) / 2, limits.lower[row]), ((1 + level) / 2, limits.upper[row])):
+            inside = bound > 0  # limits clipped at 0 for tiny n are not inverses
+            got = _interpolated_cdf(stats.binom(n[inside], 0.12), bound[inside] * n[inside])
+            np.testing.assert_allclose(got, q, rtol=1e-9)
+    assert np.all(np.diff(limits.upper[1]) < 0) and np.all(np.diff(limits.lower[1][limits.lower[1] > 0]) > 0)
+    assert np.all(limits.lower[0] >= limits.lower[1]) and np.all(limits.upper[0] <= limits.upper[1])
+
+
+def test_exact_oe_limits_invert_the_interpolated_poisson_cdf() -> None:
+    expected = np.array([0.5, 3.0, 10.0, 42.5, 400.0, 9000.0])
+    limits = fn.funnel_limits_oe(expected)
+    # E = 10, upper 97.5 %: P(O ≤ 16) = 0.972958, P(O ≤ 17) = 0.985722 → (17 − 0.010722/0.012764)/10 = 1.6160
+    assert limits.upper[0, 2] == pytest.approx(1.6160, abs=1e-4)
+    for row, level in enumerate(limits.levels):
+        for q, bound in (((1 - level) / 2, limits.lower[row]), ((1 + level) / 2, limits.upper[row])):
+            inside = bound > 0
+            got = _interpolated_cdf(stats.poisson(expected[inside]), bound[inside] * expected[inside])
+            np.testing.assert_allclose(got, q, rtol=1e-9)
+
+
+def test_normal_limits_are_target_plus_minus_z_standard_errors() -> None:
+    n = np.array([100, 400])
+    limits = fn.funnel_limits_proportion(0.2, n, levels=(0.95,), method="normal")
+    half = stats.norm.ppf(0.975) * np.sqrt(0.2 * 0.8 / n)
+    np.testing.assert_allclose(limits.upper[0], 0.2 + half)
+    np.testing.assert_allclose(limits.lower[0], 0.2 - half)
+    oe = fn.funnel_limits_oe([25.0], levels=(0.998,), method="normal")
+    assert oe.upper[0, 0] == pytest.approx(1 + stats.norm.ppf(0.999) / 5)
+
+
+def test_limits_without_trials_are_nan_and_tiny_sizes_stay_at_or_above_zero() -> None:
+    limits = fn.funnel_limits_proportion(0.3, [0, 1, 3])
+    assert np.all(np.isnan(limits.lower[:, 0])) and np.all(np.isnan(limits.upper[:, 0]))
+    oe = fn.funnel_limits_oe([0.0, 0.01])
+    assert np.isnan(oe.upper[0, 0]) and oe.lower[0, 1] == 0.0 and oe.upper[0, 1] >= 0.0
+    with pytest.raises(Invalid, match="whole numbers"):
+        fn.funnel_limits_proportion(0.3, [10.5])
+
+
+def test_overdispersion_worked_by_hand() -> None:
+    z, s = np.array([-2.0, -1, 0, 1, 2]), np.full(5, 0.1)
+    # No winsorising: φ = (4 + 1 + 0 + 1 + 4)/5 = 2; w = 100 each: Σw − Σw²/Σw = 500 − 100 = 400
+    # τ² = (5·2 − 4)/400 = 0.015
+    assert fn.overdispersion(z, s, winsor=0.0) == pytest.approx((2.0, 0.015))
+    # 10 %: the 10th/90th percentiles of five values are ∓1.6, so φ = (2.56 + 1 + 0 + 1 + 2.56)/5 = 1.424
+    # τ² = (5·1.424 − 4)/400 = 0.0078
+    assert fn.overdispersion(z, s) == pytest.approx((1.424, 0.0078))
+    phi, tau2 = fn.overdispersion([-0.5, 0.2, 0.4, -0.1], [0.1] * 4)
+    assert phi < 1 and tau2 == 0.0
+
+
+def test_winsorised_null_phi_matches_a_monte_carlo_of_normal_z_scores() -> None:
+    z = np.random.default_rng(3).standard_normal(1_000_000)
+    low, high = np.quantile(z, [0.1, 0.9])
+    assert fn.winsorised_null_phi(0.1) == pytest.approx(np.mean(np.clip(z, low, high) ** 2), abs=2e-3)
+    assert fn.winsorised_null_phi(0.0) == 1.0
+
+
+def test_areas_without_extra_variation_give_phi_near_one_and_few_false_flags() -> None:
+    rng = np.random.default_rng(2005)
+    n = rng.integers(50, 2000, 20_000)
+    k = rng.binomial(n, 0.3)
+    z = fn.z_scores_proportion(k, n, 0.3)
+    # Spiegelhalter's φ averages winsorised z² and so sits at 0.679 here; the consistent one sits at 1.
+    assert fn.overdispersion(*z).phi == pytest.approx(fn.winsorised_null_phi(0.1), abs=0.03)
+    assert fn.overdispersion(*z, consistent=True).phi == pytest.approx(1.0, abs=0.04)
+    flags = fn.classify(k / n, fn.funnel_limits_proportion(0.3, n))
+    # 40 expected false flags in 20,000 at 99.8 %; SD ≈ 6.3
+    assert 0.001 < np.mean(flags[0.998] != "within") < 0.0035
+    assert 0.04 < np.mean(flags[0.95] != "within") < 0.06
+    # φ ≤ 1, so asking for over-dispersion keeps the exact limits
+    assert fn.funnel_limits_proportion(0.3, n, overdispersed=True, successes=k).tau2 == 0.0
+
+
+def test_oe_areas_without_extra_variation_give_few_false_flags() -> None:
+    rng = np.random.default_rng(1185)
+    expected = rng.uniform(2, 300, 20_000)
+    observed = rng.poisson(expected)
+    flags = fn.classify(observed / expected, fn.funnel_limits_oe(expected))
+    assert 0.001 < np.mean(flags[0.998] != "within") < 0.0035
+    assert fn.overdispersion(*fn.z_scores_oe(observed, expected), consistent=True).phi == pytest.approx(1, abs=0.04)
+
+
+def test_planted_deviations_are_flagged() -> None:
+    rng = np.random.default_rng(42)
+    n = rng.integers(300, 800, 300)
+    p = np.full(300, 0.2)
+    p[:5], p[5:8] = 0.35, 0.07
+    k = rng.binomial(n, p)
+    flags = fn.classify(k / n, fn.funnel_limits_proportion(0.2, n))[0.998]
+    assert flags[:5].tolist() == ["above"] * 5
+    assert flags[5:8].tolist() == ["below"] * 3
+    assert np.sum(flags[8:] != "within") <= 2
+
+    expected = rng.uniform(20, 200, 300)
+    observed = rng.poisson(expected * np.where(np.arange(300) < 4, 2.0, 1.0))
+    oe_flags = fn.classify(observed / expected, fn.funnel_limits_oe(expected))[0.998]
+    assert oe_flags[:4].tolist() == ["above"] * 4
+
+
+def test_overdispersed_limits_widen_to_the_random_effects_and_keep_big_outliers() -> None:
+    rng = np.random.default_rng(1202)
+    n = rng.integers(1000, 5000, 500)
+    p = 0.3 + rng.normal(0, 0.03, 500)  # τ² = 0.0009 on the proportion scale
+    p[:3] = 0.5
+    k = rng.binomial(n, p)
+    plain = fn.classify(k / n, fn.funnel_limits_proportion(0.3, n))[0.998]
+    limits = fn.funnel_limits_proportion(0.3, n, overdispersed=True, successes=k, consistent=True)
+    assert limits.phi > 5 and limits.tau2 == pytest.approx(0.0009, rel=0.25)
+    wide = fn.classify(k / n, limits)[0.998]
+    assert np.mean(plain[3:] != "within") > 0.25  # most of the spread is real, so plain limits flag a third
+    assert np.mean(wide[3:] != "within") < 0.02
+    assert wide[:3].tolist() == ["above"] * 3
+    # z-score based limits: p0 ± z·sqrt(p0(1 − p0)/n + τ²)
+    half = stats.norm.ppf(0.999) * np.sqrt(0.21 / n + limits.tau2)
+    np.testing.assert_allclose(limits.upper[1], 0.3 + half)
+    # The published (unscaled) φ underestimates τ² here.
+    published = fn.funnel_limits_proportion(0.3, n, overdispersed=True, successes=k)
+    assert 0 < published.tau2 < limits.tau2
+
+
+def test_overdispersed_limits_on_a_grid_use_the_areas_for_tau2() -> None:
+    rng = np.random.default_rng(8)
+    expected = rng.uniform(50, 500, 400)
+    observed = rng.poisson(expected * rng.gamma(25, 1 / 25, 400))  # SD 0.2 on the ratio scale
+    at_areas = fn.funnel_limits_oe(expected, overdispersed=True, observed=observed)
+    grid = fn.funnel_limits_oe(
+        np.geomspace(10, 1000, 50), overdispersed=True, observed=observed, areas_expected=expected
+    )
+    assert grid.tau2 == at_areas.tau2 > 0
+    assert grid.lower.shape == (2, 50)
+    with pytest.raises(Invalid, match="observed"):
+        fn.funnel_limits_oe(expected, overdispersed=True)
+
+
+def test_classify_worked_by_hand_with_missing_values() -> None:
+    limits = fn.FunnelLimits(
+        target=0.5,
+        size=np.array([10.0, 10.0, 10.0, 0.0]),
+        levels=(0.95,),
+        lower=np.array([[0.2, 0.2, 0.2, np.nan]]),
+        upper=np.array([[0.8, 0.8, 0.8, np.nan]]),
+    )
+    got = fn.classify([0.9, 0.1, 0.8, np.nan], limits)
+    assert got[0.95].tolist() == ["above", "below", "within", "missing"]
+    with pytest.raises(Invalid, match="observed_values"):
+        fn.classify([0.5], limits)

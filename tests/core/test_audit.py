@@ -1,0 +1,92 @@
+"""The audit log is a hash chain; ``verify`` finds an edited and a deleted row."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from helhet.audit import log as audit
+from helhet.audit.models import AuditEvent
+from helhet.persons import service as persons
+from helhet.users.actor import Actor
+from tests.builders import make_referral
+from tests.personas import Units
+
+
+def _some_events(session: Session, units: Units, clinician: Actor) -> list[AuditEvent]:
+    referral = make_referral(session, clinician, receiving_unit_id=units.assessment.id)
+    for _ in range(3):
+        persons.get_person(session, clinician, referral.person_id)
+    audit.flush_pending(session)
+    return list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
+
+
+def test_chain_verifies_when_untouched(session: Session, units: Units, clinician: Actor) -> None:
+    events = _some_events(session, units, clinician)
+    result = audit.verify(session)
+    assert result.ok and result.checked == len(events) >= 5
+
+
+def test_audit_rows_cannot_be_updated_in_place(session: Session, units: Units, clinician: Actor) -> None:
+    events = _some_events(session, units, clinician)
+    nested = session.begin_nested()
+    try:
+        session.execute(text("UPDATE audit_event SET reason = 'x' WHERE seq = :s"), {"s": events[1].seq})
+        raised = False
+    except Exception:
+        raised = True
+    nested.rollback()
+    assert raised
+
+
+def test_verify_reports_an_edited_row(session: Session, units: Units, clinician: Actor) -> None:
+    events = _some_events(session, units, clinician)
+    target = events[len(events) // 2].seq
+    audit.disable_append_only(session)
+    session.execute(text("UPDATE audit_event SET username = 'someone-else' WHERE seq = :s"), {"s": target})
+    session.expire_all()
+    result = audit.verify(session)
+    assert not result.ok
+    assert result.broken_at == target
+    assert "changed" in (result.problem or "")
+
+
+def test_verify_reports_a_deleted_row(session: Session, units: Units, clinician: Actor) -> None:
+    events = _some_events(session, units, clinician)
+    target = events[2].seq
+    audit.disable_append_only(session)
+    session.execute(text("DELETE FROM audit_event WHERE seq = :s"), {"s": target})
+    session.expire_all()
+    result = audit.verify(session)
+    assert not result.ok
+    assert result.broken_at == target
+
+
+def test_verify_reports_a_deleted_tail(session: Session, units: Units, clinician: Actor) -> None:
+    last = _some_events(session, units, clinician)[-1].seq
+    audit.disable_append_only(session)
+    session.execute(text("DELETE FROM audit_event WHERE seq = :s"), {"s": last})
+    session.expire_all()
+    result = audit.verify(session)
+    assert not result.ok and result.broken_at == last
+
+
+def test_rolled_back_action_leaves_no_audit_event(session: Session, units: Units, clinician: Actor) -> None:
+    referral = make_referral(session, clinician, receiving_unit_id=units.assessment.id)
+    session.commit()
+    count = len(session.scalars(select(AuditEvent.seq)).all())
+    persons.get_person(session, clinician, referral.person_id)
+    session.rollback()
+    assert audit.flush_pending(session) == 0
+    assert len(session.scalars(select(AuditEvent.seq)).all()) == count
+
+
+def test_cli_audit_verify_exit_code(session: Session, units: Units, clinician: Actor) -> None:
+    from helhet.cli.main import app
+
+    runner = CliRunner()
+    # the CLI opens its own session: give it committed data in a separate database state
+    result = runner.invoke(app, ["audit", "verify"])
+    assert result.exit_code == 0, result.output
+    assert "intact" in result.output
