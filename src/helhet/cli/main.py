@@ -21,5 +21,22 @@ app.add_typer(users_cli.app, name="users")
 app.add_typer(audit_cli.app, name="audit")
 
 
+def _register_areas() -> None:
+    """Other areas (demo, synth, atlas, ...) add themselves: each ``helhet.cli`` module with ``register(app)``."""
+    import importlib
+    import pkgutil
+
+    from helhet import cli
+
+    for info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"helhet.cli.{info.name}")
+        register = getattr(module, "register", None)
+        if callable(register):
+            register(app)
+
+
+_register_areas()
+
+
 if __name__ == "__main__":
     app()
