@@ -1,0 +1,1 @@
+"""Worklists: one query each, paginated, for the actor's units."""

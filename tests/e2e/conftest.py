@@ -1,0 +1,117 @@
+"""End-to-end fixtures: the real app served by uvicorn on 127.0.0.1 (a subprocess with its own SQLite
+database file), driven by Playwright in Debian's Chromium (never a downloaded browser)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy.orm import Session
+
+CHROMIUM = "/usr/bin/chromium"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+PASSWORD = "e2e-passord-123"
+
+
+@dataclass(frozen=True)
+class LiveServer:
+    url: str
+    db_url: str
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _prepare_database(path: Path) -> str:
+    from helhet import migrate
+    from helhet.db import make_engine
+    from helhet.units import seed
+    from helhet.users import service as users
+    from helhet.users.actor import SYSTEM
+    from helhet.users.models import Role
+
+    url = f"sqlite:///{path}"
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    with Session(engine) as session, session.begin():
+        seed.load_reference(session, municipal_units_for=["4601", "0301"])
+        for username, role, unit_codes in (
+            ("koordinator", Role.COORDINATOR, ("kom-4601-rus",)),
+            ("behandler", Role.CLINICIAN, ("tsb-helse-bergen-hf-vurd", "tsb-helse-bergen-hf-poli")),
+            ("dogn", Role.CLINICIAN, ("tsb-helse-bergen-hf-dogn",)),
+            ("leder", Role.UNIT_LEADER, ("tsb-helse-bergen-hf-vurd",)),
+            ("utenfor", Role.CLINICIAN, ("tsb-oslo-universitetssykehus-hf-poli",)),
+        ):
+            users.add_user(
+                session, SYSTEM,
+                users.NewUser(username=username, full_name=username.title(), role=role, password=PASSWORD,
+                              unit_codes=unit_codes),
+            )
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    folder = tmp_path_factory.mktemp("e2e")
+    db_url = _prepare_database(folder / "e2e.db")
+    port = _free_port()
+    env = {**os.environ, "HELHET_DATABASE_URL": db_url, "HELHET_DATA_DIR": str(folder), "HELHET_LOCALE": "nb"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "helhet.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    else:  # pragma: no cover
+        process.kill()
+        output = process.stdout.read().decode() if process.stdout else ""
+        raise RuntimeError(f"the app did not start: {output}")
+    yield LiveServer(url=url, db_url=db_url)
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium")
+        pytest.skip(f"{CHROMIUM} not installed (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(locale="nb-NO", viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    yield page
+    context.close()
