@@ -44,7 +44,7 @@ def test_unit_catalogue() -> None:
     assert len(codes) == len(set(codes))
     trusts_with_assessment = {u.hf_code for u in seeds if u.kind == UnitKind.ASSESSMENT_UNIT}
     assert trusts_with_assessment == {t.code for t in reference.health_trusts()}
-    assert [u.code for u in catalogue.municipal_units("4601")][0] == "kom-4601-rus"
+    assert next(u.code for u in catalogue.municipal_units("4601")) == "kom-4601-rus"
 
 
 def test_seed_is_idempotent(session: Session) -> None:
