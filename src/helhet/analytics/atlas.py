@@ -1,0 +1,292 @@
+"""Assembling the atlas: indicators with intervals, funnel flags, variation measures, case-mix adjusted O/E
+and small-count suppression, for every level and year.
+
+``build_atlas(con, as_of)`` returns an ``Atlas`` of Polars frames that pages, the HTML report and the exports
+share. Privacy: counts 1-4 are suppressed, with secondary suppression so that a suppressed count cannot be
+recovered from the national total minus the others (DOMAIN.md and issue 6 §4).
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+import numpy as np
+import polars as pl
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
+
+from helhet.analytics import funnel, stats, variation
+from helhet.analytics.indicators import CATALOGUE, LEVELS, Indicator, available, compute_raw
+from helhet.analytics.population import adult_population
+
+SMALL = 5  # counts 1-4 are suppressed
+AGE_BAND_SQL = (
+    "CASE WHEN age < 25 THEN '18-24' WHEN age < 35 THEN '25-34' WHEN age < 45 THEN '35-44' "
+    "WHEN age < 55 THEN '45-54' WHEN age < 65 THEN '55-64' ELSE '65+' END"
+)
+FLAG_LEVELS = (0.95, 0.998)
+CASEMIX_COVARIATES = ("age_band", "sex", "homeless", "rop", "primary_substance", "injecting", "prior")
+
+
+@dataclass
+class Atlas:
+    as_of: date
+    indicators: list[Indicator]
+    values: pl.DataFrame  # one row per indicator, level, code, year
+    variation: pl.DataFrame  # one row per indicator, level, year
+    casemix: pl.DataFrame  # O/E per indicator, level (area), code, year
+    notes: list[str] = field(default_factory=list)
+
+
+def _proportions(raw: pl.DataFrame) -> pl.DataFrame:
+    n = raw["n"].to_numpy().astype(float)
+    k = raw["k"].fill_null(0).to_numpy().astype(float)
+    lower, upper = stats.wilson_interval(k, n)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        value = np.where(n > 0, k / n, np.nan)
+    return raw.with_columns(pl.Series("value", value), pl.Series("lower", lower), pl.Series("upper", upper))
+
+
+def _rates(con: duckdb.DuckDBPyConnection, raw: pl.DataFrame) -> pl.DataFrame:
+    """Crude rate per 10,000 adults with exact Poisson limits, and the age- and sex-standardised rate (Dobson)."""
+    pop = adult_population()
+    muni = pop.filter(pl.col("level") == "kommune").rename({"code": "municipality_number"})
+    geo = con.sql(
+        "SELECT gm.municipality_number, gm.area_code, ga.hf_code, ga.rhf_code FROM geo_municipality gm "
+        "JOIN geo_area ga USING (area_code)"
+    ).pl()
+    strata_pop = muni.join(geo, on="municipality_number", how="left")
+    events = con.sql(f"""
+        SELECT rhf_code, hf_code, area_code, municipality_number, year, sex, {AGE_BAND_SQL} AS age_band,
+               count(*) AS events
+        FROM referral_facts WHERE age >= 18 GROUP BY ALL
+    """).pl()
+    rows = []
+    years = sorted(set(raw["year"].drop_nulls().to_list()))
+    standard_year = {y: min(max(y, 2015), 2026) for y in years}
+    national = pop.filter(pl.col("level") == "land")
+    columns = {"rhf": "rhf_code", "hf": "hf_code", "area": "area_code", "municipality": "municipality_number"}
+    for year in years:
+        py = standard_year[year]
+        std = national.filter(pl.col("year") == py).group_by("sex", "age_band").agg(pl.col("persons").sum())
+        strata = std.sort("sex", "age_band")
+        keys = list(zip(strata["sex"].to_list(), strata["age_band"].to_list(), strict=True))
+        std_weights = strata["persons"].to_numpy()
+        ev_year = events.filter(pl.col("year") == year)
+        pop_year = strata_pop.filter(pl.col("year") == py)
+        for level, column in [*columns.items(), ("national", None)]:
+            group = [column] if column else []
+            ev = ev_year.group_by([*group, "sex", "age_band"]).agg(pl.col("events").sum())
+            pp = pop_year.group_by([*group, "sex", "age_band"]).agg(pl.col("persons").sum())
+            joined = pp.join(ev, on=[*group, "sex", "age_band"], how="left").with_columns(pl.col("events").fill_null(0))
+            codes = sorted(joined[column].drop_nulls().unique().to_list()) if column else ["NO"]
+            if not codes:
+                continue
+            e = np.zeros((len(codes), len(keys)))
+            p = np.zeros((len(codes), len(keys)))
+            index = {c: i for i, c in enumerate(codes)}
+            kindex = {key: j for j, key in enumerate(keys)}
+            for r in joined.iter_rows(named=True):
+                c = r[column] if column else "NO"
+                if c is None or (r["sex"], r["age_band"]) not in kindex:
+                    continue
+                i, j = index[c], kindex[(r["sex"], r["age_band"])]
+                e[i, j] += r["events"]
+                p[i, j] += r["persons"]
+            crude = stats.crude_rate(e.sum(axis=1), p.sum(axis=1))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                dsr = stats.direct_standardised_rate(e, np.where(p > 0, p, np.nan), std_weights)
+            for i, c in enumerate(codes):
+                rows.append(
+                    {
+                        "level": level,
+                        "code": str(c),
+                        "year": year,
+                        "population": float(p[i].sum()),
+                        "rate": float(crude.rate[i]),
+                        "rate_lower": float(crude.lower[i]),
+                        "rate_upper": float(crude.upper[i]),
+                        "dsr": float(dsr.rate[i]),
+                        "dsr_lower": float(dsr.lower[i]),
+                        "dsr_upper": float(dsr.upper[i]),
+                    }
+                )
+    rates = pl.DataFrame(rows) if rows else pl.DataFrame()
+    out = raw.with_columns(pl.col("code").cast(pl.Utf8))
+    if rates.height:
+        out = out.join(rates, on=["level", "code", "year"], how="left")
+        out = out.with_columns(
+            pl.col("dsr").alias("value"), pl.col("dsr_lower").alias("lower"), pl.col("dsr_upper").alias("upper")
+        )
+    return out
+
+
+def _funnel_flags(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each area against the national value of its year: within, above or below 95 % and 99.8 % limits."""
+    parts = []
+    for (level, _year), group in frame.group_by(["level", "year"], maintain_order=True):
+        if level == "national":
+            parts.append(
+                group.with_columns(
+                    pl.lit(None, pl.Utf8).alias("flag_95"),
+                    pl.lit(None, pl.Utf8).alias("flag_998"),
+                    pl.lit(None, pl.Float64).alias("phi"),
+                )
+            )
+            continue
+        k = group["k"].fill_null(0).to_numpy().astype(float)
+        n = group["n"].to_numpy().astype(float)
+        total_n, total_k = n.sum(), k.sum()
+        if total_n == 0 or total_k in (0, total_n) or len(n) < 3:
+            parts.append(
+                group.with_columns(
+                    pl.lit("missing").alias("flag_95"),
+                    pl.lit("missing").alias("flag_998"),
+                    pl.lit(None, pl.Float64).alias("phi"),
+                )
+            )
+            continue
+        target = total_k / total_n
+        limits = funnel.funnel_limits_proportion(
+            target, n, FLAG_LEVELS, overdispersed=True, successes=k, consistent=True
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            flags = funnel.classify(np.where(n > 0, k / n, np.nan), limits)
+        parts.append(
+            group.with_columns(
+                pl.Series("flag_95", flags[0.95]), pl.Series("flag_998", flags[0.998]), pl.lit(limits.phi).alias("phi")
+            )
+        )
+    return pl.concat(parts, how="diagonal_relaxed") if parts else frame
+
+
+def _suppress(frame: pl.DataFrame) -> pl.DataFrame:
+    """Suppress counts 1-4 (k and n) and, per indicator, level and year, one more when only one is suppressed."""
+    small = lambda c: (pl.col(c) > 0) & (pl.col(c) < SMALL)  # noqa: E731
+    frame = frame.with_columns((small("n") | small("k").fill_null(False)).alias("suppressed"))
+    # secondary: if exactly one area of a level-year is suppressed, also suppress the next smallest
+    counts = frame.group_by(["indicator", "level", "year"]).agg(pl.col("suppressed").sum().alias("_s"))
+    frame = frame.join(counts, on=["indicator", "level", "year"], how="left")
+    frame = frame.with_columns(
+        pl.col("n").rank("ordinal").over(["indicator", "level", "year", "suppressed"]).alias("_rank")
+    )
+    secondary = (pl.col("_s") == 1) & ~pl.col("suppressed") & (pl.col("_rank") == 1) & (pl.col("level") != "national")
+    frame = frame.with_columns((pl.col("suppressed") | secondary).alias("suppressed")).drop("_s", "_rank")
+    hidden = ["k", "value", "lower", "upper", "n"]
+    return frame.with_columns(
+        [pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in hidden if c in frame.columns]
+    )
+
+
+def _variation(values: pl.DataFrame) -> pl.DataFrame:
+    rows = []
+    for (indicator, level, year), group in values.filter(pl.col("level") != "national").group_by(
+        ["indicator", "level", "year"], maintain_order=True
+    ):
+        v = group["value"].drop_nulls().drop_nans().to_numpy().astype(float)
+        if len(v) < 4:
+            continue
+        rows.append(
+            {
+                "indicator": indicator,
+                "level": level,
+                "year": year,
+                "areas": len(v),
+                "ft": float(variation.ft(v)),
+                "ft2": float(variation.ft2(v)),
+                "cv": float(variation.cv(v)),
+            }
+        )
+    return pl.DataFrame(rows) if rows else pl.DataFrame()
+
+
+def _casemix(
+    con: duckdb.DuckDBPyConnection, indicator: Indicator, as_of: date
+) -> tuple[pl.DataFrame, dict[str, float]]:
+    """O/E per referral area from a logistic model fitted on covariate cells (cost grows with cells, not rows)."""
+    source = indicator.sql.replace("$as_of", f"DATE '{as_of.isoformat()}'")
+    source = source.replace(
+        "SELECT rhf_code, hf_code, area_code, municipality_number, unit_id, year, ",
+        "SELECT area_code, year, CASE WHEN age < 25 THEN '18-24' WHEN age < 35 THEN '25-34' WHEN age < 45 THEN "
+        "'35-44' WHEN age < 55 THEN '45-54' ELSE '55+' END AS age_band, sex, homeless, rop, primary_substance, "
+        "injecting, (prior_episodes > 0) AS prior, ",
+    )
+    cells = con.sql(f"""
+        SELECT area_code, year, {", ".join(CASEMIX_COVARIATES)}, sum(k)::BIGINT AS k, count(*) AS n
+        FROM ({source}) s WHERE area_code IS NOT NULL GROUP BY ALL
+    """).pl()
+    if cells.height == 0:
+        return pl.DataFrame(), {}
+    cells = cells.with_columns(pl.col("year").cast(pl.Utf8).alias("year_c"))
+    with warnings.catch_warnings():
+        # saturated or near-saturated cell models trigger statsmodels' separation warning; the ML estimates
+        # (and so the expected counts) are still right, see stats.fit_casemix_model
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        model = stats.fit_casemix_model(cells, "k", "n", [*CASEMIX_COVARIATES, "year_c"])
+    probs = model.predict_cells(cells)
+    frames = []
+    for (year,), group in cells.with_columns(pl.Series("_p", probs)).group_by(["year"], maintain_order=True):
+        oe = stats.expected_by_group(group, group["_p"].to_numpy(), "area_code", "n", "k")
+        limits = funnel.funnel_limits_oe(
+            oe["expected"].to_numpy(),
+            FLAG_LEVELS,
+            overdispersed=True,
+            observed=oe["observed"].to_numpy(),
+            consistent=True,
+        )
+        flags = funnel.classify(oe["oe"].to_numpy(), limits)
+        frames.append(
+            oe.with_columns(
+                pl.lit(year).alias("year"),
+                pl.lit(indicator.code).alias("indicator"),
+                pl.Series("flag_95", flags[0.95]),
+                pl.Series("flag_998", flags[0.998]),
+            )
+        )
+    result = pl.concat(frames).rename({"area_code": "code"}).with_columns(pl.lit("area").alias("level"))
+    # area variance beyond case mix: random intercept on the cells with the fixed part as offset
+    logit = np.log(np.clip(probs, 1e-9, 1 - 1e-9) / np.clip(1 - probs, 1e-9, 1))
+    av = variation.estimate_area_variance(
+        cells["k"].to_numpy(), cells["n"].to_numpy(), logit, area=cells["area_code"].to_numpy()
+    )
+    return result, {"sigma2": av.sigma2, "mor": av.mor}
+
+
+def build_atlas(con: duckdb.DuckDBPyConnection, as_of: date, indicators: list[str] | None = None) -> Atlas:
+    chosen = [i for i in available(con) if indicators is None or i.code in indicators]
+    notes = [
+        f"{i.code}: left out (needs {', '.join(i.needs)})"
+        for i in CATALOGUE
+        if i not in available(con) and (indicators is None or i.code in indicators)
+    ]
+    frames, casemix_frames, mor = [], [], {}
+    for indicator in chosen:
+        raw = compute_raw(con, indicator, as_of)
+        if indicator.kind == "proportion":
+            frame = _funnel_flags(_proportions(raw))
+        elif indicator.kind == "rate":
+            frame = _rates(con, raw)
+        else:
+            frame = raw.with_columns(pl.col("median").alias("value"))
+        frames.append(frame)
+        if indicator.casemix:
+            cm, summary = _casemix(con, indicator, as_of)
+            if cm.height:
+                casemix_frames.append(cm)
+                mor[indicator.code] = summary
+    values = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    values = _suppress(values) if values.height else values
+    var = _variation(values) if values.height else pl.DataFrame()
+    if var.height and mor:
+        var = var.with_columns(
+            pl.col("indicator")
+            .replace_strict({k: v["mor"] for k, v in mor.items()}, default=None, return_dtype=pl.Float64)
+            .alias("median_odds_ratio")
+        )
+    casemix = pl.concat(casemix_frames, how="diagonal_relaxed") if casemix_frames else pl.DataFrame()
+    return Atlas(as_of, chosen, values, var, casemix, notes)
+
+
+__all__ = ["LEVELS", "Atlas", "build_atlas"]

@@ -1,0 +1,153 @@
+"""DuckDB over the analytical store: views of the Parquet tables, geography, and one row of facts per referral.
+
+SQL gathers (joins and groups in DuckDB); ``indicators.py`` and ``stats.py`` compute; ``plots.py`` draws.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from helhet import reference
+from helhet.analytics.store import OPTIONAL, REQUIRED, check_folder
+from helhet.reference.units import INPATIENT_LEVELS
+
+INPATIENT_SQL = ", ".join(f"'{level.value}'" for level in sorted(INPATIENT_LEVELS))
+
+
+def _geography_tables(con: duckdb.DuckDBPyConnection) -> None:
+    areas = {a.code: a for a in reference.referral_areas()}
+    trusts = {t.code: t for t in reference.health_trusts()}
+    regions = {r.code: r.name for r in reference.regions()}
+    municipalities = list(reference.municipalities().values())
+    geo_m = pa.table(
+        {
+            "municipality_number": [m.number for m in municipalities],
+            "municipality_name": [m.short_name for m in municipalities],
+            "area_code": [m.referral_area_code or "ous" for m in municipalities],
+        }
+    )
+    districts = reference.city_districts()
+    geo_d = pa.table(
+        {
+            "district_number": [d.number for d in districts],
+            "district_area_code": [d.referral_area_code for d in districts],
+        }
+    )
+    geo_a = pa.table(
+        {
+            "area_code": list(areas),
+            "area_name": [a.name for a in areas.values()],
+            "hf_code": [a.hf_code for a in areas.values()],
+            "hf_name": [trusts[a.hf_code].name for a in areas.values()],
+            "rhf_code": [a.rhf_code for a in areas.values()],
+            "rhf_name": [regions[a.rhf_code] for a in areas.values()],
+        }
+    )
+    con.register("geo_municipality", geo_m)
+    con.register("geo_district", geo_d)
+    con.register("geo_area", geo_a)
+
+
+def _view(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    names = set(pq.read_schema(path).names)
+    columns = []
+    for c in {**REQUIRED, **OPTIONAL}[table]:
+        if c == "person_id" or (table == "person" and c == "id"):
+            source = "person_key" if "person_key" in names else c
+            columns.append(f"{source} AS person_key")
+        else:
+            columns.append(f'"{c}"')
+    con.execute(f"CREATE VIEW {table} AS SELECT {', '.join(columns)} FROM read_parquet('{path}')")
+
+
+def connect(folder: Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the store's tables as views, geography, and the ``referral_facts`` view."""
+    files = check_folder(folder)
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    for table, path in files.items():
+        _view(con, table, path)
+    _geography_tables(con)
+    con.execute(REFERRAL_FACTS)
+    return con
+
+
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
+# One row per referral: residence (as of receipt) → area → HF → RHF, treating unit, case mix, the wish, the
+# assessment and the first episode. Homelessness is the housing status in force on the day of receipt.
+REFERRAL_FACTS = f"""
+CREATE VIEW referral_facts AS
+WITH final_assessment AS (
+    SELECT * EXCLUDE (rn) FROM (
+        SELECT a.*, row_number() OVER (PARTITION BY referral_id ORDER BY assessed_on DESC, id DESC) AS rn
+        FROM assessment a
+    ) WHERE rn = 1
+),
+first_episode AS (
+    SELECT * EXCLUDE (rn) FROM (
+        SELECT e.*, row_number() OVER (PARTITION BY referral_id ORDER BY started_on, id) AS rn FROM episode e
+    ) WHERE rn = 1
+),
+housing_at_receipt AS (
+    SELECT r.id AS referral_id, arg_max(h.status, h.from_date) AS housing
+    FROM referral r JOIN housing_period h ON h.person_key = r.person_key AND h.from_date <= r.received_on
+    GROUP BY r.id
+),
+prior AS (
+    SELECT r.id AS referral_id, count(e.id) AS prior_episodes
+    FROM referral r JOIN episode e ON e.person_key = r.person_key AND e.started_on < r.received_on
+    GROUP BY r.id
+)
+SELECT
+    r.id AS referral_id,
+    r.person_key,
+    year(r.received_on) AS year,
+    r.received_on,
+    r.receiving_unit_id AS unit_id,
+    u.health_trust_code AS unit_hf_code,
+    p.sex,
+    date_diff('year', p.birth_date, r.received_on)
+        - CASE WHEN strftime(r.received_on, '%m%d') < strftime(p.birth_date, '%m%d') THEN 1 ELSE 0 END AS age,
+    p.municipality_number,
+    coalesce(d.district_area_code, gm.area_code) AS area_code,
+    ga.hf_code,
+    ga.rhf_code,
+    coalesce(h.housing IN ('homeless', 'temporary'), false) AS homeless,
+    r.rop,
+    r.injecting,
+    r.primary_substance,
+    coalesce(pr.prior_episodes, 0) AS prior_episodes,
+    r.wished_level,
+    r.wished_level IN ({INPATIENT_SQL}) AS wished_inpatient,
+    r.referrer_kind,
+    r.status,
+    r.assessment_due,
+    a.assessed_on,
+    a.outcome,
+    a.assigned_level,
+    a.assigned_level IN ({INPATIENT_SQL}) AS assigned_inpatient,
+    a.start_deadline,
+    e.started_on AS first_start,
+    e.level AS delivered_level,
+    date_diff('day', r.received_on, e.started_on) AS waiting_days,
+    r.closed_on
+FROM referral r
+JOIN person p ON p.person_key = r.person_key
+LEFT JOIN unit u ON u.id = r.receiving_unit_id
+LEFT JOIN geo_municipality gm ON gm.municipality_number = p.municipality_number
+LEFT JOIN geo_district d ON d.district_number = p.city_district_number
+LEFT JOIN geo_area ga ON ga.area_code = coalesce(d.district_area_code, gm.area_code)
+LEFT JOIN housing_at_receipt h ON h.referral_id = r.id
+LEFT JOIN prior pr ON pr.referral_id = r.id
+LEFT JOIN final_assessment a ON a.referral_id = r.id
+LEFT JOIN first_episode e ON e.referral_id = r.id
+"""

@@ -1,0 +1,161 @@
+"""The analytical store: columnar Parquet tables extracted from the operational database, queried with DuckDB.
+
+One Parquet file per table, with only the columns the atlas uses and pseudonymous keys: no names, no
+fødselsnummer, no free text. Person ids are replaced by a keyed hash (``person_key``), so the store cannot be
+joined back to people without the installation's secret. The atlas also runs directly on any folder with
+these files and columns (for example ``helhet synth --out parquet:DIR``), so large or external data sets need
+no operational database. Geography (municipality → referral area → HF → RHF) comes from the reference data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import Engine, MetaData, Table, select
+
+from helhet.errors import Invalid
+
+#: table → columns the atlas needs. ``person_id`` columns become ``person_key`` in the store.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "person": ("id", "birth_date", "sex", "municipality_number", "city_district_number"),
+    "housing_period": ("person_id", "status", "from_date"),
+    "referral": (
+        "id",
+        "person_id",
+        "receiving_unit_id",
+        "referrer_kind",
+        "received_on",
+        "primary_substance",
+        "rop",
+        "injecting",
+        "wished_level",
+        "status",
+        "assessment_due",
+        "closed_on",
+    ),
+    "assessment": ("id", "referral_id", "assessed_on", "outcome", "assigned_level", "start_deadline"),
+    "episode": ("id", "referral_id", "person_id", "unit_id", "level", "started_on", "ended_on", "end_reason"),
+    "unit": ("id", "code", "name", "kind", "health_trust_code", "region_code", "municipality_number"),
+}
+
+#: optional tables: indicators that need them are left out (and say so) when a table is missing
+OPTIONAL: dict[str, tuple[str, ...]] = {
+    "appointment": ("id", "person_id", "unit_id", "starts_at", "attendance", "interpreter_status", "outreach_task_id"),
+    "task": (
+        "id",
+        "person_id",
+        "unit_id",
+        "kind",
+        "due_on",
+        "status",
+        "created_at",
+        "completed_on",
+        "source_type",
+        "source_id",
+    ),
+}
+
+PERSON_COLUMNS = {"person_id", "id"}
+
+
+def pseudonym_salt(secret: str) -> int:
+    """A 62-bit salt derived from the installation's secret (the same secret gives the same keys)."""
+    return int.from_bytes(hashlib.blake2b(secret.encode(), digest_size=8).digest(), "big") >> 2
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    folder: Path
+    tables: dict[str, int]  # table → rows
+
+
+def check_folder(folder: Path) -> dict[str, Path]:
+    """The Parquet files of a store folder, refusing a missing table or column by name."""
+    if not folder.is_dir():
+        raise Invalid("store", str(folder), "no such folder")
+    files: dict[str, Path] = {}
+    for table, columns in {**REQUIRED, **OPTIONAL}.items():
+        path = folder / f"{table}.parquet"
+        if not path.exists():
+            if table in REQUIRED:
+                raise Invalid("store", str(folder), f"the table {table}.parquet is missing")
+            continue
+        present = set(pq.read_schema(path).names)
+        wanted = {("person_key" if c == "person_id" or (table == "person" and c == "id") else c) for c in columns}
+        raw = {c for c in columns}
+        if not (wanted <= present or raw <= present):
+            missing = sorted((wanted - present) if "person_key" in present else (raw - present))
+            raise Invalid(f"{table}.parquet", str(path), f"the required column {missing[0]!r} is missing")
+        files[table] = path
+    return files
+
+
+def _batches(engine: Engine, table: Table, columns: tuple[str, ...], size: int = 50_000) -> Iterator[pa.RecordBatch]:
+    stmt = select(*(table.c[c] for c in columns)).order_by(table.c[columns[0]])
+    with engine.connect().execution_options(yield_per=size) as conn:
+        for part in conn.execute(stmt).partitions(size):
+            data: dict[str, list[Any]] = {c: [] for c in columns}
+            for row in part:
+                for c, v in zip(columns, row, strict=True):
+                    data[c].append(v.value if hasattr(v, "value") else v)
+            yield pa.RecordBatch.from_pydict(data)
+
+
+def extract(engine: Engine, folder: Path, secret: str) -> StoreInfo:
+    """Extract the operational database into ``folder`` (created) with pseudonymous person keys."""
+    folder.mkdir(parents=True, exist_ok=True)
+    metadata = MetaData()
+    metadata.reflect(
+        engine, only=[t for t in {**REQUIRED, **OPTIONAL} if engine.dialect.has_table(engine.connect(), t)]
+    )
+    salt = pseudonym_salt(secret)
+    counts: dict[str, int] = {}
+    raw = folder / "_raw"
+    raw.mkdir(exist_ok=True)
+    for name, columns in {**REQUIRED, **OPTIONAL}.items():
+        if name not in metadata.tables:
+            continue
+        raw_path = raw / f"{name}.parquet"
+        writer: pq.ParquetWriter | None = None
+        rows = 0
+        for batch in _batches(engine, metadata.tables[name], columns):
+            if writer is None:
+                writer = pq.ParquetWriter(raw_path, batch.schema)
+            writer.write_batch(batch)
+            rows += batch.num_rows
+        if writer is None:
+            pa_table = pa.table({c: pa.array([], type=pa.string()) for c in columns})
+            pq.write_table(pa_table, raw_path)
+        else:
+            writer.close()
+        counts[name] = rows
+        _pseudonymise(raw_path, folder / f"{name}.parquet", name, salt)
+    for path in raw.iterdir():
+        path.unlink()
+    raw.rmdir()
+    return StoreInfo(folder, counts)
+
+
+def _pseudonymise(source: Path, target: Path, table: str, salt: int) -> None:
+    con = duckdb.connect()
+    try:
+        columns = pq.read_schema(source).names
+        select_list = []
+        for c in columns:
+            if c == "person_id" or (table == "person" and c == "id"):
+                select_list.append(f"hash({c} + {salt}) AS person_key")
+            else:
+                select_list.append(f'"{c}"')
+        con.execute(
+            f"COPY (SELECT {', '.join(select_list)} FROM read_parquet('{source}')) TO '{target}' "
+            "(FORMAT parquet, COMPRESSION zstd)"
+        )
+    finally:
+        con.close()

@@ -1,0 +1,122 @@
+"""The atlas on small stores whose answers are worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from helhet.analytics import queries
+from helhet.analytics.atlas import build_atlas
+from helhet.analytics.indicators import BY_CODE, compute_raw
+from helhet.errors import Invalid
+from tests.analytics.store_builder import StoreBuilder
+
+AS_OF = date(2025, 1, 1)
+
+
+def value(frame: pl.DataFrame, level: str, code: str, year: int = 2024) -> dict[str, object]:
+    rows = frame.filter((pl.col("level") == level) & (pl.col("code") == code) & (pl.col("year") == year))
+    assert rows.height == 1, rows
+    return rows.row(0, named=True)
+
+
+def test_wish_concordance_by_hand(tmp_path: Path) -> None:
+    b = StoreBuilder()
+    unit = b.unit()
+    # 10 granted referrals in Bergen wishing inpatient: 6 assigned inpatient, 4 outpatient
+    for i in range(10):
+        b.referral(unit, assigned="inpatient_short" if i < 6 else "outpatient")
+    # 3 homeless wishing inpatient, all assigned outpatient
+    for _ in range(3):
+        b.referral(unit, assigned="outpatient", homeless=True)
+    con = queries.connect(b.write(tmp_path / "store"))
+    raw = compute_raw(con, BY_CODE["wish_concordance"], AS_OF)
+    bergen = value(raw, "area", "bergen")
+    assert (bergen["n"], bergen["k"]) == (13, 6)
+    homeless = value(compute_raw(con, BY_CODE["wish_concordance_homeless"], AS_OF), "area", "bergen")
+    assert (homeless["n"], homeless["k"]) == (3, 0)
+    national = value(raw, "national", "NO")
+    assert national["n"] == 13
+
+
+def test_waiting_time_and_breaches(tmp_path: Path) -> None:
+    b = StoreBuilder()
+    unit = b.unit()
+    for days in (10, 20, 30, 40, 50):
+        b.referral(unit, start_after=days, deadline_days=35)
+    b.referral(unit, start_after=None, deadline_days=35)  # never started, deadline passed by AS_OF
+    con = queries.connect(b.write(tmp_path / "store"))
+    waits = value(compute_raw(con, BY_CODE["waiting_days"], AS_OF), "national", "NO")
+    assert waits["median"] == 30 and waits["n"] == 5
+    breach = value(compute_raw(con, BY_CODE["start_deadline_breach"], AS_OF), "national", "NO")
+    assert (breach["n"], breach["k"]) == (6, 3)  # 40, 50 and the one not started
+
+
+def test_oslo_districts_map_to_their_areas(tmp_path: Path) -> None:
+    b = StoreBuilder()
+    unit = b.unit("oslo-universitetssykehus-hf")
+    b.referral(unit, municipality="0301", district="030101")  # Gamle Oslo → Lovisenberg
+    b.referral(unit, municipality="0301", district=None)  # unknown district → OUS
+    con = queries.connect(b.write(tmp_path / "store"))
+    raw = compute_raw(con, BY_CODE["rights_granted"], AS_OF)
+    assert value(raw, "area", "lovisenberg")["n"] == 1
+    assert value(raw, "area", "ous")["n"] == 1
+
+
+def test_small_counts_are_suppressed(tmp_path: Path) -> None:
+    b = StoreBuilder()
+    unit = b.unit()
+    for _ in range(30):
+        b.referral(unit, municipality="4601")
+    for _ in range(3):
+        b.referral(unit, municipality="4602")  # Kinn: only 3 referrals
+    for _ in range(12):
+        b.referral(unit, municipality="4640")
+    atlas = build_atlas(queries.connect(b.write(tmp_path / "store")), AS_OF, ["wish_concordance"])
+    small = value(atlas.values, "municipality", "4602")
+    assert small["suppressed"] and small["n"] is None and small["k"] is None
+    # secondary suppression: the next smallest municipality is hidden too, so 45 - 30 - x cannot reveal 3
+    assert value(atlas.values, "municipality", "4640")["suppressed"]
+    assert not value(atlas.values, "municipality", "4601")["suppressed"]
+
+
+def test_missing_column_is_refused_by_name(tmp_path: Path) -> None:
+    b = StoreBuilder()
+    b.referral(b.unit())
+    folder = b.write(tmp_path / "store")
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(folder / "referral.parquet").drop(["wished_level"])
+    pq.write_table(table, folder / "referral.parquet")
+    with pytest.raises(Invalid) as err:
+        queries.connect(folder)
+    assert "wished_level" in err.value.reason
+
+
+def test_planted_area_is_flagged(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(4)
+    b = StoreBuilder()
+    unit = b.unit()
+    municipalities = ["4601", "1103", "5001", "1804", "5501", "1108", "3301", "3201", "4204", "3907"]
+    for m in municipalities:
+        share = 0.9 if m == "5001" else 0.3  # Trondheim assigns inpatient far more often
+        for _ in range(300):
+            b.referral(
+                unit,
+                municipality=m,
+                wished="outpatient",
+                assigned="inpatient_short" if rng.random() < share else "outpatient",
+            )
+    atlas = build_atlas(queries.connect(b.write(tmp_path / "store")), AS_OF, ["assigned_inpatient"])
+    trondheim = value(atlas.values, "municipality", "5001")
+    assert trondheim["flag_998"] == "above"
+    others = atlas.values.filter((pl.col("level") == "municipality") & (pl.col("code") != "5001"))
+    assert (others["flag_998"] == "above").sum() == 0
+    assert atlas.casemix.height > 0
+    st_olav = atlas.casemix.filter(pl.col("code") == "st-olav").row(0, named=True)
+    assert st_olav["oe"] > 2 and st_olav["flag_998"] == "above"
