@@ -120,3 +120,20 @@ def test_planted_area_is_flagged(tmp_path: Path) -> None:
     assert atlas.casemix.height > 0
     st_olav = atlas.casemix.filter(pl.col("code") == "st-olav").row(0, named=True)
     assert st_olav["oe"] > 2 and st_olav["flag_998"] == "above"
+
+
+def test_report_is_self_contained_with_tables(tmp_path: Path) -> None:
+    from helhet.analytics.report import export_tables, render_html
+
+    b = StoreBuilder()
+    unit = b.unit()
+    for m in ("4601", "1103", "5001", "1804", "5501"):
+        for i in range(20):
+            b.referral(unit, municipality=m, assigned="inpatient_short" if i % 3 else "outpatient")
+    atlas = build_atlas(queries.connect(b.write(tmp_path / "store")), AS_OF)
+    html = render_html(atlas)
+    assert "<script src" not in html  # Plotly is embedded, nothing is fetched
+    assert "plotly.js v" in html.lower() or "plotly" in html[:200_000].lower()
+    assert "<caption>" in html and "Wish concordance" in html
+    written = export_tables(atlas, tmp_path / "export", "csv")
+    assert {p.name for p in written} >= {"indicators.csv", "catalogue.csv"}

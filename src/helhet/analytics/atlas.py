@@ -20,6 +20,7 @@ from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 from helhet.analytics import funnel, stats, variation
 from helhet.analytics.indicators import CATALOGUE, LEVELS, Indicator, available, compute_raw
 from helhet.analytics.population import adult_population
+from helhet.analytics.queries import display_names
 
 SMALL = 5  # counts 1-4 are suppressed
 AGE_BAND_SQL = (
@@ -286,6 +287,17 @@ def build_atlas(con: duckdb.DuckDBPyConnection, as_of: date, indicators: list[st
             .alias("median_odds_ratio")
         )
     casemix = pl.concat(casemix_frames, how="diagonal_relaxed") if casemix_frames else pl.DataFrame()
+    names = display_names(con)
+    if values.height:
+        values = values.with_columns(
+            pl.struct("level", "code")
+            .map_elements(lambda r: names.get(r["level"], {}).get(r["code"], r["code"]), return_dtype=pl.Utf8)
+            .alias("name")
+        )
+    if casemix.height:
+        casemix = casemix.with_columns(
+            pl.col("code").replace_strict(names["area"], default=pl.col("code")).alias("name")
+        )
     return Atlas(as_of, chosen, values, var, casemix, notes)
 
 

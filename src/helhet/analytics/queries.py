@@ -151,3 +151,14 @@ LEFT JOIN prior pr ON pr.referral_id = r.id
 LEFT JOIN final_assessment a ON a.referral_id = r.id
 LEFT JOIN first_episode e ON e.referral_id = r.id
 """
+
+
+def display_names(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """Human names per level and code, for tables and charts."""
+    names: dict[str, dict[str, str]] = {"national": {"NO": "Norge"}}
+    names["rhf"] = {r.code: r.name for r in reference.regions()}
+    names["hf"] = {t.code: t.name for t in reference.health_trusts()}
+    names["area"] = {a.code: a.name for a in reference.referral_areas()}
+    names["municipality"] = {m.number: m.short_name for m in reference.municipalities().values()}
+    names["unit"] = {str(r[0]): str(r[1]) for r in con.execute("SELECT id, name FROM unit").fetchall()}
+    return names

@@ -1,0 +1,155 @@
+"""Plotly figures for the atlas. Plots only draw: every number comes from ``atlas.Atlas`` frames.
+
+Maps use ``Choroplethmap`` on a blank style (no tiles, no network): municipality polygons from the reference
+data, coloured by the municipality's value, or by its referral area's, HF's or RHF's value with the borders
+inside an area left undrawn, which shows the dissolved area. Oslo is split between four areas by city district
+and the polygons have no districts, so on area maps Oslo takes the value of the OUS area and says so.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import numpy as np
+import plotly.graph_objects as go
+import polars as pl
+
+from helhet import reference
+from helhet.analytics import funnel
+
+PALETTE = "Blues"
+
+
+@cache
+def municipality_geojson() -> dict[str, Any]:
+    path = resources.files("helhet.reference").joinpath("data", "kommuner_2024_S.geojson")
+    with path.open(encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+def _area_of_municipality(level: str) -> dict[str, str]:
+    areas = {a.code: a for a in reference.referral_areas()}
+    result = {}
+    for m in reference.municipalities().values():
+        area = areas[m.referral_area_code or "ous"]
+        result[m.number] = {"area": area.code, "hf": area.hf_code, "rhf": area.rhf_code}[level]
+    return result
+
+
+def map_figure(values: pl.DataFrame, level: str, title: str, label: str) -> go.Figure:
+    """A choropleth of one year's values at ``level`` (municipality, area, hf or rhf)."""
+    by_code = dict(zip(values["code"].to_list(), values["value"].to_list(), strict=True))
+    numbers = list(reference.municipalities())
+    if level == "municipality":
+        z = [by_code.get(n) for n in numbers]
+        line = 0.3
+    else:
+        owner = _area_of_municipality(level)
+        z = [by_code.get(owner[n]) for n in numbers]
+        line = 0.0
+    names = {m.number: m.short_name for m in reference.municipalities().values()}
+    fig = go.Figure(
+        go.Choroplethmap(
+            geojson=municipality_geojson(),
+            featureidkey="properties.kommunenummer",
+            locations=numbers,
+            z=[np.nan if v is None else v for v in z],
+            text=[names[n] for n in numbers],
+            colorscale=PALETTE,
+            marker_line_width=line,
+            marker_line_color="white",
+            colorbar={"title": label},
+            hovertemplate="%{text}: %{z:.3g}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=title,
+        map={"style": "white-bg", "center": {"lat": 65.0, "lon": 15.0}, "zoom": 3.1},
+        margin={"l": 0, "r": 0, "t": 40, "b": 0},
+        height=620,
+    )
+    return fig
+
+
+def funnel_figure(group: pl.DataFrame, title: str, level_label: str) -> go.Figure:
+    """Proportions against their denominators with 95 % and 99.8 % limits (over-dispersion adjusted)."""
+    data = group.filter(pl.col("n").is_not_null() & (pl.col("n") > 0))
+    n = data["n"].to_numpy().astype(float)
+    k = data["k"].fill_null(0).to_numpy().astype(float)
+    fig = go.Figure()
+    if len(n) == 0 or k.sum() in (0, n.sum()):
+        return fig
+    target = k.sum() / n.sum()
+    grid = np.unique(np.linspace(max(1, n.min() * 0.8), n.max() * 1.1, 120).round())
+    limits = funnel.funnel_limits_proportion(target, grid, overdispersed=True, successes=k, areas_n=n, consistent=True)
+    for i, level in enumerate(limits.levels):
+        dash = "dash" if level < 0.99 else "solid"
+        name = f"{level:.1%} limits".replace(".0%", "%")
+        fig.add_trace(
+            go.Scatter(x=grid, y=limits.upper[i], mode="lines", line={"dash": dash, "color": "#555"}, name=name)
+        )
+        fig.add_trace(
+            go.Scatter(x=grid, y=limits.lower[i], mode="lines", line={"dash": dash, "color": "#555"}, showlegend=False)
+        )
+    colours = {"above": "#b2182b", "below": "#2166ac", "within": "#666", "missing": "#aaa"}
+    flags = data["flag_998"].to_list() if "flag_998" in data.columns else ["within"] * len(n)
+    fig.add_trace(
+        go.Scatter(
+            x=n,
+            y=k / n,
+            mode="markers",
+            text=data["name"].to_list() if "name" in data.columns else data["code"].to_list(),
+            marker={"color": [colours.get(f or "missing", "#666") for f in flags], "size": 8},
+            name=level_label,
+            hovertemplate="%{text}: %{y:.1%} of %{x}<extra></extra>",
+        )
+    )
+    fig.add_hline(y=target, line_color="#222", annotation_text=f"Norway {target:.1%}")
+    fig.update_layout(
+        title=title,
+        xaxis_title="Denominator (n)",
+        yaxis_title="Share",
+        yaxis_tickformat=".0%",
+        height=480,
+        margin={"t": 50},
+    )
+    return fig
+
+
+def ranked_figure(group: pl.DataFrame, title: str, percent: bool) -> go.Figure:
+    data = group.filter(pl.col("value").is_not_null()).sort("value")
+    names = data["name"].to_list() if "name" in data.columns else data["code"].to_list()
+    value = data["value"].to_numpy()
+    err_plus = (data["upper"].to_numpy() - value) if "upper" in data.columns else None
+    err_minus = (value - data["lower"].to_numpy()) if "lower" in data.columns else None
+    fig = go.Figure(
+        go.Scatter(
+            x=value,
+            y=names,
+            mode="markers",
+            error_x={"type": "data", "array": err_plus, "arrayminus": err_minus} if err_plus is not None else None,
+            marker={"color": "#2166ac", "size": 8},
+        )
+    )
+    fig.update_layout(
+        title=title,
+        height=max(320, 22 * len(names)),
+        margin={"l": 200, "t": 50},
+        xaxis_tickformat=".0%" if percent else None,
+    )
+    return fig
+
+
+def trend_figure(frame: pl.DataFrame, title: str, percent: bool) -> go.Figure:
+    fig = go.Figure()
+    for code, group in frame.sort("year").group_by("code", maintain_order=True):
+        name = group["name"][0] if "name" in group.columns else code[0]
+        fig.add_trace(
+            go.Scatter(x=group["year"].to_list(), y=group["value"].to_list(), mode="lines+markers", name=str(name))
+        )
+    fig.update_layout(title=title, yaxis_tickformat=".0%" if percent else None, height=420, margin={"t": 50})
+    return fig

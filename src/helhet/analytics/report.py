@@ -1,0 +1,171 @@
+"""The self-contained offline HTML report and the CSV/Parquet exports of every atlas table.
+
+The report embeds Plotly's JavaScript from the installed package (no CDN), and gives every chart a text
+summary and a table alternative (accessibility).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import plotly.offline
+import polars as pl
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from helhet.analytics import plots
+from helhet.analytics.atlas import Atlas
+from helhet.analytics.indicators import Indicator
+
+LEVEL_NAMES = {
+    "rhf": "Regional health authority (RHF)",
+    "hf": "Health trust (HF)",
+    "area": "Referral area",
+    "municipality": "Municipality",
+    "unit": "Treating unit",
+}
+
+
+@dataclass
+class Section:
+    indicator: Indicator
+    year: int
+    summary: str
+    charts: list[str]  # HTML divs
+    table: list[dict[str, Any]]
+    variation: dict[str, Any] | None
+
+
+def _fmt(indicator: Indicator, value: float | None) -> str:
+    if value is None:
+        return "–"
+    if indicator.kind == "proportion":
+        return f"{value:.1%}"
+    return f"{value:.1f}"
+
+
+def _summary(indicator: Indicator, areas: pl.DataFrame, national: dict[str, Any] | None) -> str:
+    if national is None or national.get("value") is None:
+        return "No data for this year."
+    text = f"Norway: {_fmt(indicator, national['value'])}"
+    if national.get("n") is not None:
+        text += f" (n = {national['n']:,})".replace(",", " ")
+    shown = areas.filter(pl.col("value").is_not_null()).sort("value")
+    if shown.height >= 2:
+        low, high = shown.row(0, named=True), shown.row(-1, named=True)
+        text += (
+            f". Referral areas range from {_fmt(indicator, low['value'])} ({low['name']}) to "
+            f"{_fmt(indicator, high['value'])} ({high['name']})"
+        )
+    if "flag_998" in areas.columns:
+        above = areas.filter(pl.col("flag_998") == "above")["name"].to_list()
+        below = areas.filter(pl.col("flag_998") == "below")["name"].to_list()
+        if above:
+            text += f". Above the 99.8 % limit: {', '.join(above)}"
+        if below:
+            text += f". Below the 99.8 % limit: {', '.join(below)}"
+    return text + "."
+
+
+def _div(fig: Any) -> str:
+    return str(plotly.offline.plot(fig, include_plotlyjs=False, output_type="div", config={"displaylogo": False}))
+
+
+def sections(atlas: Atlas, year: int | None = None) -> list[Section]:
+    result = []
+    for indicator in atlas.indicators:
+        frame = atlas.values.filter(pl.col("indicator") == indicator.code)
+        if frame.height == 0:
+            continue
+        chosen = year or int(frame["year"].drop_nulls().max())  # type: ignore[arg-type]
+        this_year = frame.filter(pl.col("year") == chosen)
+        areas = this_year.filter(pl.col("level") == "area")
+        national_rows = this_year.filter(pl.col("level") == "national")
+        national = national_rows.row(0, named=True) if national_rows.height else None
+        label = indicator.name_en
+        charts = [_div(plots.map_figure(areas, "area", f"{label}, {chosen}, by referral area", "value"))]
+        if indicator.kind == "proportion":
+            charts.append(
+                _div(plots.funnel_figure(areas, f"{label}: funnel plot, referral areas {chosen}", "Referral area"))
+            )
+        charts.append(
+            _div(
+                plots.ranked_figure(
+                    areas, f"{label}: referral areas {chosen} with 95 % intervals", indicator.kind == "proportion"
+                )
+            )
+        )
+        trend = frame.filter(pl.col("level") == "rhf")
+        if trend["year"].n_unique() > 1:
+            charts.append(_div(plots.trend_figure(trend, f"{label}: trend by region", indicator.kind == "proportion")))
+        table = [
+            {
+                "name": r["name"],
+                "n": r.get("n"),
+                "value": _fmt(indicator, r.get("value")),
+                "interval": (
+                    f"{_fmt(indicator, r.get('lower'))} – {_fmt(indicator, r.get('upper'))}"
+                    if r.get("lower") is not None
+                    else ""
+                ),
+                "flag": r.get("flag_998") or "",
+                "suppressed": r.get("suppressed"),
+            }
+            for r in areas.sort("name").iter_rows(named=True)
+        ]
+        var = None
+        if atlas.variation.height:
+            rows = atlas.variation.filter(
+                (pl.col("indicator") == indicator.code) & (pl.col("level") == "area") & (pl.col("year") == chosen)
+            )
+            var = rows.row(0, named=True) if rows.height else None
+        result.append(Section(indicator, chosen, _summary(indicator, areas, national), charts, table, var))
+    return result
+
+
+def render_html(atlas: Atlas, year: int | None = None) -> str:
+    env = Environment(loader=PackageLoader("helhet.analytics", "templates"), autoescape=select_autoescape())
+    template = env.get_template("report.html")
+    return template.render(
+        atlas=atlas,
+        sections=sections(atlas, year),
+        plotly_js=plotly.offline.get_plotlyjs(),
+        level_names=LEVEL_NAMES,
+    )
+
+
+def export_tables(atlas: Atlas, folder: Path, fmt: str = "csv") -> list[Path]:
+    """Every atlas table as CSV or Parquet files in ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, frame in (("indicators", atlas.values), ("variation", atlas.variation), ("casemix", atlas.casemix)):
+        if frame.height == 0:
+            continue
+        path = folder / f"{name}.{fmt}"
+        if fmt == "csv":
+            frame.write_csv(path)
+        else:
+            frame.write_parquet(path)
+        written.append(path)
+    catalogue = pl.DataFrame(
+        [
+            {
+                "code": i.code,
+                "name_en": i.name_en,
+                "name_nb": i.name_nb,
+                "kind": i.kind,
+                "numerator": i.numerator,
+                "denominator": i.denominator,
+                "exclusions": i.exclusions,
+                "better": i.better,
+                "period": i.period,
+                "source": i.source,
+            }
+            for i in atlas.indicators
+        ]
+    )
+    path = folder / f"catalogue.{fmt}"
+    catalogue.write_csv(path) if fmt == "csv" else catalogue.write_parquet(path)
+    written.append(path)
+    return written
