@@ -26,10 +26,16 @@ from helhet.referrals.schemas import ReferralCreate
 from helhet.users.actor import SYSTEM, Actor
 
 _rng = random.Random(2025)
+_issued: set[str] = set()
 
 
 def synthetic_fnr(birth_date: date = date(1985, 5, 17), sex: str = "female") -> str:
-    return fodselsnummer.generate_synthetic(_rng, birth_date, sex)  # type: ignore[arg-type]
+    """A synthetic number not handed out before in this test run (same-day numbers are few)."""
+    while True:
+        value = fodselsnummer.generate_synthetic(_rng, birth_date, sex)  # type: ignore[arg-type]
+        if value not in _issued:
+            _issued.add(value)
+            return value
 
 
 def person_data(**changes: Any) -> PersonCreate:

@@ -1,0 +1,98 @@
+"""Each person's gaps, and the gap list of a unit or municipality: a constant number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import CompoundSelect, Select, or_, select
+from sqlalchemy.orm import Session
+
+from helhet import clock
+from helhet.audit import policy
+from helhet.config import get_settings
+from helhet.errors import NotFound
+from helhet.gaps import facts as fact_loaders
+from helhet.gaps.catalogue import BY_CODE, Check
+from helhet.gaps.rules import Outcome, RuleResult, evaluate
+from helhet.pathways.models import CareTeamMember, Episode
+from helhet.persons import service as persons
+from helhet.persons.models import Person
+from helhet.referrals.models import OPEN_STATUSES, Referral
+from helhet.users.actor import Actor
+from helhet.worklists.core import Page, log_list_view, unit_of
+
+
+@dataclass(frozen=True)
+class Gap:
+    check: Check
+    result: RuleResult
+
+
+@dataclass(frozen=True)
+class PersonGaps:
+    person_id: int
+    person_name: str
+    gaps: list[Gap]
+    results: list[RuleResult]
+
+    @property
+    def high(self) -> int:
+        return sum(1 for g in self.gaps if g.check.severity == "high")
+
+
+def _evaluate(session: Session, ids: Select[Any], person_ids: list[int], today: date) -> dict[int, list[RuleResult]]:
+    loaded = fact_loaders.load(session, ids, person_ids, today)
+    settings = get_settings()
+    return {pid: evaluate(f, settings) for pid, f in loaded.items()}
+
+
+def _gaps(results: list[RuleResult]) -> list[Gap]:
+    gaps = [Gap(BY_CODE[r.code], r) for r in results if r.outcome == Outcome.GAP]
+    order = {"high": 0, "medium": 1, "low": 2}
+    return sorted(gaps, key=lambda g: (order[g.check.severity], g.check.code))
+
+
+def person_gaps(session: Session, actor: Actor, person_id: int, today: date | None = None) -> PersonGaps:
+    person = persons.get_person(session, actor, person_id, what="gaps")
+    today = today or clock.today()
+    ids = select(Person.id).where(Person.id == person_id)
+    results = _evaluate(session, ids, [person_id], today)[person_id]
+    return PersonGaps(person_id, person.name, _gaps(results), results)
+
+
+def unit_person_ids(unit_id: int, today: date) -> CompoundSelect[Any]:
+    """Persons the unit currently serves: open referrals (received or sent), open episodes, current team."""
+    current_team = or_(CareTeamMember.to_date.is_(None), CareTeamMember.to_date >= today)
+    return (
+        select(Referral.person_id)
+        .where(
+            or_(Referral.receiving_unit_id == unit_id, Referral.referrer_unit_id == unit_id),
+            Referral.status.in_(OPEN_STATUSES),
+        )
+        .union(
+            select(Episode.person_id).where(Episode.unit_id == unit_id, Episode.ended_on.is_(None)),
+            select(CareTeamMember.person_id).where(CareTeamMember.unit_id == unit_id, current_team),
+        )
+    )
+
+
+def unit_gaps(
+    session: Session, actor: Actor, unit_id: int | None = None, page: Page = Page(), today: date | None = None
+) -> list[PersonGaps]:
+    """Persons of a unit with at least one gap, most high-severity gaps first; paginated."""
+    unit = unit_of(actor, unit_id)
+    if not policy.sees_person_data(actor):
+        raise NotFound("unit", unit_id)
+    today = today or clock.today()
+    ids_subquery = unit_person_ids(unit, today).subquery()
+    ids: Select[Any] = select(ids_subquery.c[0])
+    people = session.execute(select(Person.id, Person.given_name, Person.family_name).where(Person.id.in_(ids))).all()
+    results = _evaluate(session, ids, [p[0] for p in people], today)
+    rows = [PersonGaps(pid, f"{given} {family}", _gaps(results[pid]), results[pid]) for pid, given, family in people]
+    rows = [r for r in rows if r.gaps]
+    rows.sort(key=lambda r: (-r.high, -len(r.gaps), r.person_name))
+    shown = rows[page.offset : page.offset + page.limit]
+    log_list_view(session, actor, "unit_gaps", unit, [r.person_id for r in shown])
+    return shown
