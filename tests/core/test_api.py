@@ -149,3 +149,20 @@ def test_openapi_lists_the_core(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/api/v1/persons", "/api/v1/referrals", "/api/v1/persons/{person_id}/pathway"):
         assert path in paths
+
+
+def test_worklists_and_gaps_over_api(
+    client: TestClient, session: Session, units: Units, coordinator: Actor, clinician: Actor, outsider: Actor
+) -> None:
+    created = client.post("/api/v1/referrals", json=referral_body(units), headers=token_for(session, coordinator))
+    headers = {**token_for(session, clinician), "X-Helhet-Unit": str(units.assessment.id)}
+    due = client.get("/api/v1/worklists/assessments-due", headers=headers)
+    assert due.status_code == 200
+    assert [r["referral_id"] for r in due.json()] == [created.json()["id"]]
+    person_gaps = client.get(f"/api/v1/persons/{created.json()['person_id']}/gaps", headers=headers)
+    assert person_gaps.status_code == 200
+    assert "ASSESSMENT-OVERDUE" in {g["code"] for g in person_gaps.json()["gaps"]}
+    other = token_for(session, outsider)
+    assert client.get(f"/api/v1/persons/{created.json()['person_id']}/gaps", headers=other).status_code == 404
+    bad = client.get("/api/v1/worklists/assessments-due?limit=5000", headers=headers)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "limit"
