@@ -113,7 +113,7 @@ def _person_row(session: Session, actor: Actor, person_id: int) -> dict[str, Any
         Person.version,
         policy.may_see_clause(actor, Person.id).label("allowed"),
     ).where(Person.id == person_id)
-    row = session.execute(stmt).mappings().first()
+    row = session.connection().execute(stmt).mappings().first()
     if row is None or not row["allowed"]:
         raise NotFound("person", person_id)
     person = dict(row)
@@ -136,7 +136,8 @@ def events_statement() -> Select[Any]:
 
 def read_pathway(session: Session, actor: Actor, person_id: int) -> PathwayRead:
     person = _person_row(session, actor, person_id)
-    rows = session.execute(events_statement(), {"person_id": person_id}).all()
+    # Core statement on the session's connection: no ORM layer between the rows and the response shape
+    rows = session.connection().execute(events_statement(), {"person_id": person_id}).all()
     events = [
         PathwayEvent(
             kind=r[0],
