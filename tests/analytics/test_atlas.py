@@ -137,3 +137,24 @@ def test_report_is_self_contained_with_tables(tmp_path: Path) -> None:
     assert "<caption>" in html and "Wish concordance" in html
     written = export_tables(atlas, tmp_path / "export", "csv")
     assert {p.name for p in written} >= {"indicators.csv", "catalogue.csv"}
+
+
+def test_referral_rates_per_10000_adults(tmp_path: Path) -> None:
+    from helhet.analytics.population import adult_population
+
+    b = StoreBuilder()
+    unit = b.unit()
+    for _ in range(40):
+        b.referral(unit, municipality="4601", birth=date(1990, 6, 1))
+    atlas = build_atlas(queries.connect(b.write(tmp_path / "store")), AS_OF, ["new_referrals"])
+    pop = adult_population()
+    bergen_adults = pop.filter((pl.col("level") == "kommune") & (pl.col("code") == "4601") & (pl.col("year") == 2024))[
+        "persons"
+    ].sum()
+    row = value(atlas.values, "municipality", "4601")
+    assert row["rate"] == pytest.approx(40 / bergen_adults * 10_000)
+    assert row["rate_lower"] < row["rate"] < row["rate_upper"]
+    assert row["dsr"] > 0  # all 40 are 33-34 years old: the standardised rate differs from the crude one
+    assert row["dsr"] != pytest.approx(row["rate"])
+    national = value(atlas.values, "national", "NO")
+    assert national["n"] == 40
