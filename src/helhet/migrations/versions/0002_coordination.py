@@ -10,8 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import helhet.db  # noqa: F401  (column types)
-
+import helhet.db
 
 revision: str = "0002_coordination"
 down_revision: str | None = "0001_core"
