@@ -54,9 +54,11 @@ def _prepare_database(path: Path) -> str:
             ("utenfor", Role.CLINICIAN, ("tsb-oslo-universitetssykehus-hf-poli",)),
         ):
             users.add_user(
-                session, SYSTEM,
-                users.NewUser(username=username, full_name=username.title(), role=role, password=PASSWORD,
-                              unit_codes=unit_codes),
+                session,
+                SYSTEM,
+                users.NewUser(
+                    username=username, full_name=username.title(), role=role, password=PASSWORD, unit_codes=unit_codes
+                ),
             )
     engine.dispose()
     return url
@@ -69,9 +71,22 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     port = _free_port()
     env = {**os.environ, "HELHET_DATABASE_URL": db_url, "HELHET_DATA_DIR": str(folder), "HELHET_LOCALE": "nb"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "helhet.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "helhet.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -102,8 +117,15 @@ def browser() -> Iterator[object]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
