@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import CompoundSelect, Select, or_, select
 from sqlalchemy.orm import Session
@@ -19,13 +19,12 @@ from helhet.gaps.rules import Outcome, RuleResult, evaluate
 from helhet.pathways.models import CareTeamMember, Episode
 from helhet.persons import service as persons
 from helhet.persons.models import Person
-from helhet.referrals.models import OPEN_STATUSES, Referral
+from helhet.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 from helhet.users.actor import Actor
 from helhet.worklists.core import Page, log_list_view, unit_of
 
 
-@dataclass(frozen=True)
-class Gap:
+class Gap(NamedTuple):
     check: Check
     result: RuleResult
 
@@ -48,10 +47,13 @@ def _evaluate(session: Session, ids: Select[Any], person_ids: list[int], today: 
     return {pid: evaluate(f, settings) for pid, f in loaded.items()}
 
 
+_ORDER = {check.code: ({"high": 0, "medium": 1, "low": 2}[check.severity], check.code) for check in BY_CODE.values()}
+_HIGH = frozenset(code for code, check in BY_CODE.items() if check.severity == "high")
+
+
 def _gaps(results: list[RuleResult]) -> list[Gap]:
-    gaps = [Gap(BY_CODE[r.code], r) for r in results if r.outcome == Outcome.GAP]
-    order = {"high": 0, "medium": 1, "low": 2}
-    return sorted(gaps, key=lambda g: (order[g.check.severity], g.check.code))
+    gaps = [Gap(BY_CODE[r.code], r) for r in results if r.outcome is Outcome.GAP]
+    return sorted(gaps, key=lambda g: _ORDER[g.check.code])
 
 
 def person_gaps(session: Session, actor: Actor, person_id: int, today: date | None = None) -> PersonGaps:
@@ -63,15 +65,19 @@ def person_gaps(session: Session, actor: Actor, person_id: int, today: date | No
 
 
 def unit_person_ids(unit_id: int, today: date) -> CompoundSelect[Any]:
-    """Persons the unit currently serves: open referrals (received or sent), open episodes, current team."""
+    """Persons the unit serves now: referrals it received that await assessment or a start, open referrals it
+    sent, its open episodes, and persons it is on the care team of."""
     current_team = or_(CareTeamMember.to_date.is_(None), CareTeamMember.to_date >= today)
+    started = select(Episode.id).where(Episode.referral_id == Referral.id).exists()
+    waiting = or_(
+        Referral.status.in_([ReferralStatus.RECEIVED, ReferralStatus.RETURNED]),
+        (Referral.status == ReferralStatus.GRANTED) & ~started,
+    )
     return (
         select(Referral.person_id)
-        .where(
-            or_(Referral.receiving_unit_id == unit_id, Referral.referrer_unit_id == unit_id),
-            Referral.status.in_(OPEN_STATUSES),
-        )
+        .where(Referral.receiving_unit_id == unit_id, waiting)
         .union(
+            select(Referral.person_id).where(Referral.referrer_unit_id == unit_id, Referral.status.in_(OPEN_STATUSES)),
             select(Episode.person_id).where(Episode.unit_id == unit_id, Episode.ended_on.is_(None)),
             select(CareTeamMember.person_id).where(CareTeamMember.unit_id == unit_id, current_team),
         )
@@ -90,9 +96,16 @@ def unit_gaps(
     ids: Select[Any] = select(ids_subquery.c[0])
     people = session.execute(select(Person.id, Person.given_name, Person.family_name).where(Person.id.in_(ids))).all()
     results = _evaluate(session, ids, [p[0] for p in people], today)
-    rows = [PersonGaps(pid, f"{given} {family}", _gaps(results[pid]), results[pid]) for pid, given, family in people]
-    rows = [r for r in rows if r.gaps]
-    rows.sort(key=lambda r: (-r.high, -len(r.gaps), r.person_name))
-    shown = rows[page.offset : page.offset + page.limit]
+    ranked = []
+    for pid, given, family in people:
+        codes = [r.code for r in results[pid] if r.outcome is Outcome.GAP]
+        if codes:
+            ranked.append((-sum(1 for c in codes if c in _HIGH), -len(codes), f"{given} {family}", pid))
+    ranked.sort()
+    # full gap objects only for the page shown
+    shown = [
+        PersonGaps(pid, name, _gaps(results[pid]), results[pid])
+        for _, _, name, pid in ranked[page.offset : page.offset + page.limit]
+    ]
     log_list_view(session, actor, "unit_gaps", unit, [r.person_id for r in shown])
     return shown

@@ -1,0 +1,131 @@
+"""Benchmark: a unit's worklists and gap list on PostgreSQL, with 2,000 active persons.
+
+Sample pathways are made through the real services (``helhet.samples``) in one health trust; the busiest unit's
+worklists are then read as its clinician would. Prints the SQL statements per worklist (constant in the number
+of persons), p50/p95, and the ratio to the core pathway read measured in the same run. Target p95 <= 50 ms.
+
+    .venv/bin/python benchmarks/worklist.py [--persons 2000] [--url postgresql+psycopg://.../helhet_bench_worklist]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import count_statements, summary, time_calls  # noqa: E402
+from benchmarks.pathway_read import fresh_database  # noqa: E402
+from helhet import migrate, samples  # noqa: E402
+from helhet.db import make_engine  # noqa: E402
+from helhet.gaps import service as gaps  # noqa: E402
+from helhet.models import Base  # noqa: E402
+from helhet.pathways import timeline  # noqa: E402
+from helhet.pathways.models import CareTeamMember, Episode  # noqa: E402
+from helhet.units import seed  # noqa: E402
+from helhet.units.models import Unit  # noqa: E402
+from helhet.users import service as users  # noqa: E402
+from helhet.users.models import Role  # noqa: E402
+from helhet.worklists import core as worklists  # noqa: E402
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/helhet_bench_worklist"
+
+
+def extra_worklists() -> dict[str, Callable[[Session, Any, int], object]]:
+    """Worklists of the coordination domains, when present (tasks, handovers, no-shows)."""
+    found: dict[str, Callable[[Session, Any, int], object]] = {}
+    try:
+        from helhet.tasks import service as tasks
+
+        if hasattr(tasks, "unit_queue"):
+            found["unit task queue"] = lambda s, a, u: tasks.unit_queue(s, a, u)  # type: ignore[attr-defined]
+    except ImportError:  # pragma: no cover
+        pass
+    try:
+        from helhet.transitions import service as transitions  # type: ignore[import-not-found]
+
+        found["incoming handovers"] = lambda s, a, u: transitions.incoming_handovers(s, a, u)
+    except ImportError:
+        pass
+    try:
+        from helhet.appointments import outreach  # type: ignore[attr-defined]
+
+        found["no-shows awaiting outreach"] = lambda s, a, u: outreach.no_shows_awaiting_outreach(s, a, u)
+    except ImportError:
+        pass
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--persons", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=60)
+    args = parser.parse_args()
+
+    fresh_database(args.url)
+    engine = make_engine(args.url)
+    migrate.upgrade(engine)
+    Base.metadata.create_all(engine)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        seed.load_reference(session, municipal_units_for=["4601", "4626", "4627", "4631"])
+        print(samples.generate(session, persons=args.persons, seed=11, kommuner=("4601",)))
+        # the municipal substance-use service follows every one of the persons (on their care teams)
+        unit = session.scalar(select(Unit).where(Unit.code == "kom-4601-rus"))
+        assert unit is not None
+        active = session.scalar(
+            select(func.count(func.distinct(CareTeamMember.person_id))).where(
+                CareTeamMember.unit_id == unit.id, CareTeamMember.to_date.is_(None)
+            )
+        )
+        vurd = session.scalar(select(Unit).where(Unit.code == "tsb-helse-bergen-hf-vurd"))
+        assert vurd is not None
+        user = users.add_user(
+            session,
+            users.SYSTEM,
+            users.NewUser(
+                username="bench", full_name="Bench", role=Role.UNIT_LEADER, unit_codes=(unit.code, vurd.code)
+            ),
+        )
+        actor = users.actor_for(user, unit.id)
+        person_id = session.scalar(select(Episode.person_id).order_by(Episode.id).limit(1))
+    with engine.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
+    print(f"unit: {unit.name} with {active} active persons")
+
+    def run(fn: Callable[[Session], object]) -> Callable[[], None]:
+        def call() -> None:
+            with Session(engine) as session:
+                fn(session)
+                session.commit()
+
+        return call
+
+    lists: dict[str, Callable[[Session], object]] = {
+        "assessments due": lambda s: worklists.assessments_due(s, actor, vurd.id),
+        "deadlines at risk": lambda s: worklists.deadlines_at_risk(s, actor, vurd.id),
+        "persons with gaps": lambda s: gaps.unit_gaps(s, actor, unit.id),
+    }
+    for name, fn in extra_worklists().items():
+        lists[name] = lambda s, fn=fn: fn(s, actor, unit.id)  # type: ignore[misc]
+    base = summary(time_calls(run(lambda s: timeline.read_pathway(s, actor, person_id)), args.repeat))
+    print(f"{'worklist':28} {'SQL':>4} {'p50 ms':>8} {'p95 ms':>8} {'vs pathway':>10}   (target p95 <= 50 ms)")
+    for name, fn in lists.items():
+        with count_statements(engine) as statements:
+            run(fn)()
+        n = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT"))])
+        t = summary(time_calls(run(fn), args.repeat))
+        print(f"{name:28} {n:>4} {t['p50']:>8.2f} {t['p95']:>8.2f} {t['p50'] / base['p50']:>10.1f}")
+    print(f"{'pathway read (baseline)':28} {'':>4} {base['p50']:>8.2f} {base['p95']:>8.2f} {1.0:>10.1f}")
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
