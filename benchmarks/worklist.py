@@ -20,19 +20,19 @@ from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import count_statements, summary, time_calls  # noqa: E402
-from benchmarks.pathway_read import fresh_database  # noqa: E402
-from helhet import migrate, samples  # noqa: E402
-from helhet.db import make_engine  # noqa: E402
-from helhet.gaps import service as gaps  # noqa: E402
-from helhet.models import Base  # noqa: E402
-from helhet.pathways import timeline  # noqa: E402
-from helhet.pathways.models import CareTeamMember, Episode  # noqa: E402
-from helhet.units import seed  # noqa: E402
-from helhet.units.models import Unit  # noqa: E402
-from helhet.users import service as users  # noqa: E402
-from helhet.users.models import Role  # noqa: E402
-from helhet.worklists import core as worklists  # noqa: E402
+from benchmarks.common import count_statements, summary, time_calls
+from benchmarks.pathway_read import fresh_database
+from helhet import migrate, samples
+from helhet.db import make_engine
+from helhet.gaps import service as gaps
+from helhet.models import Base
+from helhet.pathways import timeline
+from helhet.pathways.models import CareTeamMember, Episode
+from helhet.units import seed
+from helhet.units.models import Unit
+from helhet.users import service as users
+from helhet.users.models import Role
+from helhet.worklists import core as worklists
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/helhet_bench_worklist"
 
