@@ -8,14 +8,12 @@ recovered from the national total minus the others (DOMAIN.md and issue 6 §4).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 import numpy as np
 import polars as pl
-from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from helhet.analytics import funnel, stats, variation
 from helhet.analytics.indicators import CATALOGUE, LEVELS, Indicator, available, compute_raw
@@ -221,11 +219,7 @@ def _casemix(
     if cells.height == 0:
         return pl.DataFrame(), {}
     cells = cells.with_columns(pl.col("year").cast(pl.Utf8).alias("year_c"))
-    with warnings.catch_warnings():
-        # saturated or near-saturated cell models trigger statsmodels' separation warning; the ML estimates
-        # (and so the expected counts) are still right, see stats.fit_casemix_model
-        warnings.simplefilter("ignore", PerfectSeparationWarning)
-        model = stats.fit_casemix_model(cells, "k", "n", [*CASEMIX_COVARIATES, "year_c"])
+    model = stats.fit_casemix_model(cells, "k", "n", [*CASEMIX_COVARIATES, "year_c"])
     probs = model.predict_cells(cells)
     frames = []
     for (year,), group in cells.with_columns(pl.Series("_p", probs)).group_by(["year"], maintain_order=True):
