@@ -85,7 +85,8 @@ def pandas_baseline(folder: Path) -> float:
         districts.get(d) or areas.get(m)
         for m, d in zip(person["municipality_number"], person["city_district_number"], strict=True)
     ]
-    df = referral.merge(person[[key, "area"]], left_on=rkey, right_on=key)
+    people = person[[key, "area"]].rename(columns={key: "_person"})
+    df = referral.merge(people, left_on=rkey, right_on="_person")
     last = assessment.sort_values(["referral_id", "assessed_on"]).groupby("referral_id").tail(1)
     df = df.merge(last, left_on="id", right_on="referral_id", how="left", suffixes=("", "_a"))
     first = episode.sort_values(["referral_id", "started_on"]).groupby("referral_id").head(1)

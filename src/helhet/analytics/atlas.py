@@ -241,10 +241,16 @@ def _casemix(
             )
         )
     result = pl.concat(frames).rename({"area_code": "code"}).with_columns(pl.lit("area").alias("level"))
-    # area variance beyond case mix: random intercept on the cells with the fixed part as offset
-    logit = np.log(np.clip(probs, 1e-9, 1 - 1e-9) / np.clip(1 - probs, 1e-9, 1))
+    # Area variance beyond case mix: a random-intercept model on area-year cells with the case-mix expected
+    # log-odds as offset. Collapsing the covariate cells within an area-year is an approximation (exact when the
+    # expected probability is the same within the cell); it keeps the cost at areas x years, not cells.
+    area_year = result.select("code", "year", "observed", "expected", "trials").filter(pl.col("trials") > 0)
+    expected_p = np.clip(area_year["expected"].to_numpy() / area_year["trials"].to_numpy(), 1e-6, 1 - 1e-6)
     av = variation.estimate_area_variance(
-        cells["k"].to_numpy(), cells["n"].to_numpy(), logit, area=cells["area_code"].to_numpy()
+        area_year["observed"].to_numpy(),
+        area_year["trials"].to_numpy(),
+        np.log(expected_p / (1 - expected_p)),
+        area=area_year["code"].to_numpy(),
     )
     return result, {"sigma2": av.sigma2, "mor": av.mor}
 

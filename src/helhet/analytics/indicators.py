@@ -260,7 +260,7 @@ CATALOGUE: tuple[Indicator, ...] = (
 BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}
 
 PERSON_GEO = """
-CREATE OR REPLACE VIEW person_geo AS
+CREATE TEMP TABLE IF NOT EXISTS person_geo AS
 SELECT p.person_key, p.municipality_number, coalesce(d.district_area_code, gm.area_code) AS area_code,
        ga.hf_code, ga.rhf_code
 FROM person p

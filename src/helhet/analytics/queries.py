@@ -84,8 +84,9 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 # One row per referral: residence (as of receipt) → area → HF → RHF, treating unit, case mix, the wish, the
 # assessment and the first episode. Homelessness is the housing status in force on the day of receipt.
+# Materialised once per connection: every indicator reads it, and its window functions are the costly part.
 REFERRAL_FACTS = f"""
-CREATE VIEW referral_facts AS
+CREATE TEMP TABLE referral_facts AS
 WITH final_assessment AS (
     SELECT * EXCLUDE (rn) FROM (
         SELECT a.*, row_number() OVER (PARTITION BY referral_id ORDER BY assessed_on DESC, id DESC) AS rn

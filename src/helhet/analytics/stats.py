@@ -247,11 +247,15 @@ class CasemixModel:
             if name not in self.levels:
                 columns.append(cells[name].cast(pl.Float64).to_numpy())
                 continue
-            values = np.asarray(cells[name].to_list(), dtype=object)
+            values = cells[name].to_numpy()
             levels = np.asarray(self.levels[name], dtype=object)
             unseen = ~np.isin(values, levels)
             if unseen.any():
-                raise Invalid(name, values[unseen][0], "level was not seen when the case-mix model was fitted")
+                raise Invalid(
+                    name,
+                    values[unseen][0].item() if hasattr(values[unseen][0], "item") else values[unseen][0],
+                    "level was not seen when the case-mix model was fitted",
+                )
             columns.extend((values == level).astype(np.float64) for level in levels[1:])
         return np.column_stack(columns)
 

@@ -1,0 +1,142 @@
+"""Benchmark: synthetic pathways for 1 million referrals into Parquet and into PostgreSQL (COPY).
+
+Each phase runs in a child process of its own, so its peak memory (``resource.getrusage``) is its own. The
+PostgreSQL phase loads into a fresh database (``helhet_synth_bench``: dropped and created, migrated, reference
+data loaded, then tables without a migration yet created from the models), and times the load alone, commit
+included. Targets (issue 4): Parquet <= 90 s, PostgreSQL <= 180 s, peak memory <= 4 GB, on 2 cores.
+
+    .venv/bin/python benchmarks/synth.py [--referrals 1000000] [--phase parquet|postgres|both]
+        [--url postgresql+psycopg://postgres@127.0.0.1:5432/helhet_synth_bench]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/helhet_synth_bench"
+TARGET_SECONDS = {"parquet": 90.0, "postgres": 180.0}
+TARGET_PEAK_MB = 4096.0
+AS_OF = date(2026, 6, 30)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fresh_database(url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def phase_parquet(persons: int) -> dict[str, object]:
+    from helhet.synthetic import generate_to_parquet
+
+    with tempfile.TemporaryDirectory(prefix="helhet-synth-bench-") as folder:
+        started = time.perf_counter()
+        summary = generate_to_parquet(Path(folder), persons=persons, years=3, seed=2026, as_of=AS_OF)
+        seconds = time.perf_counter() - started
+        size = sum(p.stat().st_size for p in Path(folder).glob("*.parquet"))
+    return {"seconds": seconds, "rows": summary.rows, "mb_on_disk": size / 2**20}
+
+
+def phase_postgres(persons: int, url: str) -> dict[str, object]:
+    from sqlalchemy.orm import Session
+
+    from helhet import migrate
+    from helhet.db import make_engine
+    from helhet.models import Base
+    from helhet.synthetic import generate_into_database
+    from helhet.units import seed
+
+    fresh_database(url)
+    engine = make_engine(url)
+    prepared = time.perf_counter()
+    migrate.upgrade(engine)
+    Base.metadata.create_all(engine)  # tables whose migration is not written yet
+    with Session(engine) as session, session.begin():
+        seed.load_reference(session)
+    prepare_seconds = time.perf_counter() - prepared
+    truth = Path(tempfile.gettempdir()) / "helhet-synth-bench-truth.json"
+    started = time.perf_counter()
+    summary = generate_into_database(engine, persons, 3, None, 2026, "default", as_of=AS_OF, truth_path=truth)
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    return {"seconds": seconds, "rows": summary.rows, "prepare_seconds": prepare_seconds, "skipped": summary.skipped}
+
+
+def child(phase: str, persons: int, url: str) -> None:
+    result = phase_parquet(persons) if phase == "parquet" else phase_postgres(persons, url)
+    result["peak_mb"] = peak_mb()
+    print(json.dumps(result))
+
+
+def run_phase(phase: str, persons: int, url: str) -> dict[str, object]:
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", phase, "--persons", str(persons), "--url", url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--referrals", type=int, default=1_000_000, help="referrals to generate (about)")
+    parser.add_argument("--phase", choices=("parquet", "postgres", "both"), default="both")
+    parser.add_argument("--url", default=DEFAULT_URL, help="PostgreSQL database to create and load")
+    parser.add_argument("--child", choices=("parquet", "postgres"), help=argparse.SUPPRESS)
+    parser.add_argument("--persons", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.persons, args.url)
+        return
+
+    from helhet.synthetic import calibration
+
+    persons = math.ceil(args.referrals / calibration.REFERRALS_PER_PERSON)
+    phases = ("parquet", "postgres") if args.phase == "both" else (args.phase,)
+    print(f"Synthetic pathways: {persons:,} persons for about {args.referrals:,} referrals (3 years, all Norway)")
+    failed = False
+    for phase in phases:
+        result = run_phase(phase, persons, args.url)
+        rows: dict[str, int] = result["rows"]  # type: ignore[assignment]
+        total = sum(rows.values())
+        seconds = float(result["seconds"])  # type: ignore[arg-type]
+        target = TARGET_SECONDS[phase]
+        peak = float(result["peak_mb"])  # type: ignore[arg-type]
+        ok = seconds <= target and peak <= TARGET_PEAK_MB
+        failed |= not ok
+        print(f"\n{phase}: {rows.get('referral', 0):,} referrals, {total:,} rows in {seconds:.1f} s")
+        print(f"  {total / seconds:,.0f} rows/s, {rows.get('referral', 0) / seconds:,.0f} referrals/s")
+        print(f"  wall {seconds:.1f} s (target <= {target:.0f} s), peak memory {peak:,.0f} MB (target <= 4,096 MB)")
+        if phase == "parquet":
+            print(f"  {float(result['mb_on_disk']):,.0f} MB on disk")  # type: ignore[arg-type]
+        else:
+            print(f"  (database created, migrated and reference data loaded first: {result['prepare_seconds']:.1f} s)")
+        for name, n in rows.items():
+            print(f"    {name:18s} {n:>12,}")
+        print(f"  {'PASS' if ok else 'FAIL'}")
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
