@@ -158,3 +158,21 @@ def test_referral_rates_per_10000_adults(tmp_path: Path) -> None:
     assert row["dsr"] != pytest.approx(row["rate"])
     national = value(atlas.values, "national", "NO")
     assert national["n"] == 40
+
+
+def test_variation_measures_include_scv(tmp_path: Path) -> None:
+    b = StoreBuilder()
+    unit = b.unit()
+    for m, share in (("4601", 0.2), ("1103", 0.4), ("5001", 0.6), ("1804", 0.3), ("5501", 0.5)):
+        for i in range(50):
+            b.referral(
+                unit,
+                municipality=m,
+                assigned="inpatient_short" if i < 50 * share else "outpatient",
+                wished="outpatient",
+            )
+    atlas = build_atlas(queries.connect(b.write(tmp_path / "store")), AS_OF, ["assigned_inpatient"])
+    row = atlas.variation.filter((pl.col("level") == "municipality") & (pl.col("year") == 2024)).row(0, named=True)
+    assert row["ft"] == pytest.approx(0.6 / 0.2)
+    assert row["ft2"] == pytest.approx(0.5 / 0.3)
+    assert row["scv"] > 0

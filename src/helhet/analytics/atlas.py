@@ -180,6 +180,8 @@ def _suppress(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _variation(values: pl.DataFrame) -> pl.DataFrame:
+    """FT, FT2 and CV of the unweighted area values, and McPherson's SCV from observed and expected counts
+    (expected = the area's denominator times the national value of the year)."""
     rows = []
     for (indicator, level, year), group in values.filter(pl.col("level") != "national").group_by(
         ["indicator", "level", "year"], maintain_order=True
@@ -187,17 +189,24 @@ def _variation(values: pl.DataFrame) -> pl.DataFrame:
         v = group["value"].drop_nulls().drop_nans().to_numpy().astype(float)
         if len(v) < 4:
             continue
-        rows.append(
-            {
-                "indicator": indicator,
-                "level": level,
-                "year": year,
-                "areas": len(v),
-                "ft": float(variation.ft(v)),
-                "ft2": float(variation.ft2(v)),
-                "cv": float(variation.cv(v)),
-            }
-        )
+        row: dict[str, object] = {
+            "indicator": indicator,
+            "level": level,
+            "year": year,
+            "areas": len(v),
+            "ft": float(variation.ft(v)),
+            "ft2": float(variation.ft2(v)),
+            "cv": float(variation.cv(v)),
+            "scv": None,
+        }
+        counted = group.filter(pl.col("k").is_not_null() & pl.col("n").is_not_null() & (pl.col("n") > 0))
+        if counted.height >= 4:
+            k = counted["k"].to_numpy().astype(float)
+            n = counted["n"].to_numpy().astype(float)
+            expected = n * (k.sum() / n.sum())
+            if np.all(expected > 0):
+                row["scv"] = float(variation.scv(k, expected))
+        rows.append(row)
     return pl.DataFrame(rows) if rows else pl.DataFrame()
 
 
