@@ -1,8 +1,16 @@
-"""Levels of care, kinds of unit, and the seed catalogue of units (editable by an admin once loaded).
+"""Levels of care, kinds of unit, and the seed catalogue of units (loaded into the database, then edited by an admin).
 
-TSB units are generated per health trust (assessment unit, outpatient clinic with ambulant/FACT work, detox,
-inpatient and LAR); contracted private/non-profit providers are listed per region from DOMAIN.md §9. The
-provider list is illustrative (contracts change; DOMAIN.md marks it volatile), not a register.
+For every health trust (``geography.health_trusts()``, 21 including Lovisenberg and Diakonhjemmet) the catalogue has
+an assessment unit (vurderingsinstans), an outpatient clinic (also ambulant and day), a detox unit, an inpatient unit
+(short, long and user-controlled beds) and a LAR clinic, plus a FACT team where the trust's areas have at least
+250 000 adults. Then come contracted private and non-profit providers per region, taken from DOMAIN.md §9. That
+list is illustrative, not a register: contracts are re-tendered and litigated (DOMAIN.md marks it volatile).
+
+Unit codes are stable ASCII slugs; the database, the demo and the synthetic data refer to them, so never rename one:
+
+- ``tsb-<hf>-<kind>``: kind ``vurd``, ``poli``, ``avrus``, ``dogn``, ``lar``, ``fact`` (``tsb-helse-bergen-hf-lar``);
+- ``priv-<slug of name>``: private providers (``priv-tyrilistiftelsen``);
+- ``kom-<kommunenummer>-<service>``: service ``rus``, ``nav``, ``bolig``, ``ke``, ``lege`` (``kom-0301-nav``).
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 
-from helhet.reference.geography import health_trusts, municipality, slug
+from helhet.reference.geography import REGION_CODES, HealthTrust, health_trusts, municipality, referral_areas, slug
 
 
 class CareLevel(StrEnum):
@@ -25,14 +33,17 @@ class CareLevel(StrEnum):
     LAR = "lar"
 
 
-#: levels after which discharge counts as discharge from inpatient care (follow-up within 7 days, crisis plan);
-#: detox is a 24-hour stay here, so it counts too
+#: Levels whose end is a discharge from a 24-hour stay, so the rules for follow-up after discharge apply (contact
+#: within 7 days, crisis plan, next treatment the same day). Detox counts: in TSB it is a 24-hour stay, and the
+#: pathway rule "next treatment the same day after inpatient detox" is exactly such a rule. A user-controlled bed
+#: counts too: it is a short admission, and the person goes home from it.
 INPATIENT_LEVELS = frozenset(
     {CareLevel.DETOX, CareLevel.INPATIENT_SHORT, CareLevel.INPATIENT_LONG, CareLevel.USER_CONTROLLED_BED}
 )
 
 
 def is_inpatient(level: CareLevel | str) -> bool:
+    """Whether ``level`` is a 24-hour stay (detox, inpatient short or long, user-controlled bed)."""
     return CareLevel(level) in INPATIENT_LEVELS
 
 
@@ -60,6 +71,8 @@ MUNICIPAL_KINDS = frozenset(
 
 @dataclass(frozen=True)
 class UnitSeed:
+    """One unit as first loaded; ``hf_code`` and ``rhf_code`` are None where they do not apply."""
+
     code: str
     name: str
     kind: UnitKind
@@ -73,6 +86,7 @@ L = CareLevel
 ALL_TSB = tuple(CareLevel)
 LARGE_TRUST_ADULTS = 250_000
 
+#: region → (name, levels); illustrative, from DOMAIN.md §9, mostly inpatient as the contracts are
 PRIVATE_PROVIDERS: dict[str, list[tuple[str, tuple[CareLevel, ...]]]] = {
     "HSO": [
         ("Tyrilistiftelsen", (L.INPATIENT_LONG, L.INPATIENT_SHORT)),
@@ -94,48 +108,53 @@ PRIVATE_PROVIDERS: dict[str, list[tuple[str, tuple[CareLevel, ...]]]] = {
 }
 
 
-@cache
-def tsb_units() -> list[UnitSeed]:
-    """Every health trust's TSB units, then the contracted private providers of each region."""
-    from helhet.reference.geography import referral_areas
+def _trust_units(hf: HealthTrust, adults: int) -> list[UnitSeed]:
+    short = hf.name.removesuffix(" HF")
 
+    def unit(suffix: str, name: str, kind: UnitKind, levels: tuple[CareLevel, ...]) -> UnitSeed:
+        return UnitSeed(f"tsb-{hf.code}-{suffix}", f"{name}, {short}", kind, hf.code, hf.rhf_code, None, levels)
+
+    units = [
+        unit("vurd", "Vurderingsinstans TSB", UnitKind.ASSESSMENT_UNIT, ALL_TSB),
+        unit("poli", "Poliklinikk rus og avhengighet", UnitKind.TSB_UNIT, (L.OUTPATIENT, L.AMBULANT, L.DAY)),
+        unit("avrus", "Avrusning", UnitKind.TSB_UNIT, (L.DETOX,)),
+        unit(
+            "dogn",
+            "Døgnbehandling rus",
+            UnitKind.TSB_UNIT,
+            (L.INPATIENT_SHORT, L.INPATIENT_LONG, L.USER_CONTROLLED_BED),
+        ),
+        unit("lar", "LAR-poliklinikk", UnitKind.TSB_UNIT, (L.LAR, L.OUTPATIENT)),
+    ]
+    if adults >= LARGE_TRUST_ADULTS:
+        units.append(unit("fact", "FACT-team", UnitKind.TSB_UNIT, (L.AMBULANT,)))
+    return units
+
+
+@cache
+def _tsb_units() -> tuple[UnitSeed, ...]:
     adults: dict[str, int] = {}
     for area in referral_areas():
         adults[area.hf_code] = adults.get(area.hf_code, 0) + area.population_18plus
     seeds: list[UnitSeed] = []
     for hf in health_trusts():
-        short = hf.name.removesuffix(" HF")
-
-        def unit(suffix: str, name: str, kind: UnitKind, levels: tuple[CareLevel, ...], hf: object = hf) -> UnitSeed:
-            return UnitSeed(f"tsb-{hf.code}-{suffix}", name, kind, hf.code, hf.rhf_code, None, levels)  # type: ignore[attr-defined]
-
-        seeds += [
-            unit("vurd", f"Vurderingsinstans TSB, {short}", UnitKind.ASSESSMENT_UNIT, ALL_TSB),
-            unit(
-                "poli",
-                f"Poliklinikk rus og avhengighet, {short}",
-                UnitKind.TSB_UNIT,
-                (L.OUTPATIENT, L.AMBULANT, L.DAY),
-            ),
-            unit("avrus", f"Avrusning, {short}", UnitKind.TSB_UNIT, (L.DETOX,)),
-            unit(
-                "dogn",
-                f"Døgnbehandling rus, {short}",
-                UnitKind.TSB_UNIT,
-                (L.INPATIENT_SHORT, L.INPATIENT_LONG, L.USER_CONTROLLED_BED),
-            ),
-            unit("lar", f"LAR-poliklinikk, {short}", UnitKind.TSB_UNIT, (L.LAR, L.OUTPATIENT)),
-        ]
-        if adults.get(hf.code, 0) >= LARGE_TRUST_ADULTS:
-            seeds.append(unit("fact", f"FACT-team, {short}", UnitKind.TSB_UNIT, (L.AMBULANT,)))
+        seeds += _trust_units(hf, adults.get(hf.code, 0))
     for rhf_code, providers in PRIVATE_PROVIDERS.items():
         for name, levels in providers:
             seeds.append(UnitSeed(f"priv-{slug(name)}", name, UnitKind.PRIVATE_PROVIDER, None, rhf_code, None, levels))
-    return seeds
+    return tuple(seeds)
+
+
+def tsb_units() -> list[UnitSeed]:
+    """Every health trust's TSB units, then the contracted private providers of each region, in a stable order."""
+    return list(_tsb_units())
 
 
 def municipal_units(kommunenummer: str) -> list[UnitSeed]:
-    """The municipal services of one kommune: substance-use/mental-health service, NAV, housing, GP, coordination."""
+    """One kommune's services: psykisk helse og rus, NAV, housing office, coordinating unit and a GP practice.
+
+    Named with the short (Norwegian) name; one GP practice stands for all the fastleger of the municipality.
+    """
     kommune = municipality(kommunenummer)
     name = kommune.short_name
     k = kommunenummer
@@ -149,4 +168,7 @@ def municipal_units(kommunenummer: str) -> list[UnitSeed]:
 
 
 def units_for_region(rhf_code: str) -> list[UnitSeed]:
+    """The TSB units of one region's health trusts and its private providers (``HSO``, ``HV``, ``HMN``, ``HN``)."""
+    if rhf_code not in REGION_CODES.values():
+        raise KeyError(f"no region {rhf_code!r}; the codes are {', '.join(REGION_CODES.values())}")
     return [u for u in tsb_units() if u.rhf_code == rhf_code]
