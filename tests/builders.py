@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -30,16 +30,18 @@ _issued: set[str] = set()
 
 
 def synthetic_fnr(birth_date: date = date(1985, 5, 17), sex: str = "female") -> str:
-    """A synthetic number not handed out before in this test run (same-day numbers are few)."""
-    while True:
+    """A synthetic number not handed out before in this test run. One date has about 200 numbers per sex;
+    when they run out the builder says so instead of looping (vary ``birth_date`` in such tests)."""
+    for _ in range(2000):
         value = fodselsnummer.generate_synthetic(_rng, birth_date, sex)  # type: ignore[arg-type]
         if value not in _issued:
             _issued.add(value)
             return value
+    raise RuntimeError(f"no unused synthetic number left for {birth_date} ({sex}); vary birth_date")
 
 
 def person_data(**changes: Any) -> PersonCreate:
-    birth = changes.pop("birth_date", date(1985, 5, 17))
+    birth = changes.pop("birth_date", None) or date(1985, 5, 17) + timedelta(days=len(_issued) // 150)
     sex = changes.pop("sex", "female")
     data: dict[str, Any] = {
         "fodselsnummer": synthetic_fnr(birth, sex),

@@ -100,7 +100,7 @@ def test_stale_update_is_refused(session: Session, units: Units, clinician: Acto
 
 
 def test_search_finds_only_visible_persons(session: Session, units: Units, clinician: Actor, outsider: Actor) -> None:
-    visible = make_person(session, given_name="Synnøve", family_name="Søkbar")
+    visible = make_person(session, given_name="Synnøve", family_name="Søkbar", birth_date=date(1985, 5, 17))
     make_person(session, given_name="Synnøve", family_name="Usynlig")
     make_referral(session, clinician, person=visible, receiving_unit_id=units.assessment.id)
     found = persons.search_persons(session, clinician, "synnøve")

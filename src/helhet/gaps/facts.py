@@ -159,6 +159,16 @@ def cooperation(session: Session, ids: Select[Any], today: date, facts: dict[int
             f.last_nav_contact = last
 
 
+def _register_domain_loaders() -> None:
+    """Loaders that live with their domains (they have the same shape and import nothing from here)."""
+    from helhet.careplans import facts as careplan_facts
+
+    LOADERS.extend([careplan_facts.plan_facts, careplan_facts.ip_facts])
+
+
+_register_domain_loaders()
+
+
 def load(session: Session, ids: Select[Any], person_ids: list[int], today: date) -> dict[int, PersonFacts]:
     facts = {pid: PersonFacts(person_id=pid, today=today) for pid in person_ids}
     for fn in LOADERS:
