@@ -5,7 +5,8 @@ A user may see a person only through a care relationship:
   period, so the unit can finish letters and follow-up);
 - a member of a unit with an open episode for the person (or one ended within the grace period);
 - a member of a unit on the person's current care team, or named on it;
-- an active emergency ("break the glass") grant, which has a reason and expires.
+- an active emergency ("break the glass") grant, which has a reason and expires;
+- a pending handover to one of the actor's units.
 Analysts and admins see no person-level data. The system actor (imports, generator) sees everything.
 Everyone else gets "not found", the same answer as for a person who does not exist.
 """
@@ -22,6 +23,7 @@ from helhet.audit.models import EmergencyAccess
 from helhet.config import get_settings
 from helhet.pathways.models import CareTeamMember, Episode
 from helhet.referrals.models import OPEN_STATUSES, Referral
+from helhet.transitions.models import Handover, HandoverStatus
 from helhet.users.actor import Actor
 from helhet.users.models import Role
 
@@ -51,6 +53,8 @@ def _relations(actor: Actor) -> list[Select[int]]:
         select(EmergencyAccess.person_id).where(
             EmergencyAccess.user_id == actor.user_id, EmergencyAccess.expires_at > clock.now()
         ),
+        # a unit asked to take over (a pending handover to it) sees the person, so it can decide
+        select(Handover.person_id).where(Handover.to_unit_id.in_(units), Handover.status == HandoverStatus.PENDING),
     ]
 
 

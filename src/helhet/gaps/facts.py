@@ -163,7 +163,24 @@ def _register_domain_loaders() -> None:
     """Loaders that live with their domains (they have the same shape and import nothing from here)."""
     from helhet.careplans import facts as careplan_facts
 
-    LOADERS.extend([careplan_facts.plan_facts, careplan_facts.ip_facts])
+    LOADERS.extend([careplan_facts.plan_facts, careplan_facts.ip_facts, handovers, crisis_plans])
+
+
+def handovers(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
+    from helhet.transitions.queries import overdue_handover_counts
+
+    for person_id, count in overdue_handover_counts(session, ids, today).items():
+        if person_id in facts:
+            facts[person_id].handovers_overdue = count
+
+
+def crisis_plans(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
+    from helhet.crisis_plans.requirement import crisis_plan_facts
+
+    for person_id, (required, current) in crisis_plan_facts(session, ids, today).items():
+        if person_id in facts:
+            facts[person_id].crisis_plan_required = required
+            facts[person_id].crisis_plan_current = current
 
 
 _register_domain_loaders()
