@@ -1,0 +1,224 @@
+"""Where generated tables go: a Parquet folder, PostgreSQL through COPY, or any database through executemany.
+
+Every writer takes Arrow tables shaped like the ORM tables (``columns.conform``) in foreign-key order, chunk by
+chunk, inside one transaction for databases. PostgreSQL gets CSV made by Arrow's C++ writer and streamed with
+psycopg's ``COPY ... FROM STDIN`` from a thread of its own; other databases (SQLite, for demo sizes) get one
+executemany per table and chunk.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import queue
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+from sqlalchemy import Connection, inspect, text
+
+from helhet.synthetic import columns as col
+
+log = logging.getLogger(__name__)
+
+COPY_BLOCK = 1 << 20
+
+
+class Writer(Protocol):
+    def accepts(self, name: str) -> bool: ...
+
+    def write(self, name: str, table: pa.Table) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class ParquetOutput:
+    """One Parquet file per table in ``folder``; one row group per chunk unless ``row_group_rows`` is given."""
+
+    def __init__(self, folder: Path, row_group_rows: int | None = None, compression: str = "zstd") -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.row_group_rows = row_group_rows
+        self.compression = compression
+        self.writers: dict[str, pq.ParquetWriter] = {}
+
+    def accepts(self, name: str) -> bool:
+        return True
+
+    def write(self, name: str, table: pa.Table) -> None:
+        writer = self.writers.get(name)
+        if writer is None:
+            writer = pq.ParquetWriter(self.folder / f"{name}.parquet", table.schema, compression=self.compression)
+            self.writers[name] = writer
+        writer.write_table(table, row_group_size=self.row_group_rows)
+
+    def ensure(self, name: str) -> None:
+        """An empty file for a table that got no rows, so every table is there."""
+        if name not in self.writers:
+            self.write(name, col.schema(name).empty_table())
+
+    def close(self) -> None:
+        for writer in self.writers.values():
+            writer.close()
+        self.writers.clear()
+
+
+def _for_csv(table: pa.Table) -> pa.Table:
+    """Columns as PostgreSQL reads them from CSV: lists as JSON text, UTC timestamps as text with their zone.
+
+    Arrow's CSV writer formats zoned timestamps about 30 times slower than a cast of the naive value to text.
+    List values are codes and short words, with no quotes or backslashes to escape.
+    """
+    for i, field in enumerate(table.schema):
+        values = table.column(i)
+        if pa.types.is_list(field.type):
+            joined = pc.binary_join_element_wise('["', pc.binary_join(values, '", "'), '"]', "")
+            table = table.set_column(i, field.name, pc.if_else(pc.equal(pc.list_value_length(values), 0), "[]", joined))
+        elif pa.types.is_timestamp(field.type):
+            naive = values.cast(pa.timestamp("us")).cast(pa.string())
+            table = table.set_column(i, field.name, pc.binary_join_element_wise(naive, "+00", ""))
+    return table
+
+
+def csv_bytes(table: pa.Table) -> bytes:
+    buffer = io.BytesIO()
+    pa_csv.write_csv(_for_csv(table), buffer, pa_csv.WriteOptions(include_header=False))
+    return buffer.getvalue()
+
+
+class CopyPipe:
+    """COPY statements run in a thread of their own, so the server loads one chunk while the next is made."""
+
+    def __init__(self, raw: Any) -> None:
+        self.raw = raw
+        self.queue: queue.Queue[tuple[str, str, bytes] | None] = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name="synth-copy", daemon=True)
+        self.thread.start()
+
+    def _work(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.error is not None:
+                continue
+            name, columns, data = item
+            try:
+                with (
+                    self.raw.cursor() as cursor,
+                    cursor.copy(f"COPY {name} ({columns}) FROM STDIN (FORMAT csv)") as copy,
+                ):
+                    view = memoryview(data)
+                    for start in range(0, len(view), COPY_BLOCK):
+                        copy.write(view[start : start + COPY_BLOCK])
+            except BaseException as exc:  # raised in the writing thread at the next put or at finish
+                self.error = exc
+
+    def put(self, name: str, columns: str, data: bytes) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((name, columns, data))
+
+    def finish(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
+@dataclass
+class Constraints:
+    """Secondary indexes and foreign keys of the tables loaded, dropped for a bulk load and made again after."""
+
+    indexes: list[tuple[str, str]]  # (name, CREATE INDEX ...)
+    foreign_keys: list[tuple[str, str, str]]  # (table, name, definition)
+
+
+def _drop_constraints(connection: Connection, tables: list[str]) -> Constraints:
+    indexes = connection.execute(
+        text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ANY(:t) "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE contype IN ('p', 'u', 'x'))"
+        ),
+        {"t": tables},
+    ).all()
+    foreign_keys = connection.execute(
+        text(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(:t) ORDER BY 1, 2"
+        ),
+        {"t": tables},
+    ).all()
+    for table, name, _ in foreign_keys:
+        connection.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
+    for name, _ in indexes:
+        connection.execute(text(f'DROP INDEX "{name}"'))
+    return Constraints([(n, d) for n, d in indexes], [(t, n, d) for t, n, d in foreign_keys])
+
+
+def _restore_constraints(connection: Connection, saved: Constraints) -> None:
+    connection.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+    for _, definition in saved.indexes:
+        started = time.perf_counter()
+        connection.execute(text(definition))
+        log.debug("%s: %.2f s", definition, time.perf_counter() - started)
+    for table, name, definition in saved.foreign_keys:
+        started = time.perf_counter()
+        connection.execute(text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
+        log.debug("%s %s: %.2f s", table, definition, time.perf_counter() - started)
+
+
+class DatabaseOutput:
+    """Rows into the tables of a migrated database, in the caller's transaction; tables it lacks are skipped.
+
+    ``bulk`` (PostgreSQL): drop the loaded tables' secondary indexes and foreign keys first and make them again
+    at the end, in the same transaction: building an index once is much faster than growing it row by row, and
+    re-adding a foreign key checks every row. The tables are locked until the transaction ends.
+    """
+
+    def __init__(self, connection: Connection, tables: tuple[str, ...], *, bulk: bool = False) -> None:
+        self.connection = connection
+        self.present = set(inspect(connection).get_table_names())
+        self.postgres = connection.dialect.name == "postgresql"
+        self.written: set[str] = set()
+        self.saved: Constraints | None = None
+        self.pipe: CopyPipe | None = None
+        if self.postgres:
+            if bulk:
+                self.saved = _drop_constraints(connection, [t for t in tables if t in self.present])
+            self.pipe = CopyPipe(connection.connection.driver_connection)
+
+    def accepts(self, name: str) -> bool:
+        return name in self.present
+
+    def write(self, name: str, table: pa.Table) -> None:
+        if not self.accepts(name) or table.num_rows == 0:
+            return
+        self.written.add(name)
+        if self.pipe is not None:
+            self.pipe.put(name, ", ".join(table.schema.names), csv_bytes(table))
+        else:
+            self.connection.execute(col.orm_table(name).insert(), table.to_pylist())
+
+    def close(self) -> None:
+        """Finish the loads, restore what a bulk load dropped, and move each id sequence past the ids written."""
+        if self.pipe is None:
+            return
+        started = time.perf_counter()
+        self.pipe.finish()
+        log.info("synthetic load: last COPY finished after %.1f s more", time.perf_counter() - started)
+        if self.saved is not None:
+            started = time.perf_counter()
+            _restore_constraints(self.connection, self.saved)
+            log.info("synthetic load: indexes and foreign keys rebuilt in %.1f s", time.perf_counter() - started)
+        started = time.perf_counter()
+        for name in sorted(self.written):
+            self.connection.execute(
+                text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
+            )
+            self.connection.execute(text(f"ANALYZE {name}"))
+        log.info("synthetic load: sequences set and tables analysed in %.1f s", time.perf_counter() - started)

@@ -1,0 +1,170 @@
+"""Generating into the real schema (SQLite and PostgreSQL): rows the services accept, read and build on.
+
+The generated pathways of a sample of persons are also replayed through the real services (register, assess,
+start and end episodes) and must go through with no error and land in the same states.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pytest
+from pydantic import BaseModel
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from helhet.assessments import service as assessments
+from helhet.assessments.schemas import AssessmentCreate
+from helhet.errors import Invalid
+from helhet.pathways import episodes, timeline
+from helhet.pathways.schemas import EpisodeCreate, EpisodeEnd
+from helhet.persons import fodselsnummer
+from helhet.persons import service as persons
+from helhet.persons.models import Person
+from helhet.persons.schemas import HousingIn, PersonCreate
+from helhet.referrals import deadlines
+from helhet.referrals import service as referrals
+from helhet.referrals.deadlines import Condition, DeadlineInput
+from helhet.referrals.models import Referral
+from helhet.referrals.schemas import ReferralCreate
+from helhet.synthetic import columns, generate_into_database, generator
+from helhet.synthetic import scenario as scenarios
+from helhet.synthetic.database import _ids, _units
+from helhet.synthetic.truth import Figures
+from helhet.users.actor import SYSTEM
+from tests.synthetic import rules
+from tests.synthetic.conftest import AS_OF
+
+
+def _read_back(session: Session, names: tuple[str, ...]) -> dict[str, pa.Table]:
+    tables = {}
+    for name in (*names, "unit"):
+        table = columns.orm_table(name)
+        rows = [dict(r) for r in session.execute(select(table)).mappings()]
+        data = [{k: (v.value if hasattr(v, "value") else v) for k, v in r.items()} for r in rows]
+        tables[name] = pa.Table.from_pylist(data, schema=columns.schema(name))
+    return tables
+
+
+def test_generated_rows_in_the_database_break_none_of_the_rules(session: Session, tmp_path: Path) -> None:
+    before = session.scalar(select(func.count()).select_from(Person))
+    summary = generate_into_database(
+        session, 300, 3, "HV", 21, "default", as_of=AS_OF, truth_path=tmp_path / "truth.json"
+    )
+    assert summary.skipped == []
+    assert session.scalar(select(func.count()).select_from(Person)) == before + 300
+    assert (tmp_path / "truth.json").exists()
+    tables = _read_back(session, generator.TABLE_ORDER)
+    assert {name: rows[:3] for name, rows in rules.check(tables, AS_OF).items() if rows} == {}
+
+
+def test_the_services_read_generated_pathways_and_register_new_ones_beside_them(
+    session: Session, tmp_path: Path
+) -> None:
+    generate_into_database(session, 200, 2, "HMN", 22, "none", as_of=AS_OF, truth_path=tmp_path / "t.json")
+    referral = session.scalars(select(Referral).order_by(Referral.id.desc()).limit(1)).one()
+    pathway = timeline.read_pathway(session, SYSTEM, referral.person_id)
+    assert any(event.kind == "referral" for event in pathway.events)
+    facts = episodes.facts_for_referral(session, referral)
+    assert facts.assessment_due == deadlines.assessment_due(referral.received_on)
+    person = persons.get_person(session, SYSTEM, referral.person_id)
+    assert person.housing and persons.housing_on(person, AS_OF) is not None
+    # the next id the database hands out is free: generated ids and sequences agree
+    number = fodselsnummer.generate_synthetic(random.Random(99), date(1950, 1, 2), "male")
+    data = PersonCreate(fodselsnummer=number, given_name="Ny", family_name="Person", municipality_number="5001")
+    assert persons.register_person(session, SYSTEM, data).id > referral.person_id
+
+
+class Collect:
+    """A writer that keeps the tables, for replaying them through the services."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, list[pa.Table]] = {}
+
+    def accepts(self, name: str) -> bool:
+        return True
+
+    def write(self, name: str, table: pa.Table) -> None:
+        self.tables.setdefault(name, []).append(table)
+
+    def close(self) -> None:
+        pass
+
+    @cache  # noqa: B019 - a test helper that lives for one test
+    def rows(self, name: str) -> list[dict[str, Any]]:
+        return pa.concat_tables(self.tables[name]).to_pylist()
+
+
+def _flags(received: date, condition: str, age: int, injecting: bool, guideline: date) -> tuple[bool, bool]:
+    for heavy in (False, True):
+        for groin in (False, True):
+            inp = DeadlineInput(received, Condition(condition), age, heavy, injecting, groin and injecting)
+            if deadlines.guideline_start_deadline(inp).deadline == guideline:
+                return heavy, groin
+    raise AssertionError(f"no guideline rule gives {guideline}")
+
+
+def _shape(model: type[BaseModel], row: dict[str, Any], **extra: Any) -> Any:
+    """The service's input model from a generated row: the fields they share, plus ``extra``."""
+    return model.model_validate({**{k: v for k, v in row.items() if k in model.model_fields}, **extra})
+
+
+def _replay(session: Session, out: Collect, p: dict[str, Any]) -> int:
+    """One person's generated pathway through the services; the number of referrals replayed."""
+    periods = [h for h in out.rows("housing_period") if h["person_id"] == p["id"]]
+    first = HousingIn(status=periods[0]["status"], from_date=periods[0]["from_date"])
+    person = persons.register_person(session, SYSTEM, _shape(PersonCreate, p, housing=first))
+    for h in periods[1:]:
+        persons.record_housing(session, SYSTEM, person.id, _shape(HousingIn, h))
+    replayed = 0
+    for r in (r for r in out.rows("referral") if r["person_id"] == p["id"]):
+        referral = referrals.register_referral(session, SYSTEM, _shape(ReferralCreate, r, person_id=person.id))
+        assert (referral.assessment_due, referral.under_23) == (r["assessment_due"], r["under_23"])
+        for a in (a for a in out.rows("assessment") if a["referral_id"] == r["id"]):
+            heavy = groin = False
+            if a["outcome"] == "granted":
+                age = deadlines.age_on(p["birth_date"], r["received_on"])
+                heavy, groin = _flags(r["received_on"], a["condition"], age, r["injecting"], a["guideline_deadline"])
+            data = _shape(AssessmentCreate, a, heavy_daily_alcohol=heavy, groin_or_neck_injection=groin)
+            assert (
+                assessments.assess_referral(session, SYSTEM, referral.id, data).guideline_deadline
+                == (a["guideline_deadline"])
+            )
+        started = [e for e in out.rows("episode") if e["referral_id"] == r["id"]]
+        for e in started:
+            episode = episodes.start_episode(session, SYSTEM, referral.id, _shape(EpisodeCreate, e))
+            if e["ended_on"] is not None:
+                episodes.end_episode(session, SYSTEM, episode.id, _shape(EpisodeEnd, e))
+        if not (r["status"] == "closed" and not started):  # withdrawn before start: no service for it yet
+            assert (referral.status.value, referral.closed_on) == (r["status"], r["closed_on"])
+        replayed += 1
+    return replayed
+
+
+def test_a_sample_of_generated_pathways_goes_through_the_real_services(session: Session) -> None:
+    conn = session.connection()
+    units, ids = _units(conn), _ids(conn, set(generator.TABLE_ORDER))
+    plan = scenarios.load("default")
+    ctx = generator.make_context(seed=31, as_of=AS_OF, years=3, region="HV", scenario=plan, units=units, ids=ids)
+    out = Collect()
+    for _, tables in generator.chunks(ctx, 150, Figures()):
+        for name, table in tables.items():
+            out.write(name, table)
+    replayed = sum(_replay(session, out, p) for p in out.rows("person")[:40])
+    assert replayed >= 40
+
+
+def test_an_unknown_region_or_years_out_of_range_is_refused_and_nothing_is_written(session: Session) -> None:
+    before = session.scalar(select(func.count()).select_from(Person))
+    with pytest.raises(Invalid) as caught:
+        generate_into_database(session, 10, 3, "XX", 1, "none", as_of=AS_OF)
+    assert caught.value.field == "region"
+    with pytest.raises(Invalid) as caught:
+        generate_into_database(session, 10, 0, "all", 1, "none", as_of=AS_OF)
+    assert caught.value.field == "years"
+    assert session.scalar(select(func.count()).select_from(Person)) == before
