@@ -1,4 +1,8 @@
-"""Relatives (pårørende), the person's consent to share with them, and whether involvement was offered."""
+"""Relatives (pårørende), the person's consent to share with them, and whether involvement was offered.
+
+``relative`` and ``consent`` are read by other domains (crisis plans, handovers, the synthetic generator), so their
+columns stay as they are; what the relatives' service adds lives in tables of its own (``relative_contact``).
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,15 @@ class ConsentScope(StrEnum):
 
 #: each scope includes the ones before it
 SCOPE_ORDER = (ConsentScope.NONE, ConsentScope.GENERAL, ConsentScope.MEETINGS, ConsentScope.FULL)
+
+
+class GivenHow(StrEnum):
+    """How consent was given: express (written, oral, digital) or tacit (hpl § 22; DOMAIN.md §6)."""
+
+    WRITTEN = "written"
+    ORAL = "oral"
+    DIGITAL = "digital"
+    TACIT = "tacit"
 
 
 class Involvement(StrEnum):
@@ -85,3 +98,15 @@ class Consent(Base):
     withdrawn_note: Mapped[str | None] = mapped_column(Text)
     recorded_at: Mapped[datetime]
     recorded_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class RelativeContact(Base):
+    """The unit a relative keeps in touch with (by default the one that registered them) and the number the
+    relative is given. Its contact details are general information, which relatives get without consent."""
+
+    __tablename__ = "relative_contact"
+
+    relative_id: Mapped[int] = mapped_column(ForeignKey("relative.id"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    recorded_at: Mapped[datetime]

@@ -1,0 +1,1 @@
+"""Municipal decisions (vedtak) and the service delivered against them."""
