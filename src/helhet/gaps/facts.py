@@ -162,8 +162,20 @@ def cooperation(session: Session, ids: Select[Any], today: date, facts: dict[int
 def _register_domain_loaders() -> None:
     """Loaders that live with their domains (they have the same shape and import nothing from here)."""
     from helhet.careplans import facts as careplan_facts
+    from helhet.mapping import facts as mapping_facts
+    from helhet.vedtak import facts as vedtak_facts
 
-    LOADERS.extend([careplan_facts.plan_facts, careplan_facts.ip_facts, handovers, crisis_plans])
+    # after the housing loader: these read housing_known
+    LOADERS.extend(
+        [
+            careplan_facts.plan_facts,
+            careplan_facts.ip_facts,
+            handovers,
+            crisis_plans,
+            mapping_facts.load_mapping_facts,
+            vedtak_facts.load_vedtak_facts,
+        ]
+    )
 
 
 def handovers(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
