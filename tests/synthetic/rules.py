@@ -173,14 +173,34 @@ def episodes_follow_the_service_rules(con: duckdb.DuckDBPyConnection, t: Tables,
 
 @rule
 def non_attendance_follows_an_outreach_attempt(con: duckdb.DuckDBPyConnection, t: Tables, as_of: date) -> list[Any]:
-    if "appointment" not in t:
+    if "outreach_attempt" not in t:
         return []
+    # the rule of appointments.outreach.require_outreach_attempt
     return sql(
         con,
         """SELECT e.id FROM episode e WHERE e.end_reason = 'non_attendance' AND NOT EXISTS (
-            SELECT 1 FROM appointment a JOIN task k ON k.id = a.outreach_task_id
-            WHERE a.episode_id = e.id AND a.attendance = 'no_show' AND k.kind = 'outreach'
-              AND k.status = 'done' AND k.completed_on <= e.ended_on)""",
+            SELECT 1 FROM outreach_attempt o JOIN appointment a ON a.id = o.appointment_id
+            WHERE o.person_id = e.person_id AND a.attendance = 'no_show'
+              AND (a.episode_id = e.id OR (a.episode_id IS NULL AND a.unit_id = e.unit_id))
+              AND o.attempted_on BETWEEN e.started_on AND e.ended_on)""",
+    )
+
+
+@rule
+def attendance_and_outreach_records_agree(con: duckdb.DuckDBPyConnection, t: Tables, as_of: date) -> list[Any]:
+    if "outreach_attempt" not in t or "appointment_attendance" not in t:
+        return []
+    return sql(
+        con,
+        f"""SELECT 'attempt', o.id FROM outreach_attempt o JOIN appointment a ON a.id = o.appointment_id
+           LEFT JOIN task k ON k.id = o.task_id
+        WHERE a.attendance <> 'no_show' OR o.person_id <> a.person_id OR o.attempted_on < a.starts_at::DATE
+           OR k.kind <> 'outreach' OR k.source_id <> a.id OR (o.reached AND k.status <> 'done')
+        UNION ALL
+        SELECT 'recorded', a.id FROM appointment a LEFT JOIN appointment_attendance r ON r.appointment_id = a.id
+        WHERE ((a.attendance = 'booked') <> (r.id IS NULL) AND a.starts_at::DATE >= DATE '{as_of}' - 365)
+           OR (a.attendance = 'booked' AND r.id IS NOT NULL) OR r.attendance <> a.attendance
+           OR (r.id IS NOT NULL AND (r.postponement_code IS NULL) <> (a.attendance = 'attended'))""",
     )
 
 
@@ -220,6 +240,8 @@ def nothing_happened_after_the_as_of_day(con: duckdb.DuckDBPyConnection, t: Tabl
         "appointment": ("created_at", "attendance_recorded_at"),
         "relative": ("birth_date", "involvement_recorded_on", "created_at"),
         "consent": ("valid_from", "withdrawn_at", "recorded_at"),
+        "appointment_attendance": ("recorded_at",),
+        "outreach_attempt": ("attempted_on", "recorded_at"),
     }
     bad = []
     for table, columns in checks.items():

@@ -18,6 +18,9 @@ from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from helhet.appointments import service as appointment_service
+from helhet.appointments.models import Attendance
+from helhet.appointments.schemas import AppointmentCreate, OutreachAttemptCreate
 from helhet.assessments import service as assessments
 from helhet.assessments.schemas import AssessmentCreate
 from helhet.errors import Invalid
@@ -36,7 +39,11 @@ from helhet.synthetic import columns, generate_into_database, generator
 from helhet.synthetic import scenario as scenarios
 from helhet.synthetic.database import _ids, _units
 from helhet.synthetic.truth import Figures
+from helhet.units.models import Unit
+from helhet.users import service as users
 from helhet.users.actor import SYSTEM
+from helhet.users.models import Membership, Role
+from helhet.users.service import NewUser
 from tests.synthetic import rules
 from tests.synthetic.conftest import AS_OF
 
@@ -138,12 +145,40 @@ def _replay(session: Session, out: Collect, p: dict[str, Any]) -> int:
         started = [e for e in out.rows("episode") if e["referral_id"] == r["id"]]
         for e in started:
             episode = episodes.start_episode(session, SYSTEM, referral.id, _shape(EpisodeCreate, e))
+            if e["end_reason"] == "non_attendance":
+                _replay_outreach(session, out, e, person.id, episode.id)
             if e["ended_on"] is not None:
                 episodes.end_episode(session, SYSTEM, episode.id, _shape(EpisodeEnd, e))
         if not (r["status"] == "closed" and not started):  # withdrawn before start: no service for it yet
             assert (referral.status.value, referral.closed_on) == (r["status"], r["closed_on"])
         replayed += 1
     return replayed
+
+
+def _replay_outreach(session: Session, out: Collect, e: dict[str, Any], person_id: int, episode_id: int) -> None:
+    """The no-show before an end for non-attendance, and the attempt to reach the person after it."""
+    attempts = {o["appointment_id"]: o for o in out.rows("outreach_attempt")}
+    missed = [a for a in out.rows("appointment") if a["episode_id"] == e["id"] and a["id"] in attempts]
+    a = missed[-1]
+    unit = session.get_one(Unit, a["unit_id"])
+    owner = session.scalar(select(Membership.user_id).where(Membership.unit_id == unit.id).limit(1))
+    if owner is None:
+        staff = NewUser(
+            username=f"staff-{unit.id}", full_name="Synthetic Staff", role=Role.CLINICIAN, unit_codes=(unit.code,)
+        )
+        owner = users.add_user(session, SYSTEM, staff).id
+    data = _shape(
+        AppointmentCreate,
+        a,
+        person_id=person_id,
+        episode_id=episode_id,
+        owner_user_id=owner,
+        attendance=Attendance.NO_SHOW,
+    )
+    booked = appointment_service.book_appointment(session, SYSTEM, data)
+    assert booked.outreach_task_id is not None
+    attempt = attempts[a["id"]]
+    appointment_service.record_outreach_attempt(session, SYSTEM, booked.id, _shape(OutreachAttemptCreate, attempt))
 
 
 def test_a_sample_of_generated_pathways_goes_through_the_real_services(session: Session) -> None:
@@ -155,8 +190,12 @@ def test_a_sample_of_generated_pathways_goes_through_the_real_services(session: 
     for _, tables in generator.chunks(ctx, 150, Figures()):
         for name, table in tables.items():
             out.write(name, table)
-    replayed = sum(_replay(session, out, p) for p in out.rows("person")[:40])
-    assert replayed >= 40
+    people = out.rows("person")
+    ending = {r["person_id"] for r in out.rows("referral") for e in out.rows("episode")
+              if e["referral_id"] == r["id"] and e["end_reason"] == "non_attendance"}  # fmt: skip
+    sample = people[:40] + [p for p in people[40:] if p["id"] in ending][:5]
+    replayed = sum(_replay(session, out, p) for p in sample)
+    assert replayed >= 45
 
 
 def test_an_unknown_region_or_years_out_of_range_is_refused_and_nothing_is_written(session: Session) -> None:

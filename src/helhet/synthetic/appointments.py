@@ -76,6 +76,24 @@ class Tasks:
 
 
 @dataclass
+class Booked:
+    """The appointments of a chunk and their outreach tasks, for the attendance and outreach records."""
+
+    id: npt.NDArray[np.int64]
+    person: npt.NDArray[np.int64]
+    day: npt.NDArray[np.int64]
+    recorded_us: npt.NDArray[np.int64]  # -1 while booked
+    attendance: npt.NDArray[np.int64]  # index into ATTENDANCE
+    episode_end: npt.NDArray[np.int64]  # -1: open episode or no episode
+    outreach: npt.NDArray[np.int64]  # appointment rows with an outreach task
+    outreach_task: npt.NDArray[np.int64]
+    outreach_done: npt.NDArray[np.bool_]
+    outreach_completed: npt.NDArray[np.int64]
+    outreach_due: npt.NDArray[np.int64]
+    forced: npt.NDArray[np.bool_]  # the no-show before an end for non-attendance
+
+
+@dataclass
 class Series:
     """Stretches of care that bring appointments: outpatient-type episodes and municipal coordination."""
 
@@ -147,7 +165,7 @@ def _attendance(
 
 def generate(
     ctx: Context, rng: np.random.Generator, p: Persons, path: Pathways, rel: Relatives, team: CareTeam
-) -> dict[str, pa.Table]:
+) -> tuple[Booked, dict[str, pa.Table]]:
     s = _series(ctx, p, path, team)
     span = np.maximum(s.last - s.start, 1)
     count = np.minimum(rng.poisson(s.per_month * span / 30.44), cal.APPOINTMENTS_CAP)
@@ -165,7 +183,7 @@ def generate(
     attendance = _attendance(ctx, rng, p, s, row, starts, forced)
     no_show = attendance == AT[Attendance.NO_SHOW]
     appointment_ids = ctx.ids.take("appointment", m)
-    owners = ctx.owners(unit, 0.5)
+    owners = ctx.owners(unit, 1.0)  # the services want a named owner: any user of the unit
 
     tasks = Tasks()
     outreach = no_show & ((rng.random(m) < cal.OUTREACH_AFTER_NO_SHOW) | forced)
@@ -176,7 +194,7 @@ def generate(
     )
     n_outreach = int(outreach.sum())
     _other_tasks(ctx, rng, path, rel, team, tasks)
-    task_table, task_ids = _task_table(ctx, rng, p, tasks, forced_done=n_outreach, forced=forced[outreach])
+    task_table, task_ids, task_done = _task_table(ctx, rng, p, tasks, forced_done=n_outreach, forced=forced[outreach])
     outreach_task = np.full(m, -1, dtype=np.int64)
     outreach_task[outreach] = task_ids[:n_outreach]
 
@@ -225,7 +243,21 @@ def generate(
             "version": col.ints(np.ones(m)),
         },
     )
-    return {"task": task_table, "appointment": appointment}
+    booked = Booked(
+        id=appointment_ids,
+        person=person,
+        day=starts // US_PER_DAY,
+        recorded_us=np.where(attendance == AT[Attendance.BOOKED], -1, recorded),
+        attendance=attendance,
+        episode_end=np.where(s.episode[row] >= 0, s.last[row], -1),
+        outreach=np.flatnonzero(outreach),
+        outreach_task=task_ids[:n_outreach],
+        outreach_done=task_done[0][:n_outreach],
+        outreach_completed=task_done[1][:n_outreach],
+        outreach_due=outreach_due,
+        forced=forced[outreach],
+    )
+    return booked, {"task": task_table, "appointment": appointment}
 
 
 def _language(p: Persons, person: npt.NDArray[np.int64], needed: npt.NDArray[np.bool_]) -> pa.Array:
@@ -294,7 +326,7 @@ def _other_tasks(
 
 def _task_table(
     ctx: Context, rng: np.random.Generator, p: Persons, tasks: Tasks, forced_done: int, forced: npt.NDArray[np.bool_]
-) -> tuple[pa.Table, npt.NDArray[np.int64]]:
+) -> tuple[pa.Table, npt.NDArray[np.int64], tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]]:
     a = tasks.arrays()
     n, today = a["person"].size, ctx.today
     due = a["due"]
@@ -337,4 +369,4 @@ def _task_table(
             "version": col.ints(np.ones(n)),
         },
     )
-    return table, ids
+    return table, ids, (done, completed)

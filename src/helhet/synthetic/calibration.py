@@ -175,7 +175,9 @@ REREFERRAL_GAP_DAYS = {"base": 300.0, "dropout": 150.0, "rule_breach": 150.0, "r
 #: appointments per month of outpatient-type care (~385 000 contacts / 8 months for ~24 000 outpatients,
 #: DOMAIN §8.2), at most APPOINTMENTS_CAP per episode; booked up to APPOINTMENTS_AHEAD_DAYS ahead
 APPOINTMENTS_PER_MONTH = {L.OUTPATIENT: 1.6, L.AMBULANT: 2.5, L.DAY: 2.0, L.LAR: 1.0}
-APPOINTMENTS_CAP = 10
+APPOINTMENTS_CAP = 8
+#: the attendance history (one record per recorded attendance) is kept for this many days before the as-of day
+ATTENDANCE_HISTORY_DAYS = 365
 APPOINTMENTS_AHEAD_DAYS = 28
 NO_SHOW_SHARE = 0.12
 NO_SHOW_RATIO = {"young": 1.4, "homeless": 1.5, "stimulants": 1.3}

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from helhet import clock
-from helhet.synthetic import appointments, care, pathways, persons, relatives
+from helhet.synthetic import appointments, care, outreach, pathways, persons, relatives
 from helhet.synthetic import scenario as scenarios
 from helhet.synthetic.calendar import WorkingDays, to_days
 from helhet.synthetic.catalogue import UnitIndex
@@ -33,7 +33,7 @@ from helhet.synthetic.truth import TARGETS, Figures, Truth, baseline, planted
 from helhet.synthetic.writers import ParquetOutput, Writer
 
 CHUNK_PERSONS = 50_000
-TABLE_ORDER = persons.TABLES + pathways.TABLES + relatives.TABLES + care.TABLES + appointments.TABLES
+TABLE_ORDER = persons.TABLES + pathways.TABLES + relatives.TABLES + care.TABLES + appointments.TABLES + outreach.TABLES
 REGIONS = ("HSO", "HV", "HMN", "HN")
 Progress = Callable[[int, int], None]
 
@@ -152,7 +152,9 @@ def run_chunk(ctx: Context, chunk: int, n: int, figures: Figures) -> dict[str, p
     tables.update(more)
     team, more = care.generate(ctx, ctx.rng(chunk, "care"), p, path)
     tables.update(more)
-    tables.update(appointments.generate(ctx, ctx.rng(chunk, "appointments"), p, path, rel, team))
+    booked, more = appointments.generate(ctx, ctx.rng(chunk, "appointments"), p, path, rel, team)
+    tables.update(more)
+    tables.update(outreach.generate(ctx, ctx.rng(chunk, "outreach"), p, booked))
     figures.add(ctx.today, p, path)
     return tables
 
