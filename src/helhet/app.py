@@ -41,6 +41,9 @@ def create_app() -> FastAPI:
     )
     problems.install(app)
     app.include_router(api_router())
+    from helhet import web  # staff pages: sessions, security headers, static files, HTML errors
+
+    web.install(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -1,0 +1,214 @@
+"""Reads shaped for the staff pages: the pathway page, the home page's recent persons, and unit choices.
+
+Every function that shows a person's data goes through the door first (``timeline.read_pathway`` checks
+access and logs the read) or lists only persons the actor may see (``policy.visible_person_ids``) and logs the
+list view. Statement counts do not grow with the size of the pathway.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from helhet import clock
+from helhet.assessments.models import Assessment
+from helhet.audit import policy
+from helhet.pathways import timeline
+from helhet.pathways.derived import referral_facts
+from helhet.pathways.models import Episode
+from helhet.pathways.schemas import PathwayEvent, ReferralFacts
+from helhet.persons.models import Person
+from helhet.reference.units import CareLevel
+from helhet.referrals import deadlines
+from helhet.referrals.models import Referral
+from helhet.referrals.service import RECEIVING_KINDS
+from helhet.units.models import HealthTrust, Municipality, Region, Unit
+from helhet.users.actor import Actor
+from helhet.users.models import User
+from helhet.worklists.core import log_list_view
+
+RECENT_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class UnitOption:
+    id: int
+    name: str
+    levels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UnitGroup:
+    label: str
+    units: list[UnitOption]
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    name: str
+    birth_date: date
+    last_referral_on: date | None
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    """One referral with its latest assessment, its episodes and the facts derived from them."""
+
+    referral: Referral
+    receiving_unit: str
+    referrer_unit: str | None
+    assessment: Assessment | None
+    episodes: list[Episode]
+    facts: ReferralFacts
+
+    @property
+    def open_episodes(self) -> list[Episode]:
+        return [e for e in self.episodes if e.ended_on is None]
+
+
+@dataclass(frozen=True)
+class PathwayPage:
+    person: dict[str, Any]
+    age: int
+    municipality: str
+    events: list[PathwayEvent]
+    referrals: list[ReferralView]
+    assessments: dict[int, Assessment] = field(default_factory=dict)
+    episodes: dict[int, Episode] = field(default_factory=dict)
+    unit_names: dict[int, str] = field(default_factory=dict)
+    user_names: dict[int, str] = field(default_factory=dict)
+
+    def referral(self, referral_id: int | None) -> ReferralView | None:
+        return next((r for r in self.referrals if r.referral.id == referral_id), None)
+
+
+def unit_names(session: Session, ids: Iterable[int]) -> list[UnitOption]:
+    """The named units of ``ids``, by name (the unit switcher)."""
+    wanted = list(ids)
+    if not wanted:
+        return []
+    rows = session.execute(select(Unit.id, Unit.name, Unit.levels).where(Unit.id.in_(wanted)).order_by(Unit.name))
+    return [UnitOption(r.id, r.name, tuple(r.levels or ())) for r in rows]
+
+
+def receiving_units(session: Session) -> list[UnitGroup]:
+    """Units that receive TSB referrals, grouped by health trust (private providers by region)."""
+    stmt = (
+        select(Unit.id, Unit.name, HealthTrust.name.label("trust"), Region.name.label("region"))
+        .outerjoin(HealthTrust, HealthTrust.code == Unit.health_trust_code)
+        .outerjoin(Region, Region.code == Unit.region_code)
+        .where(Unit.active.is_(True), Unit.kind.in_(list(RECEIVING_KINDS)))
+        .order_by(HealthTrust.name, Region.name, Unit.name)
+    )
+    groups: dict[str, list[UnitOption]] = {}
+    for row in session.execute(stmt):
+        groups.setdefault(row.trust or row.region or "", []).append(UnitOption(row.id, row.name))
+    return [UnitGroup(label, units) for label, units in groups.items()]
+
+
+def recent_persons(session: Session, actor: Actor, limit: int = RECENT_LIMIT) -> list[PersonRow]:
+    """Persons the actor may see, most recently referred first; the view is logged like a worklist."""
+    if not policy.sees_person_data(actor) or actor.active_unit_id is None:
+        return []
+    visible = policy.visible_person_ids(actor)
+    latest = (
+        select(Referral.person_id, func.max(Referral.received_on).label("last"))
+        .where(Referral.person_id.in_(visible))
+        .group_by(Referral.person_id)
+        .subquery()
+    )
+    stmt = (
+        select(Person.id, Person.given_name, Person.family_name, Person.birth_date, latest.c.last)
+        .outerjoin(latest, latest.c.person_id == Person.id)
+        .where(Person.id.in_(policy.visible_person_ids(actor)))
+        .order_by(latest.c.last.desc().nulls_last(), Person.id.desc())
+        .limit(limit)
+    )
+    rows = [PersonRow(r[0], f"{r[1]} {r[2]}", r[3], r[4]) for r in session.execute(stmt)]
+    log_list_view(session, actor, "recent_persons", actor.active_unit_id, [r.id for r in rows])
+    return rows
+
+
+def pathway_page(session: Session, actor: Actor, person_id: int) -> PathwayPage:
+    """Everything the pathway page shows; ``read_pathway`` is the door (not found for outsiders, logged)."""
+    pathway = timeline.read_pathway(session, actor, person_id)
+    referrals = list(
+        session.scalars(select(Referral).where(Referral.person_id == person_id).order_by(Referral.received_on))
+    )
+    assessments = list(
+        session.scalars(
+            select(Assessment).where(Assessment.person_id == person_id).order_by(Assessment.assessed_on, Assessment.id)
+        )
+    )
+    episodes = list(
+        session.scalars(select(Episode).where(Episode.person_id == person_id).order_by(Episode.started_on, Episode.id))
+    )
+    unit_ids = {r.receiving_unit_id for r in referrals} | {r.referrer_unit_id for r in referrals if r.referrer_unit_id}
+    unit_ids |= {e.unit_id for e in episodes} | {a.unit_id for a in assessments}
+    units = {u.id: u.name for u in unit_names(session, unit_ids)}
+    user_ids = {a.assessed_by for a in assessments} | {e.responsible_user_id for e in episodes}
+    user_ids |= {r.registered_by for r in referrals}
+    users = _user_names(session, {i for i in user_ids if i is not None})
+    person = pathway.person
+    municipality = session.scalar(select(Municipality.name).where(Municipality.number == person["municipality_number"]))
+    today = clock.today()
+    views = [_referral_view(r, assessments, episodes, units, today) for r in referrals]
+    return PathwayPage(
+        person=person,
+        age=deadlines.age_on(person["birth_date"], today),
+        municipality=municipality or person["municipality_number"],
+        events=pathway.events,
+        referrals=views,
+        assessments={a.id: a for a in assessments},
+        episodes={e.id: e for e in episodes},
+        unit_names=units,
+        user_names=users,
+    )
+
+
+def _referral_view(
+    referral: Referral,
+    assessments: list[Assessment],
+    episodes: list[Episode],
+    units: dict[int, str],
+    today: date,
+) -> ReferralView:
+    own = [a for a in assessments if a.referral_id == referral.id]
+    latest = own[-1] if own else None
+    eps = [e for e in episodes if e.referral_id == referral.id]
+    first = eps[0] if eps else None
+    facts = referral_facts(
+        referral_id=referral.id,
+        received_on=referral.received_on,
+        assessment_due=referral.assessment_due,
+        assessed_on=latest.assessed_on if latest else None,
+        start_deadline=latest.start_deadline if latest else None,
+        first_start=first.started_on if first else None,
+        wished_level=referral.wished_level,
+        assigned_level=latest.assigned_level if latest else None,
+        delivered_level=CareLevel(first.level) if first else None,
+        today=today,
+    )
+    return ReferralView(
+        referral=referral,
+        receiving_unit=units.get(referral.receiving_unit_id, ""),
+        referrer_unit=units.get(referral.referrer_unit_id) if referral.referrer_unit_id else None,
+        assessment=latest,
+        episodes=eps,
+        facts=facts,
+    )
+
+
+def _user_names(session: Session, ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {r.id: r.full_name for r in session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))}
+
+
+__all__ = ["PathwayPage", "pathway_page", "receiving_units", "recent_persons", "unit_names"]

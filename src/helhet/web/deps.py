@@ -1,0 +1,83 @@
+"""Dependencies of the pages: the request's database session and the signed-in actor.
+
+``PageActor`` finds the user from the session cookie (``web/session.py``) and checks on every request that
+the user may still sign in (active, not a demo user outside demo mode, password unchanged since sign-in);
+otherwise it sends the browser to the sign-in page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from helhet.config import get_settings
+from helhet.deps import get_session
+from helhet.pathways import views
+from helhet.users import service as users
+from helhet.users.actor import Actor
+from helhet.users.models import Role, User
+
+USER_KEY = "uid"
+UNIT_KEY = "unit"
+PASSWORD_KEY = "pwd"
+
+
+@dataclass(frozen=True)
+class SignedInUser:
+    """Who is signed in, as plain values: error pages render after the database session has closed."""
+
+    id: int
+    full_name: str
+    role: Role
+
+
+class NotSignedIn(Exception):
+    """No valid sign-in: the page redirects to /login and comes back to ``next`` afterwards."""
+
+    def __init__(self, next_path: str = "/") -> None:
+        super().__init__(next_path)
+        self.next_path = next_path
+
+
+def page_session(request: Request, session: Annotated[Session, Depends(get_session)]) -> Iterator[Session]:
+    """The request's session (from ``helhet.deps.get_session``); an error anywhere rolls back what was begun."""
+    try:
+        yield session
+    except Exception:
+        session.rollback()
+        raise
+
+
+PageSession = Annotated[Session, Depends(page_session)]
+
+
+def password_mark(user: User) -> str:
+    """A short fingerprint of the password hash: a changed password ends the sessions signed in with the old."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+
+
+def may_sign_in(user: User) -> bool:
+    return user.active and bool(user.password_hash) and (not user.demo_only or get_settings().demo_mode)
+
+
+def page_actor(request: Request, session: PageSession) -> Actor:
+    user_id = request.session.get(USER_KEY)
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None or not may_sign_in(user) or request.session.get(PASSWORD_KEY) != password_mark(user):
+        for key in (USER_KEY, UNIT_KEY, PASSWORD_KEY):
+            request.session.pop(key, None)
+        raise NotSignedIn(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+    unit = request.session.get(UNIT_KEY)
+    actor = users.actor_for(user, unit if isinstance(unit, int) else None)
+    request.state.user = SignedInUser(user.id, user.full_name, user.role)
+    request.state.actor = actor
+    request.state.units = views.unit_names(session, actor.unit_ids)
+    return actor
+
+
+PageActor = Annotated[Actor, Depends(page_actor)]

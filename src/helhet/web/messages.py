@@ -1,0 +1,136 @@
+"""Service and validation messages in the user's language.
+
+Services explain problems in English (``Invalid(field, value, reason)``). Fixed reasons are looked up in the
+catalog as they are; reasons with values in them are matched by a pattern and rebuilt from a translated
+template. Anything not known here is shown in English rather than hidden.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from helhet.i18n import N_, Language, gettext
+from helhet.web.labels import label
+
+#: fixed reasons raised by the services behind the pages (kept word for word)
+FIXED_REASONS = (
+    N_("cannot be later than today"),
+    N_("cannot be empty"),
+    N_("must be 11 digits"),
+    N_("no valid check digit 1 exists for this number"),
+    N_("no valid check digit 2 exists for this number"),
+    N_("no municipality has this number (2024 codes)"),
+    N_("use a language code such as nb, en, ar, so, pl or uk"),
+    N_("say which language the interpreter needs"),
+    N_("type at least two characters"),
+    N_("no active unit has this id"),
+    N_("give exactly one of person_id, fodselsnummer or person"),
+    N_("nobody is registered with this number; give the details"),
+    N_("say why the person is referred"),
+    N_("a unit cannot refer to itself"),
+    N_("self-referral is only possible to a unit with user-controlled beds (brukerstyrt innleggelse)"),
+    N_("must be one of the listed substances"),
+    N_("a substance is listed twice"),
+    N_("the person is registered as male"),
+    N_("is before the person's birth date"),
+    N_("choose the level of care when the right is granted"),
+    N_("choose the condition, so the guideline deadline can be found"),
+    N_("say why the start deadline differs from the guideline"),
+    N_("cannot be before the assessment date"),
+    N_("cannot be before the referral was received"),
+    N_("say why the person was not heard directly"),
+    N_("say why the referral is rejected"),
+    N_("give the referrer advice on what to do instead"),
+    N_("say what information is missing"),
+    N_("explain in a sentence why the wished level of care is not assigned"),
+    N_("say what happened"),
+    N_("the episode has already ended"),
+    N_("only clinicians of the receiving unit assess a referral"),
+    N_("only the treating unit ends an episode"),
+    N_("start episodes in your own unit or for referrals your unit received"),
+    N_("register referrals sent from or received by one of your units"),
+    N_("only clinical roles register referrals"),
+    N_("only clinical roles register persons"),
+    N_("a person with this fødselsnummer is already registered"),
+)
+
+#: reasons with values in them: (pattern, template); named groups ending in ``level`` or ``status`` are labels
+PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(
+            r"^the person wished (?P<wished_level>\w+) but (?P<assigned_level>\w+) is assigned: choose the reason$"
+        ),
+        N_("The person wished %(wished_level)s, but %(assigned_level)s is assigned: choose the reason"),
+    ),
+    (re.compile(r"^check digit (?P<n>[12]) should be (?P<digit>\d)$"), N_("check digit %(n)s should be %(digit)s")),
+    (re.compile(r"^month (?P<month>\d+) is not a valid month$"), N_("month %(month)s is not a valid month")),
+    (re.compile(r"^day (?P<day>\d+) is not a valid day in .*$"), N_("day %(day)s is not a valid day in that month")),
+    (re.compile(r"^individnummer \d+ with year \d+ gives no valid century$"), N_("the number gives no valid century")),
+    (re.compile(r"^birth date \S+ is in the future$"), N_("the birth date in the number is in the future")),
+    (
+        re.compile(r"^explain why you need access \(at least (?P<n>\d+) characters\)$"),
+        N_("explain why you need access (at least %(n)s characters)"),
+    ),
+    (re.compile(r"^not a city district of (?P<number>\d+)$"), N_("not a city district of %(number)s")),
+    (re.compile(r"^(?P<unit>.+) does not receive TSB referrals$"), N_("%(unit)s does not receive TSB referrals")),
+    (
+        re.compile(r"^(?P<unit>.+) does not offer this level of care$"),
+        N_("%(unit)s does not offer this level of care"),
+    ),
+    (re.compile(r"^cannot be before the start (?P<on>\S+)$"), N_("cannot be before the start of the episode")),
+    (
+        re.compile(r"^the referral is already (?P<status>\w+)$"),
+        N_("the referral has already been assessed (%(status)s)"),
+    ),
+    (
+        re.compile(r"^an episode needs a granted referral; this one is (?P<status>\w+)$"),
+        N_("an episode needs a granted referral; this one is %(status)s"),
+    ),
+    (
+        re.compile(r"^episode was changed by someone else .*$"),
+        N_("someone else changed the episode while you worked; reload the page and try again"),
+    ),
+)
+
+
+def reason(lang: Language, text: str) -> str:
+    """A service's reason in ``lang``, first letter capitalised for display beside a field."""
+    translated = gettext(lang, text)
+    if translated == text:
+        for pattern, template in PATTERNS:
+            match = pattern.match(text)
+            if match:
+                values = {
+                    k: label(lang, v) if k.endswith(("level", "status")) else v for k, v in match.groupdict().items()
+                }
+                translated = gettext(lang, template) % values
+                break
+    return translated[:1].upper() + translated[1:]
+
+
+def validation_message(lang: Language, error: dict[str, Any], *, choice: bool = False) -> str:
+    """A Pydantic error in plain words; the English message when the kind is not known."""
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "missing" and choice:
+        return gettext(lang, N_("Choose one of the options"))
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return gettext(lang, N_("Fill in this field"))
+    if kind in ("string_too_long", "too_long"):
+        if kind == "too_long":
+            return gettext(lang, N_("Too many chosen"))
+        return gettext(lang, N_("Use at most %(n)s characters")) % {"n": ctx.get("max_length")}
+    if kind == "too_short":
+        return gettext(lang, N_("Choose at least one"))
+    if kind.startswith(("date_", "datetime_")):
+        return gettext(lang, N_("Write the date as dd.mm.yyyy"))
+    if kind in ("enum", "literal_error"):
+        return gettext(lang, N_("Choose one of the options"))
+    if kind.startswith("int_"):
+        return gettext(lang, N_("Choose from the list"))
+    if kind in ("greater_than_equal", "less_than_equal"):
+        return gettext(lang, N_("Choose a value from the list"))
+    if kind.startswith("bool_"):
+        return gettext(lang, N_("Choose yes or no"))
+    return str(error.get("msg", ""))
