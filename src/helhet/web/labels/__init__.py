@@ -1,7 +1,8 @@
 """Words for coded values (levels of care, outcomes, statuses...) in the user's language.
 
 Codes are stored in English snake case; every code shown on a page goes through ``label`` so it is never
-shown raw. Options for a ``<select>`` keep the enum's own order.
+shown raw. Options for a ``<select>`` keep the enum's own order. The core's words are here; each coordination
+domain keeps its own in ``labels/<domain>.py`` (``LABELS`` and ``LABELLED``), merged below.
 """
 
 from __future__ import annotations
@@ -107,6 +108,29 @@ LABELLED: tuple[type[StrEnum], ...] = (
     Sex,
     Role,
 )
+
+
+def _merge_domains() -> None:
+    from helhet.web.labels import (
+        appointments,
+        atlas,
+        careplans,
+        crisis_plans,
+        handovers,
+        mapping,
+        relatives,
+        tasks,
+        vedtak,
+    )
+
+    global LABELLED
+    for domain in (appointments, atlas, careplans, crisis_plans, handovers, mapping, relatives, tasks, vedtak):
+        for code, text in domain.LABELS.items():
+            LABELS.setdefault(code, text)  # a code shared by two enums keeps its first word
+        LABELLED = (*LABELLED, *domain.LABELLED)
+
+
+_merge_domains()
 
 
 def label(lang: Language, code: object) -> str:
