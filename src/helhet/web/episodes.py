@@ -7,7 +7,6 @@ from fastapi.responses import Response
 
 from helhet import clock
 from helhet.assessments import service as assessments
-from helhet.errors import Conflict, Forbidden, Invalid
 from helhet.i18n import N_
 from helhet.pathways import episodes, views
 from helhet.pathways.models import Episode
@@ -17,7 +16,7 @@ from helhet.referrals import service as referrals
 from helhet.referrals.models import Referral
 from helhet.users.actor import Actor
 from helhet.web.deps import PageActor, PageSession
-from helhet.web.forms import FormState, PostedForm, add_invalid, build, csrf_guard, day, general_error, text
+from helhet.web.forms import FormState, PostedForm, csrf_guard, day, submit, text
 from helhet.web.render import flash, lang_of, render, see_other, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
@@ -59,15 +58,8 @@ def start_episode(
     lang = lang_of(request)
     referral = referrals.get_referral(session, actor, referral_id)
     data = {"unit_id": text(form, "unit_id"), "level": text(form, "level"), "started_on": day(form, "started_on")}
-    parsed = build(EpisodeCreate, {k: v for k, v in data.items() if v is not None}, lang, form)
-    if parsed is not None:
-        try:
-            episodes.start_episode(session, actor, referral_id, parsed)
-        except Invalid as exc:
-            add_invalid(form, exc, lang)
-        except (Forbidden, Conflict) as exc:
-            general_error(form, lang, str(exc))
-    if parsed is None or form.has_errors:
+    started = submit(form, lang, EpisodeCreate, data, lambda d: episodes.start_episode(session, actor, referral_id, d))
+    if started is None:
         session.rollback()
         return _start_page(request, session, actor, referral, form, 422)
     session.commit()
@@ -112,17 +104,10 @@ def end_episode(
         "end_reason": text(form, "end_reason"),
         "end_note": text(form, "end_note"),
     }
-    parsed = build(EpisodeEnd, {k: v for k, v in data.items() if v is not None}, lang, form)
-    if parsed is not None and parsed.version is None:  # the form always carries the version it was made against
+    if data["version"] is None:  # the form always carries the version it was made against
         form.add(None, translate(request, N_("The form is out of date; reload the page and try again.")))
-    if parsed is not None and not form.has_errors:
-        try:
-            episodes.end_episode(session, actor, episode_id, parsed)
-        except Invalid as exc:
-            add_invalid(form, exc, lang)
-        except (Forbidden, Conflict) as exc:
-            general_error(form, lang, str(exc))
-    if parsed is None or form.has_errors:
+    ended = submit(form, lang, EpisodeEnd, data, lambda d: episodes.end_episode(session, actor, episode_id, d))
+    if ended is None:
         session.rollback()
         return _end_page(request, session, actor, episode, form, 422)
     session.commit()

@@ -7,7 +7,7 @@ its field (``FormState.errors``), whether it came from Pydantic or from a servic
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
@@ -16,7 +16,7 @@ from typing import Annotated, Any, TypeVar, get_args
 from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
-from helhet.errors import Invalid
+from helhet.errors import Conflict, Forbidden, Invalid
 from helhet.i18n import Language
 from helhet.web import csrf, messages
 
@@ -26,6 +26,7 @@ MAX_FIELDS = 200
 _DAY_FIRST = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 
 class FormTooLarge(Exception):
@@ -192,3 +193,38 @@ def add_invalid(state: FormState, exc: Invalid, lang: Language, rename: Mapping[
 def general_error(state: FormState, lang: Language, message: str) -> FormState:
     state.add(None, messages.reason(lang, message))
     return state
+
+
+def submit(
+    form: FormState,
+    lang: Language,
+    model: type[M],
+    data: Mapping[str, Any],
+    action: Callable[[M], T],
+    *,
+    rename: Mapping[str, str] | None = None,
+    prefix: str = "",
+) -> T | None:
+    """One form submit: ``model`` from ``data`` (None values left out, so defaults apply), then ``action``.
+
+    Every problem lands in ``form`` beside its field (Pydantic's, a service's ``Invalid``) or above the form
+    (``Forbidden``, ``Conflict``, a stale version). Returns the action's result, or None when anything failed
+    or the form already had errors (so the action must return something: the record it changed); the route
+    then rolls back and shows the form again with status 422::
+
+        episode = submit(form, lang, EpisodeCreate, data, lambda d: episodes.start_episode(session, actor, rid, d))
+        if episode is None:
+            session.rollback()
+            return _page(request, session, actor, form, status_code=422)
+        session.commit()
+    """
+    parsed = build(model, {k: v for k, v in data.items() if v is not None}, lang, form, prefix)
+    if parsed is None or form.has_errors:
+        return None
+    try:
+        return action(parsed)
+    except Invalid as exc:
+        add_invalid(form, exc, lang, rename)
+    except (Forbidden, Conflict) as exc:
+        general_error(form, lang, str(exc))
+    return None
