@@ -1,5 +1,9 @@
 """End-to-end fixtures: the real app served by uvicorn on 127.0.0.1 (a subprocess with its own SQLite
-database file), driven by Playwright in Debian's Chromium (never a downloaded browser)."""
+database file), driven by Playwright in Debian's Chromium (never a downloaded browser).
+
+Tests seed what they need through the real services, writing to the server's database file (``world``), and
+drive the pages as a user would (``tests/e2e/browser.py``). No test depends on another's data or order.
+"""
 
 from __future__ import annotations
 
@@ -9,22 +13,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy.orm import Session
 
+from tests.e2e.browser import PASSWORD
+from tests.e2e.world import LiveServer, World
+
 CHROMIUM = "/usr/bin/chromium"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PASSWORD = "e2e-passord-123"
-
-
-@dataclass(frozen=True)
-class LiveServer:
-    url: str
-    db_url: str
 
 
 def _free_port() -> int:
@@ -103,6 +101,16 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     yield LiveServer(url=url, db_url=db_url)
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def world(live_server: LiveServer) -> Iterator[World]:
+    """The server's database, for seeding through the real services and checking what a flow saved."""
+    from helhet.db import make_engine
+
+    engine = make_engine(live_server.db_url)
+    yield World(live_server, engine)
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")
