@@ -21,6 +21,7 @@ from helhet.errors import Conflict, Forbidden, Invalid, InvalidMany, NotFound, P
 from helhet.persons import service as persons
 from helhet.reference.units import MUNICIPAL_KINDS
 from helhet.referrals import service as referrals
+from helhet.units.models import Unit
 from helhet.users.actor import Actor
 from helhet.vedtak import delivery
 from helhet.vedtak.delivery import NO_DELIVERY_START_DAYS, WeekDelivery
@@ -104,6 +105,16 @@ def _volume_problems(volume: float | None, unit: VolumeUnit | None) -> list[Prob
     if unit == VolumeUnit.HOURS_PER_WEEK and volume > MAX_HOURS_PER_WEEK:
         return [Problem("volume", volume, f"a week has {MAX_HOURS_PER_WEEK} hours")]
     return []
+
+
+def responsible_units(session: Session, actor: Actor) -> list[Unit]:
+    """The actor's active municipal units, by name: the units that may make a vedtak (the new-vedtak form)."""
+    stmt = (
+        select(Unit)
+        .where(Unit.id.in_(sorted(actor.unit_ids)), Unit.active.is_(True), Unit.kind.in_(list(MUNICIPAL_KINDS)))
+        .order_by(Unit.name)
+    )
+    return list(session.scalars(stmt))
 
 
 def get_vedtak(session: Session, actor: Actor, vedtak_id: int) -> Vedtak:

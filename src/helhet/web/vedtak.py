@@ -1,9 +1,258 @@
-"""Pages: municipal decisions (vedtak) and delivered service."""
+"""Pages: municipal decisions (vedtak) and the service delivered against them, week by week.
+
+Also the small helpers the coordination pages of this area share (relatives, appointments): numbers typed
+with a decimal comma, and service reasons with values in them shown in the user's language.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 
-from helhet.web.forms import csrf_guard
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from helhet import clock
+from helhet.i18n import N_, Language, format_date, gettext
+from helhet.pathways import views
+from helhet.persons import service as persons
+from helhet.persons.models import Person
+from helhet.users.actor import Actor
+from helhet.vedtak import service as vedtak
+from helhet.vedtak.models import ServiceDelivery, Vedtak, VolumeUnit
+from helhet.vedtak.schemas import DeliveryCreate, DeliveryReport, VedtakCreate
+from helhet.web.deps import PageActor, PageSession
+from helhet.web.forms import FormState, PostedForm, csrf_guard, day, submit, text
+from helhet.web.render import flash, lang_of, render, see_other, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
+
+#: the vedtak service's fixed reasons, so the catalog has them (``messages.reason`` looks them up as they are)
+REASONS = (
+    N_("name the legal basis, e.g. 'hol § 3-2'"),
+    N_("say whether the volume is hours or units per week"),
+    N_("must be more than 0 per week"),
+    N_("must be more than 0"),
+    N_("vedtak are made by a member of the responsible unit"),
+    N_("deliveries are logged by the delivering or responsible unit"),
+    N_("the vedtak is withdrawn: nothing is delivered against it"),
+)
+
+Patterns = Sequence[tuple[re.Pattern[str], str]]
+
+#: reasons with values in them (dates in groups ending in ``_on`` are shown as dd.mm.yyyy)
+PATTERNS: Patterns = (
+    (re.compile(r"^give the volume for \w+$", re.I), N_("give the volume per week")),
+    (re.compile(r"^a week has (?P<n>\d+) hours$", re.I), N_("a week has %(n)s hours")),
+    (re.compile(r"^a day has (?P<n>\d+) hours$", re.I), N_("a day has %(n)s hours")),
+    (
+        re.compile(r"^the responsible unit must be municipal, not \w+$", re.I),
+        N_("the responsible unit must be a municipal unit"),
+    ),
+    (
+        re.compile(r"^cannot be before start_on \((?P<start_on>[\d-]+)\)$", re.I),
+        N_("cannot be before the start (%(start_on)s)"),
+    ),
+    (
+        re.compile(r"^cannot be before the decision \((?P<decided_on>[\d-]+)\)$", re.I),
+        N_("cannot be before the decision date (%(decided_on)s)"),
+    ),
+    (
+        re.compile(r"^outside the vedtak's period \((?P<start_on>[\d-]+) to further notice\)$", re.I),
+        N_("outside the period of the vedtak (from %(start_on)s)"),
+    ),
+    (
+        re.compile(r"^outside the vedtak's period \((?P<start_on>[\d-]+) to (?P<end_on>[\d-]+)\)$", re.I),
+        N_("outside the period of the vedtak (%(start_on)s to %(end_on)s)"),
+    ),
+    (
+        re.compile(r"^\w+ was changed by someone else .*$", re.I),
+        N_("someone else changed this while you worked; reload the page and try again"),
+    ),
+)
+
+
+# Helpers shared by the vedtak, relatives and appointments pages ----------------------------------------------
+
+
+def localise(form: FormState, lang: Language, patterns: Patterns) -> FormState:
+    """Service reasons with values in them, rebuilt from a translated template (beside fields and above)."""
+
+    def one(message: str) -> str:
+        for pattern, template in patterns:
+            match = pattern.match(message)
+            if match:
+                values = {k: _shown(k, v, lang) for k, v in match.groupdict().items()}
+                shown = gettext(lang, template) % values
+                return shown[:1].upper() + shown[1:]
+        return message
+
+    form.errors = {name: one(message) for name, message in form.errors.items()}
+    form.general = [one(message) for message in form.general]
+    return form
+
+
+def _shown(name: str, value: str, lang: Language) -> str:
+    if name.endswith("_on"):
+        try:
+            return format_date(date.fromisoformat(value), lang)
+        except ValueError:
+            return value
+    return value
+
+
+def number(form: FormState, name: str, request: Request, *, whole: bool = False) -> str | None:
+    """A number as typed in Norway (``7,5``), as text for Pydantic; a problem beside the field if it is none."""
+    value = text(form, name)
+    if value is None:
+        return None
+    cleaned = value.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        int(cleaned) if whole else float(cleaned)
+    except ValueError:
+        message = N_("Write a whole number, e.g. 45") if whole else N_("Write a number, e.g. 7,5")
+        form.add(name, translate(request, message))
+        return None
+    return cleaned
+
+
+# The person's vedtak ---------------------------------------------------------------------------------------
+
+
+@router.get("/persons/{person_id}/vedtak")
+def vedtak_list(request: Request, person_id: int, session: PageSession, actor: PageActor) -> Response:
+    person = persons.get_person(session, actor, person_id, what="vedtak")
+    rows = vedtak.vedtak_of(session, actor, person_id)
+    units = {u.id: u.name for u in views.unit_names(session, {v.unit_id for v in rows})}
+    may_make = bool(vedtak.responsible_units(session, actor))
+    response = render(request, "vedtak/list.html", person=person, rows=rows, unit_names=units, may_make=may_make)
+    session.commit()  # keeps the access-log rows
+    return response
+
+
+def _new_page(
+    request: Request, session: PageSession, actor: Actor, person: Person, form: FormState, status_code: int = 200
+) -> Response:
+    response = render(
+        request,
+        "vedtak/new.html",
+        status_code=status_code,
+        form=form,
+        person=person,
+        units=vedtak.responsible_units(session, actor),
+    )
+    session.commit()  # only the access-log row of this read: a refused submit was rolled back before
+    return response
+
+
+@router.get("/persons/{person_id}/vedtak/new")
+def new_vedtak(request: Request, person_id: int, session: PageSession, actor: PageActor) -> Response:
+    person = persons.get_person(session, actor, person_id, what="vedtak form")
+    units = vedtak.responsible_units(session, actor)
+    defaults = {
+        "unit_id": units[0].id if units else None,
+        "volume_unit": VolumeUnit.HOURS_PER_WEEK,
+        "decided_on": clock.today(),
+        "start_on": clock.today(),
+    }
+    return _new_page(request, session, actor, person, FormState.of(defaults))
+
+
+@router.post("/persons/{person_id}/vedtak/new")
+def create_vedtak(
+    request: Request, person_id: int, session: PageSession, actor: PageActor, form: PostedForm
+) -> Response:
+    lang = lang_of(request)
+    person = persons.get_person(session, actor, person_id, what="vedtak form")
+    data = {
+        "unit_id": text(form, "unit_id"),
+        "service_type": text(form, "service_type"),
+        "legal_basis": text(form, "legal_basis"),
+        "volume": number(form, "volume", request),
+        "volume_unit": text(form, "volume_unit"),
+        "decided_on": day(form, "decided_on"),
+        "start_on": day(form, "start_on"),
+        "end_on": day(form, "end_on"),
+        "review_on": day(form, "review_on"),
+        "note": text(form, "note"),
+    }
+    made = submit(form, lang, VedtakCreate, data, lambda d: vedtak.create_vedtak(session, actor, person_id, d))
+    if made is None:
+        session.rollback()
+        localise(form, lang, PATTERNS)
+        return _new_page(request, session, actor, person, form, 422)
+    session.commit()
+    flash(request, translate(request, N_("The vedtak is registered.")))
+    return see_other(f"/vedtak/{made.id}")
+
+
+# One vedtak: decided against delivered -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VedtakPage:
+    vedtak: Vedtak
+    person: Person
+    unit_name: str
+    report: DeliveryReport
+    deliveries: list[ServiceDelivery]
+    decided_total: float | None
+    delivered_total: float
+    ratio: float | None  # delivered / decided over the weeks shown
+
+
+def vedtak_page(session: PageSession, actor: Actor, vedtak_id: int) -> VedtakPage:
+    row = vedtak.get_vedtak(session, actor, vedtak_id)
+    person = persons.get_person(session, actor, row.person_id, what="vedtak")
+    report = vedtak.delivery_report(session, actor, vedtak_id)
+    decided = [w.decided for w in report.weeks if w.decided is not None]
+    decided_total = round(sum(decided), 3) if decided else None
+    delivered_total = round(sum(w.delivered for w in report.weeks), 3)
+    units = views.unit_names(session, [row.unit_id])
+    return VedtakPage(
+        vedtak=row,
+        person=person,
+        unit_name=units[0].name if units else "",
+        report=report,
+        deliveries=vedtak.deliveries_of(session, actor, vedtak_id),
+        decided_total=decided_total,
+        delivered_total=delivered_total,
+        ratio=round(delivered_total / decided_total, 3) if decided_total else None,
+    )
+
+
+def _detail_page(
+    request: Request, session: PageSession, actor: Actor, vedtak_id: int, form: FormState, status_code: int = 200
+) -> Response:
+    page = vedtak_page(session, actor, vedtak_id)
+    response = render(request, "vedtak/detail.html", status_code=status_code, form=form, page=page, person=page.person)
+    session.commit()  # keeps the access-log rows
+    return response
+
+
+@router.get("/vedtak/{vedtak_id}")
+def vedtak_detail(request: Request, vedtak_id: int, session: PageSession, actor: PageActor) -> Response:
+    return _detail_page(request, session, actor, vedtak_id, FormState.of({"delivered_on": clock.today()}))
+
+
+@router.post("/vedtak/{vedtak_id}/deliveries")
+def record_delivery(
+    request: Request, vedtak_id: int, session: PageSession, actor: PageActor, form: PostedForm
+) -> Response:
+    lang = lang_of(request)
+    vedtak.get_vedtak(session, actor, vedtak_id)  # outsiders get 404 before anything else
+    data = {
+        "delivered_on": day(form, "delivered_on"),
+        "amount": number(form, "amount", request),
+        "note": text(form, "note"),
+    }
+    done = submit(form, lang, DeliveryCreate, data, lambda d: vedtak.record_delivery(session, actor, vedtak_id, d))
+    if done is None:
+        session.rollback()
+        localise(form, lang, PATTERNS)
+        return _detail_page(request, session, actor, vedtak_id, form, 422)
+    session.commit()
+    flash(request, translate(request, N_("The delivery is logged.")))
+    return see_other(f"/vedtak/{vedtak_id}#deliveries")
