@@ -7,6 +7,7 @@ way on both. Row-by-row rules call the services' own functions (``fodselsnummer.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,9 +16,13 @@ import duckdb
 import pyarrow as pa
 
 from helhet import reference
+from helhet.mapping import instruments
 from helhet.persons import fodselsnummer
+from helhet.reference.units import MUNICIPAL_KINDS
 from helhet.referrals import deadlines
 from helhet.referrals.deadlines import Condition, DeadlineInput
+from helhet.transitions import service as transitions
+from helhet.transitions.models import ChecklistItem
 
 Tables = dict[str, pa.Table]
 Rule = Callable[[duckdb.DuckDBPyConnection, Tables, date], list[Any]]
@@ -242,6 +247,14 @@ def nothing_happened_after_the_as_of_day(con: duckdb.DuckDBPyConnection, t: Tabl
         "consent": ("valid_from", "withdrawn_at", "recorded_at"),
         "appointment_attendance": ("recorded_at",),
         "outreach_attempt": ("attempted_on", "recorded_at"),
+        "mapping_questionnaire": ("done_on", "recorded_at"),
+        "mapping_declined": ("declined_on", "recorded_at"),
+        "crisis_plan": ("made_on", "created_at"),
+        "handover": ("created_at", "decided_at", "updated_at"),
+        "handover_checklist_item": ("done_on",),
+        "discharge": ("discharged_on", "recorded_at"),
+        "vedtak": ("decided_on", "created_at"),
+        "service_delivery": ("delivered_on", "recorded_at"),
     }
     bad = []
     for table, columns in checks.items():
@@ -288,6 +301,114 @@ def references_point_to_rows_of_the_same_person(con: duckdb.DuckDBPyConnection, 
                WHERE r.person_id <> c.person_id OR c.valid_to < c.valid_from"""
         )
     return [row for q in queries for row in sql(con, q)]
+
+
+@rule
+def questionnaires_score_as_the_instrument_does(con: duckdb.DuckDBPyConnection, t: Tables, as_of: date) -> list[Any]:
+    if "mapping_questionnaire" not in t:
+        return []
+    bad = []
+    rows = sql(con, "SELECT id, instrument, answers, total, band, positive, scored_with_sex FROM mapping_questionnaire")
+    for id_, code, answers, total, band, positive, sex in rows:
+        given = answers if isinstance(answers, dict) else json.loads(answers)
+        try:
+            scored = instruments.score(code, {int(k): int(v) for k, v in given.items()}, sex)
+        except instruments.InvalidAnswer as exc:
+            bad.append((id_, str(exc)))
+            continue
+        if (scored.total, scored.band.value, scored.positive) != (total, band, positive):
+            bad.append((id_, code, total, band, positive, scored))
+    return bad
+
+
+@rule
+def handovers_follow_the_services_rules(con: duckdb.DuckDBPyConnection, t: Tables, as_of: date) -> list[Any]:
+    if "handover" not in t:
+        return []
+    rows = sql(con, "SELECT DISTINCT created_at::DATE, planned_on, acceptance_due FROM handover")
+    bad: list[Any] = [r for r in rows if transitions.acceptance_due(r[0], r[1]) != r[2]]
+    items = len(ChecklistItem)
+    return bad + sql(
+        con,
+        f"""SELECT 'handover', h.id FROM handover h LEFT JOIN episode e ON e.id = h.episode_id
+        WHERE (h.status = 'pending') <> (h.decided_at IS NULL)
+           OR (h.status IN ('declined', 'cancelled') AND coalesce(trim(h.decision_reason), '') = '')
+           OR h.decided_at < h.created_at OR h.updated_at < h.created_at OR h.from_unit_id = h.to_unit_id
+           OR (h.episode_id IS NOT NULL AND (e.person_id <> h.person_id OR e.unit_id <> h.from_unit_id))
+           OR (h.kind = 'admission') <> (h.episode_id IS NULL)
+        UNION ALL
+        SELECT 'checklist', h.id FROM handover h LEFT JOIN handover_checklist_item c ON c.handover_id = h.id
+        GROUP BY h.id HAVING count(DISTINCT c.item) <> {items} OR count(c.id) <> {items}
+        UNION ALL
+        SELECT 'item', c.id FROM handover_checklist_item c JOIN handover h ON h.id = c.handover_id
+        WHERE c.done <> (c.done_on IS NOT NULL)
+           OR (c.done AND h.status NOT IN ('pending', 'accepted'))
+           OR (c.done AND c.item = 'crisis_plan_shared' AND c.crisis_plan_id IS NULL)
+           OR (c.done AND c.item = 'relatives_informed' AND c.relative_id IS NULL)
+           OR (c.done AND c.item = 'medication_list_sent' AND NOT coalesce(c.lar_dose_included, false)
+               AND EXISTS (SELECT 1 FROM episode e JOIN referral r ON r.id = e.referral_id
+                           WHERE r.person_id = h.person_id AND e.level = 'lar' AND e.started_on <= c.done_on
+                             AND coalesce(e.ended_on, DATE '{as_of}') >= c.done_on))""",
+    )
+
+
+@rule
+def discharges_have_an_accepted_handover_or_a_reason(
+    con: duckdb.DuckDBPyConnection, t: Tables, as_of: date
+) -> list[Any]:
+    if "discharge" not in t:
+        return []
+    return sql(
+        con,
+        """SELECT d.id FROM discharge d JOIN episode e ON e.id = d.episode_id
+        LEFT JOIN handover h ON h.id = d.handover_id
+        WHERE e.ended_on IS DISTINCT FROM d.discharged_on OR e.person_id <> d.person_id OR e.unit_id <> d.unit_id
+           OR (d.handover_id IS NULL) <> d.without_accepted_handover
+           OR (d.handover_id IS NOT NULL AND (h.status <> 'accepted' OR h.episode_id <> d.episode_id
+                                              OR h.decided_at::DATE > d.discharged_on))
+           OR (d.without_accepted_handover AND coalesce(trim(d.reason_without_handover), '') = '')
+           OR (NOT d.without_accepted_handover AND d.reason_without_handover IS NOT NULL)
+        UNION ALL SELECT episode_id FROM discharge GROUP BY 1 HAVING count(*) > 1""",
+    )
+
+
+@rule
+def crisis_plans_are_numbered_versions(con: duckdb.DuckDBPyConnection, t: Tables, as_of: date) -> list[Any]:
+    if "crisis_plan" not in t:
+        return []
+    return sql(
+        con,
+        """SELECT person_id FROM crisis_plan GROUP BY person_id
+           HAVING count(DISTINCT version_no) <> count(*) OR min(version_no) <> 1 OR max(version_no) <> count(*)
+        UNION ALL
+        SELECT a.id FROM crisis_plan a JOIN crisis_plan b ON b.person_id = a.person_id
+           AND b.version_no = a.version_no + 1 WHERE b.made_on < a.made_on
+        UNION ALL
+        SELECT id FROM crisis_plan WHERE review_by < made_on
+           OR ((admission_unit_id IS NULL)::INT + (admission_max_days_per_stay IS NULL)::INT
+               + (admission_min_days_between IS NULL)::INT + (admission_valid_until IS NULL)::INT) NOT IN (0, 4)""",
+    )
+
+
+@rule
+def vedtak_and_deliveries_agree(con: duckdb.DuckDBPyConnection, t: Tables, as_of: date) -> list[Any]:
+    if "vedtak" not in t:
+        return []
+    municipal = ", ".join(f"'{k.value}'" for k in MUNICIPAL_KINDS)
+    return sql(
+        con,
+        f"""SELECT 'vedtak', v.id FROM vedtak v JOIN unit u ON u.id = v.unit_id
+        WHERE u.kind NOT IN ({municipal}) OR coalesce(trim(v.legal_basis), '') = ''
+           OR (v.volume IS NULL) <> (v.volume_unit IS NULL) OR v.volume <= 0
+           OR (v.volume_unit = 'hours_per_week' AND v.volume > 168)
+           OR v.end_on < v.start_on OR v.review_on < v.decided_on
+           OR (v.status = 'ended' AND v.end_on IS NULL)
+        UNION ALL
+        SELECT 'delivery', d.id FROM service_delivery d JOIN vedtak v ON v.id = d.vedtak_id
+        WHERE d.person_id <> v.person_id OR d.amount <= 0 OR v.status = 'withdrawn'
+           OR (v.volume_unit = 'hours_per_week' AND d.amount > 24)
+           OR d.delivered_on < v.start_on OR d.delivered_on > coalesce(v.end_on, DATE '{as_of}')""",
+    )
 
 
 def check(tables: Tables, as_of: date) -> dict[str, list[Any]]:

@@ -6,6 +6,7 @@ start and end episodes) and must go through with no error and land in the same s
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date
 from functools import cache
@@ -54,6 +55,10 @@ def _read_back(session: Session, names: tuple[str, ...]) -> dict[str, pa.Table]:
         table = columns.orm_table(name)
         rows = [dict(r) for r in session.execute(select(table)).mappings()]
         data = [{k: (v.value if hasattr(v, "value") else v) for k, v in r.items()} for r in rows]
+        for table_name, column in columns.JSON_OBJECTS:
+            if table_name == name:
+                for row in data:
+                    row[column] = json.dumps(row[column])
         tables[name] = pa.Table.from_pylist(data, schema=columns.schema(name))
     return tables
 

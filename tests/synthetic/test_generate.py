@@ -58,8 +58,8 @@ def test_the_ground_truth_names_what_was_planted_and_what_could_not_be(default_r
     stavanger = planted[("inpatient_odds_ratio", "stavanger")]
     assert stavanger["value"] == 1.8 and stavanger["planted"] and stavanger["name"] == "Stavanger"
     assert planted[("never_books_interpreters", "tsb-helse-bergen-hf-poli")]["unit_id"] is not None
-    vedtak = planted[("vedtak_delivery_share", "1804")]
-    assert not vedtak["planted"] and "vedtak" in vedtak["note"]
+    assert planted[("vedtak_delivery_share", "1804")]["planted"]
+    assert planted[("handover_acceptance_delay_days", "tsb-helse-stavanger-hf-dogn")]["planted"]
     assert truth["seed"] == 11 and truth["as_of"] == AS_OF.isoformat()
     assert truth["realised"]["referrals"] == summary.referrals
     assert truth["rows"]["person"] == 4_000

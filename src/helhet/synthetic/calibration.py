@@ -203,3 +203,35 @@ MINOR_CHILD_SHARE = 0.25  # persons with a child under 18 among their relatives 
 
 #: referrals per person over a 3-year window, measured; the benchmark uses it to size a run by referrals
 REFERRALS_PER_PERSON = 1.26
+
+# --- coordination: mapping, crisis plans, handovers, vedtak (project assumptions: no public figure found) -------
+
+#: first AUDIT/DUDIT after the start of treatment: within ``Settings.mapping_within_days`` (ROP-01), later, or never
+#: (Helsetilsynet 2019 found mapping often missing, DOMAIN §5.3; the split is an assumption)
+MAPPING_ON_TIME, MAPPING_LATE = 0.72, 0.10
+#: share of the never-mapped who declined (``mapping_declined``, the ROP-01 exclusion)
+MAPPING_DECLINED_OF_NEVER = 0.2
+#: a second instrument besides the one for the main substance (AUDIT for drug users, DUDIT for alcohol)
+MAPPING_SECOND_INSTRUMENT = 0.35
+#: crisis plan made during an inpatient stay (ROP-11 asks for one at discharge); × ``CRISIS_PLAN_RISK_RATIO``
+#: when overdose or suicide risk was moderate or high at assessment
+CRISIS_PLAN_INPATIENT = 0.62
+CRISIS_PLAN_RISK_RATIO = 1.3
+#: outpatient-type episodes with moderate or high risk get a plan in their first month this often
+CRISIS_PLAN_OUTPATIENT_AT_RISK = 0.45
+CRISIS_PLAN_REVIEW_DAYS = 182
+#: handovers: admission from the municipal service to the first inpatient stay; discharge or transfer after one
+ADMISSION_HANDOVER_SHARE = 0.55
+DISCHARGE_HANDOVER_SHARE = {"planned": 0.92, "unplanned": 0.6}
+#: working days the receiver takes to accept (0, 1, 2, ... 6); about 85 % within the 2 working days allowed
+ACCEPT_WORKING_DAYS = (0.3, 0.35, 0.2, 0.07, 0.04, 0.02, 0.02)
+HANDOVER_DECLINED = 0.03
+#: vedtak on municipal services for persons in treatment: base chance, more with ROP and when homeless
+VEDTAK_BASE, VEDTAK_ROP, VEDTAK_HOMELESS = 0.05, 0.10, 0.30
+#: weeks a vedtak runs (uniform), and the share decided until further notice (no end)
+VEDTAK_WEEKS = (8, 40)
+VEDTAK_UNTIL_FURTHER_NOTICE = 0.15
+#: share of the decided volume delivered in an ordinary week (the planted ``vedtak_delivery_share`` replaces it)
+VEDTAK_DELIVERY_SHARE = 0.93
+#: a vedtak whose delivery starts after ``vedtak.delivery.NO_DELIVERY_START_DAYS``; a week with nothing delivered
+VEDTAK_LATE_START, VEDTAK_MISSED_WEEK = 0.05, 0.04

@@ -3,7 +3,8 @@
 ``conform`` refuses a generated table whose columns differ from the SQLAlchemy table of the same name, so the
 generator cannot drift from the schema: a new column in a model fails the synthetic tests until it is generated.
 Types follow the columns: integers ``int64``, dates ``date32``, UTC timestamps ``timestamp[us, UTC]``, enums and
-text ``string`` (enum values as text), JSON lists ``list<string>``.
+text ``string`` (enum values as text), floats ``float64``, JSON lists ``list<string>``, and the JSON objects
+named in ``JSON_OBJECTS`` as JSON text (``string``).
 """
 
 from __future__ import annotations
@@ -14,13 +15,15 @@ from functools import cache
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
-from sqlalchemy import JSON, Boolean, Date, Enum, Integer, String, Table, Text
+from sqlalchemy import JSON, Boolean, Date, Enum, Float, Integer, String, Table, Text
 
 from helhet.db import UTCDateTime
 from helhet.models import Base
 
 TIMESTAMP = pa.timestamp("us", tz="UTC")
 US_PER_DAY = 86_400_000_000
+#: JSON columns holding an object, not a list: generated as JSON text (``{"1": 0, "2": 4}``)
+JSON_OBJECTS = frozenset({("mapping_questionnaire", "answers")})
 
 
 def dates(days: npt.ArrayLike, mask: npt.NDArray[np.bool_] | None = None) -> pa.Array:
@@ -57,6 +60,10 @@ def lists(values: Sequence[Sequence[str]], index: npt.ArrayLike) -> pa.Array:
     )
 
 
+def floats(values: npt.ArrayLike, mask: npt.NDArray[np.bool_] | None = None) -> pa.Array:
+    return pa.array(np.asarray(values, dtype=np.float64), type=pa.float64(), mask=mask)
+
+
 def nulls(n: int, kind: pa.DataType) -> pa.Array:
     return pa.nulls(n, kind)
 
@@ -71,6 +78,10 @@ def arrow_type(column: object) -> pa.DataType:
         return pa.date32()
     if isinstance(kind, Integer):
         return pa.int64()
+    if isinstance(kind, Float):
+        return pa.float64()
+    if isinstance(kind, JSON) and (column.table.name, column.name) in JSON_OBJECTS:  # type: ignore[attr-defined]
+        return pa.string()
     if isinstance(kind, JSON):
         return pa.list_(pa.string())
     if isinstance(kind, Enum | String | Text):

@@ -23,7 +23,19 @@ from helhet.synthetic.population import Sampler
 from helhet.synthetic.scenario import AreaEffects, Scenario
 
 #: one random stream per table group; never renumber (it would change every run's output)
-STREAMS = {"persons": 1, "pathways": 2, "care": 3, "relatives": 4, "appointments": 5, "outreach": 6, "owners": 9}
+STREAMS = {
+    "persons": 1,
+    "pathways": 2,
+    "care": 3,
+    "relatives": 4,
+    "appointments": 5,
+    "outreach": 6,
+    "owners": 9,
+    "mapping": 10,
+    "crisis": 11,
+    "handovers": 12,
+    "vedtak": 13,
+}
 
 
 def choice(rng: np.random.Generator, weights: Mapping[Any, float] | Sequence[float], n: int) -> npt.NDArray[np.int64]:

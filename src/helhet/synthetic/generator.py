@@ -20,7 +20,18 @@ from pathlib import Path
 import pyarrow as pa
 
 from helhet import clock
-from helhet.synthetic import appointments, care, outreach, pathways, persons, relatives
+from helhet.synthetic import (
+    appointments,
+    care,
+    crisis,
+    handovers,
+    mapping,
+    outreach,
+    pathways,
+    persons,
+    relatives,
+    vedtak,
+)
 from helhet.synthetic import scenario as scenarios
 from helhet.synthetic.calendar import WorkingDays, to_days
 from helhet.synthetic.catalogue import UnitIndex
@@ -33,7 +44,18 @@ from helhet.synthetic.truth import TARGETS, Figures, Truth, baseline, planted
 from helhet.synthetic.writers import ParquetOutput, Writer
 
 CHUNK_PERSONS = 50_000
-TABLE_ORDER = persons.TABLES + pathways.TABLES + relatives.TABLES + care.TABLES + appointments.TABLES + outreach.TABLES
+TABLE_ORDER = (
+    persons.TABLES
+    + pathways.TABLES
+    + relatives.TABLES
+    + care.TABLES
+    + appointments.TABLES
+    + outreach.TABLES
+    + mapping.TABLES
+    + crisis.TABLES
+    + handovers.TABLES
+    + vedtak.TABLES
+)
 REGIONS = ("HSO", "HV", "HMN", "HN")
 Progress = Callable[[int, int], None]
 
@@ -155,6 +177,10 @@ def run_chunk(ctx: Context, chunk: int, n: int, figures: Figures) -> dict[str, p
     booked, more = appointments.generate(ctx, ctx.rng(chunk, "appointments"), p, path, rel, team)
     tables.update(more)
     tables.update(outreach.generate(ctx, ctx.rng(chunk, "outreach"), p, booked))
+    tables.update(mapping.generate(ctx, ctx.rng(chunk, "mapping"), p, path))
+    tables.update(crisis.generate(ctx, ctx.rng(chunk, "crisis"), p, path))
+    tables.update(handovers.generate(ctx, ctx.rng(chunk, "handovers"), p, path))
+    tables.update(vedtak.generate(ctx, ctx.rng(chunk, "vedtak"), p, path))
     figures.add(ctx.today, p, path)
     return tables
 

@@ -120,3 +120,31 @@ TASK_TITLES = {
 APPOINTMENT_PURPOSES = ("Samtale", "Oppfølgingssamtale", "Legetime", "Samtale med pårørende", "Utlevering og samtale")
 COORDINATOR_MEETING = "Samtale med koordinator"
 PREFERRED_TIMES = ("Helst formiddag.", "Etter kl. 14 på grunn av jobb.", "Ikke mandager.")
+
+# --- coordination: crisis plans, handovers, vedtak --------------------------------------------------------------
+WARNING_SIGNS = (
+    "Sover dårlig flere netter på rad.",
+    "Trekker meg unna venner og familie.",
+    "Slutter å svare på telefonen.",
+    "Begynner å tenke mye på å ruse meg.",
+    "Blir urolig og irritabel.",
+    "Slutter å spise ordentlig.",
+)
+WHAT_HELPS = (
+    "Ringe søsteren min.",
+    "Gå en tur og komme meg ut.",
+    "Snakke med kontaktpersonen min samme dag.",
+    "Ha noen hos meg om kvelden.",
+    "Ta kontakt med legevakten.",
+)
+WHAT_TO_AVOID = ("Være alene i helgene.", "Gamle kontakter fra miljøet.", "Kjefting og press.", "Store folkemengder.")
+HANDOVER_NOTES = ("Epikrise sendes ved utskrivning.", "Oppfølging avtalt med koordinator i kommunen.", None)
+HANDOVER_DECLINE_REASONS = (
+    "Ikke ledig plass på planlagt dato; foreslår ny dato.",
+    "Personen bor ikke i vår kommune; kontakt bostedskommunen.",
+)
+DISCHARGE_WITHOUT_HANDOVER = (
+    "Personen avbrøt oppholdet; overlevering sendt i etterkant.",
+    "Mottaker hadde ikke svart på utskrivningsdagen; følges opp i morgen.",
+    "Skrevet ut etter brudd på husordenen; kommunen varslet på telefon.",
+)

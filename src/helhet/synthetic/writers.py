@@ -9,6 +9,7 @@ executemany per table and chunk.
 from __future__ import annotations
 
 import io
+import json
 import logging
 import queue
 import threading
@@ -202,7 +203,12 @@ class DatabaseOutput:
         if self.pipe is not None:
             self.pipe.put(name, ", ".join(table.schema.names), csv_bytes(table))
         else:
-            self.connection.execute(col.orm_table(name).insert(), table.to_pylist())
+            rows = table.to_pylist()
+            for table_name, column in col.JSON_OBJECTS:
+                if table_name == name:
+                    for row in rows:
+                        row[column] = json.loads(row[column])
+            self.connection.execute(col.orm_table(name).insert(), rows)
 
     def close(self) -> None:
         """Finish the loads, restore what a bulk load dropped, and move each id sequence past the ids written."""
