@@ -23,6 +23,7 @@ from tests.e2e.browser import PASSWORD
 from tests.e2e.world import LiveServer, World
 
 CHROMIUM = "/usr/bin/chromium"
+START_SECONDS = 120
 
 
 def _free_port() -> int:
@@ -62,33 +63,49 @@ def _prepare_database(path: Path) -> str:
     return url
 
 
+_SERVER_LOGS: list[Path] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed browser test shows the end of the server's log (tracebacks of 500s land there)."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    if report.failed and _SERVER_LOGS and _SERVER_LOGS[-1].exists():
+        report.sections.append(("server log", _SERVER_LOGS[-1].read_text(errors="replace")[-6000:]))
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("e2e")
     db_url = _prepare_database(folder / "e2e.db")
     port = _free_port()
     env = {**os.environ, "HELHET_DATABASE_URL": db_url, "HELHET_DATA_DIR": str(folder), "HELHET_LOCALE": "nb"}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "helhet.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    # the server's output goes to a file, never an unread pipe (a full pipe would stall the server)
+    log_path = folder / "server.log"
+    _SERVER_LOGS.append(log_path)
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "helhet.app:create_app",
+                "--factory",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + START_SECONDS  # generous: CI machines are shared and slow to import
+    while time.monotonic() < deadline and process.poll() is None:
         try:
             if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
                 break
@@ -96,8 +113,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             time.sleep(0.2)
     else:  # pragma: no cover
         process.kill()
-        output = process.stdout.read().decode() if process.stdout else ""
-        raise RuntimeError(f"the app did not start: {output}")
+        process.wait(timeout=10)
+        raise RuntimeError(f"the app did not start: {log_path.read_text(errors='replace')[-4000:]}")
     yield LiveServer(url=url, db_url=db_url)
     process.terminate()
     process.wait(timeout=10)
