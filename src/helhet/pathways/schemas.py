@@ -71,6 +71,8 @@ class PathwayEvent(BaseModel):
     other_level: str | None
     status: str | None
     note: str | None
+    owner_id: int | None = None  # the user who owns the item (or made, decided or recorded it)
+    other_unit_id: int | None = None  # the other side: a handover's receiver or sender, a referral's referrer
 
 
 class PathwayRead(BaseModel):

@@ -1,0 +1,225 @@
+"""The pathway page as a coordinator's one page: gaps at the top with where to close them, who holds
+responsibility, a summary per area with its owner, one timeline across organisations, a constant number of SQL
+statements however long the pathway, 404 for outsiders, and free text that stays inert."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from helhet import clock
+from helhet.appointments.models import Attendance
+from helhet.audit.models import AuditEvent
+from helhet.pathways import timeline, views
+from helhet.persons.models import Person
+from helhet.relatives.models import ConsentScope
+from helhet.users.actor import SYSTEM, Actor
+from helhet.users.models import Role
+from tests.appointments.builders import NEXT_MONDAY, book, treated_person
+from tests.careplans.builders import make_goal, make_measure, make_plan
+from tests.crisis_plans.builders import give_consent, make_appointment, make_crisis_plan, make_relative
+from tests.mapping.builders import record_questionnaire
+from tests.personas import Units
+from tests.tasks.builders import make_task
+from tests.transitions.builders import make_handover
+from tests.vedtak.builders import deliver, make_vedtak
+from tests.web.conftest import add_web_user, sign_in
+
+TODAY = date(2025, 4, 10)
+SCRIPT = "<script>alert('x')</script>"
+
+
+@pytest.fixture(autouse=True)
+def today() -> Iterator[date]:
+    with clock.freeze(datetime(2025, 4, 10, 10, 0, tzinfo=UTC)):
+        yield TODAY
+
+
+@pytest.fixture
+def koordinator(client: TestClient, session: Session, units: Units) -> TestClient:
+    add_web_user(session, "koordinator", Role.COORDINATOR, "test-kom-4601")
+    sign_in(client, "koordinator")
+    return client
+
+
+def build_pathway(
+    session: Session, units: Units, clinician: Actor, coordinator: Actor, size: int, **person: Any
+) -> tuple[Person, dict[str, Any]]:
+    """A person in outpatient treatment with ``size`` of each kind of coordination item (at least one)."""
+    who, episode = treated_person(session, units, **person)
+    made: dict[str, Any] = {"episode": episode}
+    made["handover"] = make_handover(session, clinician, who, units.poli, units.kommune, episode_id=episode.id)
+    plan = make_plan(session, coordinator, who)
+    for i in range(size):
+        made["task"] = make_task(session, who, units.kommune, title=f"Ring om bolig {i}", due_on=date(2025, 4, 1))
+        goal = make_goal(session, coordinator, plan, text=f"{SCRIPT} Jeg vil ha et sted å bo ({i})")
+        make_measure(session, coordinator, goal, units.kommune)
+        made["crisis_plan"] = make_crisis_plan(session, clinician, who, version=i or None)
+        record_questionnaire(session, clinician, who, units.poli.id, done_on=date(2025, 4, 1) - timedelta(days=i))
+        made["vedtak"] = make_vedtak(session, coordinator, who.id, units)
+        deliver(session, coordinator, made["vedtak"], date(2025, 3, 4), 4.0)
+        relative = make_relative(session, who, given_name=f"Ola{i}")
+        give_consent(session, relative, ConsentScope.MEETINGS, recorded_by=coordinator.user_id)
+        made["appointment"] = book(
+            session,
+            clinician,
+            who,
+            units.poli,
+            starts_at=NEXT_MONDAY + timedelta(days=i),
+            interpreter_status="needed_not_booked",
+            interpreter_language="ar",
+        )
+        made["no_show"] = make_appointment(
+            session, who, units.poli, date(2025, 4, 7) - timedelta(days=i), Attendance.NO_SHOW
+        )
+    session.commit()
+    return who, made
+
+
+@pytest.fixture
+def pathway(session: Session, units: Units, clinician: Actor, coordinator: Actor) -> tuple[Person, dict[str, Any]]:
+    return build_pathway(session, units, clinician, coordinator, 1)
+
+
+def test_pathway_page_puts_gaps_first_with_links_to_close_them(koordinator: TestClient, pathway: Any) -> None:
+    person, made = pathway
+    page = koordinator.get(f"/persons/{person.id}")
+    assert page.status_code == 200
+    html = page.text
+    gaps_at = html.index('id="gaps-title"')
+    assert gaps_at < html.index('id="team-title"') < html.index('id="timeline-title"')
+    # the overdue task and the missing interpreter: the gap's link goes to the very object
+    assert f'href="/tasks/{made["task"].id}"' in html
+    assert "En oppgave er forfalt" in html  # the rule in plain bokmål words
+    assert f'href="/appointments/{made["appointment"].id}"' in html
+    assert "Bestill kvalifisert tolk" in html
+    assert "Høy alvorlighet" in html or "High severity" in html
+
+
+def test_pathway_page_says_who_is_responsible_until_the_handover_is_accepted(
+    koordinator: TestClient, pathway: Any, units: Units
+) -> None:
+    person, made = pathway
+    html = koordinator.get(f"/persons/{person.id}").text
+    responsibility = html[html.index("responsibility") : html.index('id="gaps-title"')]
+    assert units.poli.name in responsibility  # the sender keeps it ...
+    assert units.kommune.name in responsibility  # ... until the receiver accepts
+    assert f"/handovers/{made['handover'].id}" in responsibility
+
+
+def test_summary_shows_every_area_with_its_owner(koordinator: TestClient, pathway: Any, units: Units) -> None:
+    person, made = pathway
+    html = koordinator.get(f"/persons/{person.id}").text
+    for section in ("team", "plan", "tasks", "handovers", "crisis", "mapping", "vedtak", "relatives", "appointments"):
+        assert f'id="{section}-title"' in html
+    tasks = html[html.index('id="tasks-title"') : html.index('id="handovers-title"')]
+    assert "Ring om bolig 0" in tasks and units.kommune.name in tasks  # the unit's queue owns it
+    vedtak = html[html.index('id="vedtak-title"') : html.index('id="relatives-title"')]
+    assert f'href="/vedtak/{made["vedtak"].id}"' in vedtak
+    relatives = html[html.index('id="relatives-title"') : html.index('id="appointments-title"')]
+    assert "Ola0" in relatives
+    appointments = html[html.index('id="appointments-title"') : html.index('id="timeline-title"')]
+    assert f'href="/appointments/{made["no_show"].id}"' in appointments
+    for link in ("handovers/new", "tasks/new", "appointments/new", "crisis-plan/edit", "vedtak/new", "relatives"):
+        assert f'href="/persons/{person.id}/{link}"' in html
+
+
+def test_timeline_holds_the_coordination_events_across_organisations(
+    koordinator: TestClient, pathway: Any, units: Units
+) -> None:
+    person, made = pathway
+    html = koordinator.get(f"/persons/{person.id}").text
+    timeline_html = html[html.index('id="timeline-title"') :]
+    for kind, key in (
+        ("handover", "handover"),
+        ("task", "task"),
+        ("appointment", "appointment"),
+        ("crisis_plan", "crisis_plan"),
+        ("vedtak", "vedtak"),
+    ):
+        assert f'id="event-{kind}-{made[key].id}"' in timeline_html
+    assert 'class="timeline__item timeline__item--mapping"' in timeline_html
+    assert 'class="timeline__item timeline__item--consent"' in timeline_html
+    assert units.kommune.name in timeline_html and units.poli.name in timeline_html
+
+
+def test_read_pathway_gives_the_new_kinds_with_owners(session: Session, pathway: Any, coordinator: Actor) -> None:
+    person, made = pathway
+    result = timeline.read_pathway(session, coordinator, person.id)
+    kinds = {e.kind for e in result.events}
+    assert {"referral", "assessment", "episode", "handover", "task", "appointment", "crisis_plan"} <= kinds
+    assert {"mapping", "vedtak", "consent"} <= kinds
+    handover = next(e for e in result.events if e.kind == "handover")
+    assert handover.other_unit_id == made["handover"].to_unit_id
+    vedtak = next(e for e in result.events if e.kind == "vedtak")
+    assert vedtak.owner_id == coordinator.user_id
+    assert [e.on for e in result.events] == sorted(e.on for e in result.events)
+
+
+def test_script_in_a_goal_renders_inert(koordinator: TestClient, pathway: Any) -> None:
+    person, _ = pathway
+    html = koordinator.get(f"/persons/{person.id}").text
+    assert SCRIPT not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_outsider_gets_not_found_for_the_pathway_page(
+    client: TestClient, session: Session, units: Units, pathway: Any
+) -> None:
+    person, _ = pathway
+    add_web_user(session, "utenfor", Role.CLINICIAN, "test-other")
+    sign_in(client, "utenfor")
+    response = client.get(f"/persons/{person.id}")
+    assert response.status_code == 404
+    assert person.family_name not in response.text
+
+
+def test_pathway_page_read_is_logged(koordinator: TestClient, session: Session, pathway: Any) -> None:
+    person, _ = pathway
+    assert koordinator.get(f"/persons/{person.id}").status_code == 200
+    logged = session.scalars(
+        select(AuditEvent.entity).where(AuditEvent.person_id == person.id, AuditEvent.action == "read")
+    ).all()
+    assert "pathway" in logged and "gaps" in logged
+
+
+def test_statements_for_the_page_do_not_grow_with_the_pathway(
+    koordinator: TestClient, session: Session, units: Units, clinician: Actor, coordinator: Actor
+) -> None:
+    small, _ = build_pathway(session, units, clinician, coordinator, 1, birth_date=date(1971, 2, 3))
+    large, _ = build_pathway(session, units, clinician, coordinator, 6, birth_date=date(1972, 3, 4))
+    koordinator.get(f"/persons/{small.id}")  # warm: the signed-in user, compiled caches
+    engine = session.get_bind().engine
+    counts = []
+    for person in (small, large):
+        statements: list[str] = []
+
+        def count(_c: Any, _cur: Any, statement: str, *_: Any, into: list[str] = statements) -> None:
+            if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK TO)", statement):
+                into.append(statement)
+
+        session.expire_all()  # each request starts as in the app: nothing of the person loaded yet
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert koordinator.get(f"/persons/{person.id}").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        counts.append(len(statements))
+    events = [len(timeline.read_pathway(session, SYSTEM, p.id).events) for p in (small, large)]
+    assert events[1] > 2 * events[0]  # the large pathway really is larger
+    assert counts[0] == counts[1]
+
+
+def test_gap_link_falls_back_to_the_section_when_the_object_is_unknown() -> None:
+    assert views.gap_link("TASK-OVERDUE", 7, {"task": 12}) == "/tasks/12"
+    assert views.gap_link("TASK-OVERDUE", 7, {}) == "/persons/7#tasks-title"
+    assert views.gap_link("ROP-11", 7, {}) == "/persons/7/crisis-plan/edit"
+    assert views.gap_link("ROP-01", 7, {}) == "/persons/7/mapping/audit"
+    assert set(views.GAP_LINKS) >= {"ROP-07", "HANDOVER-OPEN", "INTERPRETER-MISSING", "ASSESSMENT-OVERDUE"}
