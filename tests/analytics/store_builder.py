@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +113,146 @@ class StoreBuilder:
             )
         return rid
 
+    def person(self, municipality: str = "4601", *, homeless: bool = False) -> int:
+        """A person with housing from 2020 and no referral (for municipal records such as vedtak)."""
+        pid = self._id()
+        self.tables["person"].append(
+            {
+                "id": pid,
+                "birth_date": date(1980, 1, 1),
+                "sex": "male",
+                "municipality_number": municipality,
+                "city_district_number": None,
+            }
+        )
+        self.tables["housing_period"].append(
+            {"person_id": pid, "status": "homeless" if homeless else "rented", "from_date": date(2020, 1, 1)}
+        )
+        return pid
+
+    def person_of(self, referral_id: int) -> int:
+        return next(int(r["person_id"]) for r in self.tables["referral"] if r["id"] == referral_id)
+
+    def stay(
+        self,
+        unit_id: int,
+        municipality: str = "4601",
+        *,
+        started: date = date(2024, 3, 1),
+        ended: date | None = date(2024, 4, 1),
+        level: str = "inpatient_short",
+        reason: str | None = "planned_completion",
+    ) -> tuple[int, int]:
+        """A referral whose first episode is a stay at ``level``: (person id, episode id)."""
+        rid = self.referral(
+            unit_id, municipality, received=started - timedelta(days=20), assigned=level, start_after=20
+        )
+        episode = self.tables["episode"][-1]
+        episode["ended_on"], episode["end_reason"] = ended, reason
+        return self.person_of(rid), int(episode["id"])
+
+    def episode(
+        self, referral_id: int, unit_id: int, started: date, level: str = "outpatient", ended: date | None = None
+    ) -> int:
+        eid = self._id()
+        self.tables["episode"].append(
+            {
+                "id": eid,
+                "referral_id": referral_id,
+                "person_id": self.person_of(referral_id),
+                "unit_id": unit_id,
+                "level": level,
+                "started_on": started,
+                "ended_on": ended,
+                "end_reason": None,
+            }
+        )
+        return eid
+
+    def handover(
+        self,
+        person_id: int,
+        to_unit: int,
+        *,
+        episode_id: int | None = None,
+        status: str = "accepted",
+        created: date = date(2024, 3, 25),
+        decided: date | None = None,
+        due: date | None = None,
+        kind: str = "discharge",
+        from_unit: int = 0,
+    ) -> int:
+        hid = self._id()
+        self.tables["handover"].append(
+            {
+                "id": hid,
+                "person_id": person_id,
+                "kind": kind,
+                "from_unit_id": from_unit,
+                "to_unit_id": to_unit,
+                "episode_id": episode_id,
+                "planned_on": due or created,
+                "status": status,
+                "acceptance_due": due or created + timedelta(days=2),
+                "decided_at": None
+                if decided is None
+                else datetime(decided.year, decided.month, decided.day, 10, tzinfo=UTC),
+                "created_at": datetime(created.year, created.month, created.day, 9, tzinfo=UTC),
+            }
+        )
+        return hid
+
+    def crisis_plan(self, person_id: int, made: date, review: date | None, version: int = 1) -> None:
+        self.tables["crisis_plan"].append(
+            {"id": self._id(), "person_id": person_id, "version_no": version, "made_on": made, "review_by": review}
+        )
+
+    def vedtak(
+        self,
+        person_id: int,
+        unit_id: int,
+        start: date,
+        end: date | None,
+        volume: float | None,
+        *,
+        service_type: str = "practical_help",
+        status: str = "active",
+        decided: date | None = None,
+        volume_unit: str | None = "hours_per_week",
+    ) -> int:
+        vid = self._id()
+        self.tables["vedtak"].append(
+            {
+                "id": vid,
+                "person_id": person_id,
+                "unit_id": unit_id,
+                "service_type": service_type,
+                "volume": volume,
+                "volume_unit": volume_unit if volume is not None else None,
+                "decided_on": decided or start,
+                "start_on": start,
+                "end_on": end,
+                "status": status,
+            }
+        )
+        return vid
+
+    def delivery(self, vedtak_id: int, day: date, amount: float) -> None:
+        person = next(v["person_id"] for v in self.tables["vedtak"] if v["id"] == vedtak_id)
+        self.tables["service_delivery"].append(
+            {"id": self._id(), "vedtak_id": vedtak_id, "person_id": person, "delivered_on": day, "amount": amount}
+        )
+
+    def questionnaire(self, person_id: int, day: date, instrument: str = "AUDIT") -> None:
+        self.tables["mapping_questionnaire"].append(
+            {"id": self._id(), "person_id": person_id, "instrument": instrument, "positive": True, "done_on": day}
+        )
+
+    def declined(self, person_id: int, day: date, area: str = "substance_use") -> None:
+        self.tables["mapping_declined"].append(
+            {"id": self._id(), "person_id": person_id, "area": area, "declined_on": day}
+        )
+
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         types = {
@@ -131,6 +271,23 @@ class StoreBuilder:
             "created_at": pa.timestamp("us", tz="UTC"),
             "rop": pa.bool_(),
             "injecting": pa.bool_(),
+            "planned_on": pa.date32(),
+            "acceptance_due": pa.date32(),
+            "decided_at": pa.timestamp("us", tz="UTC"),
+            "discharged_on": pa.date32(),
+            "without_accepted_handover": pa.bool_(),
+            "made_on": pa.date32(),
+            "review_by": pa.date32(),
+            "positive": pa.bool_(),
+            "done_on": pa.date32(),
+            "declined_on": pa.date32(),
+            "decided_on": pa.date32(),
+            "start_on": pa.date32(),
+            "end_on": pa.date32(),
+            "delivered_on": pa.date32(),
+            "volume": pa.float64(),
+            "amount": pa.float64(),
+            "version_no": pa.int64(),
         }
         for table, columns in {**REQUIRED, **OPTIONAL}.items():
             rows = self.tables[table]

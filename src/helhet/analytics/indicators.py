@@ -257,6 +257,231 @@ CATALOGUE: tuple[Indicator, ...] = (
     ),
 )
 
+#: ended inpatient stays (detox and døgn; not user-controlled beds, which are short stays on the person's own
+#: agreement), not ended by death, nor transfers to another episode in the same unit: ``e`` and its ``g`` geography
+STAYS_SQL = "'detox', 'inpatient_long', 'inpatient_short'"
+DISCHARGES = f"""episode e JOIN person_geo g ON g.person_key = e.person_key
+    WHERE e.ended_on IS NOT NULL AND e.ended_on <= $as_of AND e.level IN ({STAYS_SQL})
+      AND coalesce(e.end_reason, '') <> 'died'
+      AND NOT (e.end_reason = 'transferred' AND EXISTS (
+          SELECT 1 FROM episode n WHERE n.referral_id = e.referral_id AND n.id <> e.id
+             AND n.started_on >= e.ended_on AND n.unit_id = e.unit_id))"""
+PERSON_GEO_COLUMNS = "g.rhf_code, g.hf_code, g.area_code, g.municipality_number"
+#: complete and current ISO weeks of every vedtak with a weekly volume (``vedtak.delivery``: part weeks pro-rated),
+#: with what was delivered in them; ``short``: less than the delivered share of the decided volume (ROP-09)
+VEDTAK_WEEKS = """
+WITH weeks AS (
+    SELECT id AS vedtak_id, person_key, unit_id, volume, start_on, monday,
+           greatest(monday, start_on) AS first_day, least(monday + 6, coalesce(end_on, DATE '9999-12-31')) AS last_day
+    FROM (SELECT v.*, CAST(unnest(generate_series(CAST(date_trunc('week', v.start_on) AS TIMESTAMP),
+                                                  CAST(least(coalesce(v.end_on, $as_of), $as_of) AS TIMESTAMP),
+                                                  INTERVAL 7 DAY)) AS DATE) AS monday
+          FROM vedtak v WHERE v.status <> 'withdrawn' AND v.volume > 0 AND v.start_on <= $as_of)
+),
+delivered AS (
+    SELECT vedtak_id, CAST(date_trunc('week', delivered_on) AS DATE) AS monday, sum(amount) AS amount
+    FROM service_delivery WHERE delivered_on <= $as_of GROUP BY ALL
+),
+vedtak_weeks AS (
+    SELECT w.*, year(w.first_day) AS year, coalesce(d.amount, 0) AS amount,
+           w.volume * (date_diff('day', w.first_day, w.last_day) + 1) / 7.0 AS decided,
+           coalesce(d.amount, 0) < $delivered_share * w.volume * (date_diff('day', w.first_day, w.last_day) + 1) / 7.0
+               - 1e-9 AS short
+    FROM weeks w LEFT JOIN delivered d ON d.vedtak_id = w.vedtak_id AND d.monday = w.monday
+    WHERE w.last_day <= $as_of
+)"""
+
+COORDINATION: tuple[Indicator, ...] = (
+    Indicator(
+        "handover_accepted_before_discharge",
+        "Inpatient discharges with a handover accepted by the day of discharge",
+        "Utskrivninger fra døgn med overlevering akseptert senest utskrivningsdagen",
+        "proportion",
+        "ended inpatient stays whose handover (discharge or transfer) was accepted on or before the day of discharge",
+        "ended detox and inpatient stays (treating unit; the person's residence)",
+        "death; user-controlled beds; transfers to another episode in the same unit",
+        "higher",
+        "DOMAIN.md §4.6, §5.4 ROP-13; issue 3 §4 (discharge without an accepted handover is flagged)",
+        f"""SELECT {PERSON_GEO_COLUMNS}, e.unit_id, year(e.ended_on) AS year,
+            EXISTS (SELECT 1 FROM handover h WHERE h.episode_id = e.id AND h.status = 'accepted'
+                    AND CAST(h.decided_at AS DATE) <= e.ended_on)::INT AS k
+            FROM {DISCHARGES}""",
+        needs=("handover",),
+        period="calendar year of discharge",
+    ),
+    Indicator(
+        "crisis_plan_at_discharge",
+        "Current crisis plan at inpatient discharge (ROP-11)",
+        "Gjeldende kriseplan ved utskrivning fra døgn (ROP-11)",
+        "proportion",
+        "ended inpatient stays where the person had a crisis plan made on or before the day of discharge and not "
+        "past its review date",
+        "ended detox and inpatient stays (treating unit; the person's residence)",
+        "death; user-controlled beds; transfers to another episode in the same unit",
+        "higher",
+        "DOMAIN.md §4.2, §5.4 ROP-11",
+        f"""SELECT {PERSON_GEO_COLUMNS}, e.unit_id, year(e.ended_on) AS year,
+            EXISTS (SELECT 1 FROM crisis_plan c WHERE c.person_key = e.person_key AND c.made_on <= e.ended_on
+                    AND (c.review_by IS NULL OR c.review_by >= e.ended_on))::INT AS k
+            FROM {DISCHARGES}""",
+        needs=("crisis_plan",),
+        period="calendar year of discharge",
+    ),
+    Indicator(
+        "vedtak_delivery",
+        "Vedtak weeks delivered as decided",
+        "Vedtaksuker levert som vedtatt",
+        "proportion",
+        "weeks with at least (1 - vedtak_shortfall_threshold), by default 80 %, of the decided volume delivered",
+        "complete ISO weeks of vedtak with a weekly volume (part weeks pro-rated), up to the reference date "
+        "(responsible municipal unit; the person's residence)",
+        "withdrawn vedtak; vedtak without a weekly volume; the current, incomplete week",
+        "higher",
+        "DOMAIN.md §4.3, §5.4 ROP-09; vedtak/delivery.py",
+        f"""{VEDTAK_WEEKS}
+            SELECT {PERSON_GEO_COLUMNS}, w.unit_id, w.year, (NOT w.short)::INT AS k
+            FROM vedtak_weeks w JOIN person_geo g ON g.person_key = w.person_key""",
+        needs=("vedtak", "service_delivery"),
+        period="calendar year of the week's first day in the period",
+    ),
+    Indicator(
+        "vedtak_delivery_ratio",
+        "Delivered against decided volume per vedtak (median and 90th percentile)",
+        "Levert mot vedtatt omfang per vedtak (median og p90)",
+        "quantile",
+        "volume delivered in the vedtak's complete weeks of the year",
+        "volume decided for the same weeks (one value per vedtak and year)",
+        "withdrawn vedtak; vedtak without a weekly volume; the current, incomplete week",
+        "higher",
+        "DOMAIN.md §4.3, §5.4 ROP-09",
+        f"""{VEDTAK_WEEKS}
+            SELECT {PERSON_GEO_COLUMNS}, w.unit_id, w.year, sum(w.amount) / sum(w.decided) AS value
+            FROM vedtak_weeks w JOIN person_geo g ON g.person_key = w.person_key
+            GROUP BY w.vedtak_id, {PERSON_GEO_COLUMNS}, w.unit_id, w.year HAVING sum(w.decided) > 0""",
+        needs=("vedtak", "service_delivery"),
+        period="calendar year of the weeks",
+    ),
+    Indicator(
+        "rop01_substance_mapped",
+        "ROP-01: substance use mapped with AUDIT or DUDIT at the start of treatment",
+        "ROP-01: rusmiddelbruk kartlagt med AUDIT eller DUDIT ved oppstart",
+        "proportion",
+        "starts with an AUDIT or DUDIT from 12 months before to mapping_within_days (30) days after the start",
+        "first episodes of referrals whose mapping_within_days have passed (treating unit)",
+        "the person declined substance-use mapping in that time and was not mapped",
+        "higher",
+        "DOMAIN.md §5.4 ROP-01, §11; gaps/rules.py",
+        f"""SELECT {PERSON_GEO_COLUMNS}, s.unit_id, year(s.started_on) AS year, s.mapped::INT AS k
+            FROM (SELECT e.*,
+                    EXISTS (SELECT 1 FROM mapping_questionnaire q WHERE q.person_key = e.person_key
+                            AND q.done_on BETWEEN e.started_on - INTERVAL 365 DAY
+                                              AND e.started_on + INTERVAL $mapping_days DAY) AS mapped,
+                    EXISTS (SELECT 1 FROM mapping_declined d WHERE d.person_key = e.person_key
+                            AND d.area = 'substance_use'
+                            AND d.declined_on BETWEEN e.started_on - INTERVAL 365 DAY
+                                                  AND e.started_on + INTERVAL $mapping_days DAY) AS declined
+                  FROM (SELECT *, row_number() OVER (PARTITION BY referral_id ORDER BY started_on, id) AS rn
+                        FROM episode) e
+                  WHERE e.rn = 1 AND e.started_on + INTERVAL $mapping_days DAY <= $as_of) s
+            JOIN person_geo g ON g.person_key = s.person_key
+            WHERE s.mapped OR NOT s.declined""",
+        needs=("mapping_questionnaire", "mapping_declined"),
+        period="calendar year of the start",
+    ),
+    Indicator(
+        "rop09_services_delivered",
+        "ROP-09: vedtak delivered as decided at the end of the year",
+        "ROP-09: vedtak levert som vedtatt ved årets slutt",
+        "proportion",
+        "vedtak with no short week among the complete weeks of the last SHORTFALL_LOOKBACK_WEEKS (4) weeks before "
+        "the reference day, and something delivered if the period began more than NO_DELIVERY_START_DAYS (14) "
+        "days before it (the gap check, run on 31 December, or on the reference date in its year)",
+        "vedtak with a weekly volume and a complete week in those four weeks (responsible municipal unit)",
+        "withdrawn vedtak; vedtak without a weekly volume",
+        "higher",
+        "DOMAIN.md §5.4 ROP-09; vedtak/delivery.py; gaps/rules.py",
+        f"""{VEDTAK_WEEKS},
+            reference_days AS (
+                SELECT DISTINCT year, least(make_date(year, 12, 31), $as_of) AS ref FROM vedtak_weeks
+            ),
+            per_year AS (
+                SELECT w.vedtak_id, w.person_key, w.unit_id, y.year, y.ref, bool_or(w.short) AS short,
+                       min(w.start_on) AS start_on
+                FROM vedtak_weeks w JOIN reference_days y
+                  ON w.last_day BETWEEN y.ref - INTERVAL 27 DAY AND y.ref
+                GROUP BY ALL
+            )
+            SELECT {PERSON_GEO_COLUMNS}, y.unit_id, y.year,
+                (NOT y.short AND NOT (y.start_on + INTERVAL $start_days DAY < y.ref AND NOT EXISTS (
+                    SELECT 1 FROM service_delivery d WHERE d.vedtak_id = y.vedtak_id AND d.delivered_on <= y.ref
+                )))::INT AS k
+            FROM per_year y JOIN person_geo g ON g.person_key = y.person_key""",
+        needs=("vedtak", "service_delivery"),
+        period="calendar year (its last four weeks)",
+    ),
+    Indicator(
+        "rop10_housing_assistance",
+        "ROP-10: homeless or unstably housed referred persons with a housing vedtak",
+        "ROP-10: bostedsløse eller ustabilt bosatte henviste med boligvedtak",
+        "proportion",
+        "referrals of homeless or temporarily housed persons with a housing vedtak (housing assistance, temporary "
+        "accommodation or supported housing) decided from 12 months before to 90 days after receipt",
+        "referrals of persons homeless or in temporary housing at receipt, whose 90 days have passed "
+        "(municipality level; no unit)",
+        "withdrawn vedtak; declined housing assistance is not in the store",
+        "higher",
+        "DOMAIN.md §4.4, §5.4 ROP-10",
+        """SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, NULL::BIGINT AS unit_id, f.year,
+            EXISTS (SELECT 1 FROM vedtak v WHERE v.person_key = f.person_key AND v.status <> 'withdrawn'
+                    AND v.service_type IN ('housing_assistance', 'temporary_accommodation', 'supported_housing')
+                    AND v.decided_on BETWEEN f.received_on - INTERVAL 365 DAY
+                                         AND f.received_on + INTERVAL 90 DAY)::INT AS k
+            FROM referral_facts f WHERE f.homeless AND f.received_on + INTERVAL 90 DAY <= $as_of""",
+        needs=("vedtak",),
+    ),
+    Indicator(
+        "rop12_wish_recorded",
+        "ROP-12: the person's wished level of care recorded",
+        "ROP-12: personens ønskede behandlingsnivå registrert",
+        "proportion",
+        "referrals with a wished level of care recorded",
+        "referrals received in the year (receiving unit)",
+        "none; goals in the person's own words (the rest of ROP-12) are not in the store",
+        "higher",
+        "DOMAIN.md §5.4 ROP-12, §13.3",
+        f"SELECT {GEO}, (wished_level IS NOT NULL)::INT AS k FROM referral_facts",
+    ),
+    Indicator(
+        "rop13_handover_in_time",
+        "ROP-13: handovers answered by the receiver within the acceptance deadline",
+        "ROP-13: overleveringer besvart av mottaker innen fristen",
+        "proportion",
+        "handovers accepted or declined on or before their acceptance due date",
+        "handovers decided, or whose acceptance due date has passed (receiving unit)",
+        "cancelled handovers",
+        "higher",
+        "DOMAIN.md §5.4 ROP-13; Settings.handover_acceptance_working_days",
+        f"""SELECT {PERSON_GEO_COLUMNS}, h.to_unit_id AS unit_id, year(CAST(h.created_at AS DATE)) AS year,
+            (h.status IN ('accepted', 'declined') AND CAST(h.decided_at AS DATE) <= h.acceptance_due)::INT AS k
+            FROM handover h JOIN person_geo g ON g.person_key = h.person_key
+            WHERE h.status <> 'cancelled' AND (h.acceptance_due < $as_of OR h.status IN ('accepted', 'declined'))""",
+        needs=("handover",),
+        period="calendar year the handover was made",
+    ),
+)
+#: the ROP gap checks the atlas computes from the store (pass rate per municipality and the other levels);
+#: ROP-11 is ``crisis_plan_at_discharge``. The others need tables the store does not have yet (care plans,
+#: care team, screening, somatic checks, situation, children).
+ROP_INDICATORS = {
+    "ROP-01": "rop01_substance_mapped",
+    "ROP-09": "rop09_services_delivered",
+    "ROP-10": "rop10_housing_assistance",
+    "ROP-11": "crisis_plan_at_discharge",
+    "ROP-12": "rop12_wish_recorded",
+    "ROP-13": "rop13_handover_in_time",
+}
+CATALOGUE = CATALOGUE + COORDINATION
+
 BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}
 
 PERSON_GEO = """
@@ -291,10 +516,27 @@ def _code_case() -> str:
     return "CASE " + " ".join(parts) + " ELSE 'NO' END"
 
 
+def _parameters(sql: str, as_of: date) -> str:
+    """The indicator's SQL with the reference date and the settings it names filled in."""
+    from helhet.config import get_settings
+    from helhet.vedtak.delivery import NO_DELIVERY_START_DAYS
+
+    settings = get_settings()
+    values = {
+        "$as_of": f"DATE '{as_of.isoformat()}'",
+        "$mapping_days": str(int(settings.mapping_within_days)),
+        "$delivered_share": repr(1 - float(settings.vedtak_shortfall_threshold)),
+        "$start_days": str(NO_DELIVERY_START_DAYS),
+    }
+    for name, value in values.items():
+        sql = sql.replace(name, value)
+    return sql
+
+
 def compute_raw(con: duckdb.DuckDBPyConnection, indicator: Indicator, as_of: date) -> pl.DataFrame:
     """Counts per level, code and year: n, k (proportions and rates) or median and p90 (quantiles)."""
     con.execute(PERSON_GEO)
-    source = indicator.sql.replace("$as_of", f"DATE '{as_of.isoformat()}'")
+    source = _parameters(indicator.sql, as_of)
     if indicator.kind == "quantile":
         measures = (
             "count(*) AS n, NULL::BIGINT AS k, quantile_cont(value, 0.5) AS median, "

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-from sqlalchemy import Engine, MetaData, Table, select
+from sqlalchemy import Connection, Engine, MetaData, Table, inspect, select
 
 from helhet.errors import Invalid
 
@@ -60,6 +61,45 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
         "source_type",
         "source_id",
     ),
+    # coordination: handovers and discharges, crisis plans, mapping, vedtak and delivery (no free text)
+    "handover": (
+        "id",
+        "person_id",
+        "kind",
+        "from_unit_id",
+        "to_unit_id",
+        "episode_id",
+        "planned_on",
+        "status",
+        "acceptance_due",
+        "decided_at",
+        "created_at",
+    ),
+    "discharge": (
+        "id",
+        "episode_id",
+        "person_id",
+        "unit_id",
+        "discharged_on",
+        "handover_id",
+        "without_accepted_handover",
+    ),
+    "crisis_plan": ("id", "person_id", "version_no", "made_on", "review_by"),
+    "mapping_questionnaire": ("id", "person_id", "instrument", "positive", "done_on", "unit_id"),
+    "mapping_declined": ("id", "person_id", "area", "declined_on", "unit_id"),
+    "vedtak": (
+        "id",
+        "person_id",
+        "unit_id",
+        "service_type",
+        "volume",
+        "volume_unit",
+        "decided_on",
+        "start_on",
+        "end_on",
+        "status",
+    ),
+    "service_delivery": ("id", "vedtak_id", "person_id", "delivered_on", "amount", "unit_id"),
 }
 
 PERSON_COLUMNS = {"person_id", "id"}
@@ -97,10 +137,17 @@ def check_folder(folder: Path) -> dict[str, Path]:
     return files
 
 
-def _batches(engine: Engine, table: Table, columns: tuple[str, ...], size: int = 50_000) -> Iterator[pa.RecordBatch]:
+def _connected(source: Engine | Connection) -> AbstractContextManager[Connection]:
+    """A connection of the engine, or the given connection itself (left open: it belongs to the caller)."""
+    return nullcontext(source) if isinstance(source, Connection) else source.connect()
+
+
+def _batches(
+    engine: Engine | Connection, table: Table, columns: tuple[str, ...], size: int = 50_000
+) -> Iterator[pa.RecordBatch]:
     stmt = select(*(table.c[c] for c in columns)).order_by(table.c[columns[0]])
-    with engine.connect().execution_options(yield_per=size) as conn:
-        for part in conn.execute(stmt).partitions(size):
+    with _connected(engine) as conn:
+        for part in conn.execute(stmt.execution_options(yield_per=size)).partitions(size):
             data: dict[str, list[Any]] = {c: [] for c in columns}
             for row in part:
                 for c, v in zip(columns, row, strict=True):
@@ -108,13 +155,15 @@ def _batches(engine: Engine, table: Table, columns: tuple[str, ...], size: int =
             yield pa.RecordBatch.from_pydict(data)
 
 
-def extract(engine: Engine, folder: Path, secret: str) -> StoreInfo:
-    """Extract the operational database into ``folder`` (created) with pseudonymous person keys."""
+def extract(engine: Engine | Connection, folder: Path, secret: str) -> StoreInfo:
+    """Extract the operational database into ``folder`` (created) with pseudonymous person keys.
+
+    ``engine`` may also be a connection, to extract what a transaction sees before it commits."""
     folder.mkdir(parents=True, exist_ok=True)
     metadata = MetaData()
-    metadata.reflect(
-        engine, only=[t for t in {**REQUIRED, **OPTIONAL} if engine.dialect.has_table(engine.connect(), t)]
-    )
+    with _connected(engine) as conn:
+        present = set(inspect(conn).get_table_names())
+        metadata.reflect(conn, only=[t for t in {**REQUIRED, **OPTIONAL} if t in present])
     salt = pseudonym_salt(secret)
     counts: dict[str, int] = {}
     raw = folder / "_raw"

@@ -135,8 +135,8 @@ def _deliveries(
     first_day = np.maximum(monday, start[row])
     last_day = np.minimum(monday + 6, end[row])
     decided = volume[row] * (last_day - first_day + 1) / 7
-    level = np.clip(delivery_levels(ctx, muni) + 0.08 * rng.standard_normal(ids.size), 0.0, 1.2)
-    amount = decided * level[row] * np.exp(0.15 * rng.standard_normal(row.size) - 0.011)
+    level = np.clip(delivery_levels(ctx, muni) + 0.05 * rng.standard_normal(ids.size), 0.0, 1.2)
+    amount = decided * level[row] * np.exp(0.1 * rng.standard_normal(row.size) - 0.005)
     amount = np.where(hours[row], np.rint(amount * 2) / 2, np.rint(amount))
     late = rng.random(ids.size) < cal.VEDTAK_LATE_START
     missed = (rng.random(row.size) < cal.VEDTAK_MISSED_WEEK) | (late[row] & (week < 3))
