@@ -1,9 +1,293 @@
-"""Pages: relatives, consent and involvement."""
+"""Pages: the person's relatives (pårørende), the person's consent to share with each, and involvement.
+
+Consent is never deleted: a withdrawal is recorded beside it and the history stays on the relative's page,
+with a box that shows what the relative may be told under the consent in force today.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+import re
+from dataclasses import dataclass
 
-from helhet.web.forms import csrf_guard
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from helhet import clock
+from helhet.errors import NotFound
+from helhet.i18n import N_
+from helhet.persons import service as persons
+from helhet.persons.models import Person
+from helhet.relatives import consent as consents
+from helhet.relatives import service as relatives
+from helhet.relatives import view as views
+from helhet.relatives.models import Consent
+from helhet.relatives.schemas import (
+    ConsentCreate,
+    ConsentWithdraw,
+    InvolvementRecord,
+    RelativeCreate,
+    RelativeRead,
+    RelativeView,
+)
+from helhet.users.actor import Actor
+from helhet.web.deps import PageActor, PageSession
+from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, submit, text
+from helhet.web.render import flash, lang_of, render, see_other, translate
+from helhet.web.vedtak import PATTERNS as COMMON_PATTERNS
+from helhet.web.vedtak import Patterns, localise
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
+
+#: the relatives' services' fixed reasons, so the catalog has them
+REASONS = (
+    N_("a consent that has already run out gives nothing"),
+    N_("use digits, spaces and an optional leading +"),
+    N_("not an e-mail address"),
+    N_("must be a real date no later than today"),
+    N_("the unit has no care relationship with the person"),
+    N_("record that it was offered, accepted or declined"),
+    N_("use a language code such as ar, so, pl, uk or nsl"),
+)
+
+PATTERNS: Patterns = (
+    (
+        re.compile(r"^cannot be before valid_from (?P<valid_from_on>[\d-]+)$", re.I),
+        N_("cannot be before the consent starts (%(valid_from_on)s)"),
+    ),
+    (re.compile(r"^say how consent was given: .*$", re.I), N_("say how the consent was given")),
+    (re.compile(r"^not a consent scope; .*$", re.I), N_("choose what may be shared")),
+    (re.compile(r"^the consent was already withdrawn at .*$", re.I), N_("the consent is already withdrawn")),
+    *COMMON_PATTERNS,
+)
+
+#: what each scope lets staff share, in plain words (the list page and the relative's page)
+SCOPE_WORDS = {
+    "none": N_(
+        "General information only: who to contact, how the service works, the rights of relatives. "
+        "Nothing about the person's health or treatment."
+    ),
+    "general": N_(
+        "General information only: who to contact, how the service works, the rights of relatives. "
+        "Nothing about the person's health or treatment."
+    ),
+    "meetings": N_("General information, and may take part in meetings: when, where and how they are held."),
+    "full": N_(
+        "Full information about health and care: meetings with their purpose, the episodes of care and the care plan."
+    ),
+}
+
+
+# The person's relatives ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelativeRow:
+    relative: RelativeRead
+    consent: Consent | None  # in force today
+
+
+@router.get("/persons/{person_id}/relatives")
+def relatives_list(request: Request, person_id: int, session: PageSession, actor: PageActor) -> Response:
+    person = persons.get_person(session, actor, person_id, what="relatives")
+    today = clock.today()
+    rows = [
+        RelativeRow(relatives.describe(session, r), consents.current_consent(session, r.id, today))
+        for r in relatives.relatives_of(session, actor, person_id)
+    ]
+    response = render(request, "relatives/list.html", person=person, rows=rows, scope_words=SCOPE_WORDS)
+    session.commit()  # keeps the access-log rows
+    return response
+
+
+def _new_page(request: Request, session: PageSession, person: Person, form: FormState, status: int = 200) -> Response:
+    response = render(request, "relatives/new.html", status_code=status, form=form, person=person)
+    session.commit()  # only the access-log row of this read: a refused submit was rolled back before
+    return response
+
+
+@router.get("/persons/{person_id}/relatives/new")
+def new_relative(request: Request, person_id: int, session: PageSession, actor: PageActor) -> Response:
+    person = persons.get_person(session, actor, person_id, what="relatives")
+    return _new_page(request, session, person, FormState.of({"preferred_language": "nb"}))
+
+
+@router.post("/persons/{person_id}/relatives/new")
+def register_relative(
+    request: Request, person_id: int, session: PageSession, actor: PageActor, form: PostedForm
+) -> Response:
+    lang = lang_of(request)
+    person = persons.get_person(session, actor, person_id, what="relatives")
+    data: dict[str, object] = {
+        name: text(form, name)
+        for name in (
+            "given_name",
+            "family_name",
+            "relationship",
+            "phone",
+            "email",
+            "preferred_language",
+            "interpreter_language",
+            "contact_phone",
+        )
+    }
+    data.update(
+        birth_date=day(form, "birth_date"),
+        is_nearest=flag(form, "is_nearest"),
+        interpreter_needed=flag(form, "interpreter_needed"),
+    )
+    data["given_name"] = data["given_name"] or ""  # "fill in" beside the field, not "choose"
+    data["family_name"] = data["family_name"] or ""
+    made = submit(form, lang, RelativeCreate, data, lambda d: relatives.register_relative(session, actor, person_id, d))
+    if made is None:
+        session.rollback()
+        localise(form, lang, PATTERNS)
+        return _new_page(request, session, person, form, 422)
+    session.commit()
+    flash(request, translate(request, N_("The relative is registered.")))
+    return see_other(f"/relatives/{made.id}")
+
+
+# One relative: consent, involvement, and what they may be told --------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelativePage:
+    relative: RelativeRead
+    person: Person
+    consents: list[Consent]  # newest first, withdrawn and superseded ones too
+    in_force: Consent | None
+    withdrawable: list[Consent]  # not withdrawn and not run out
+    view: RelativeView  # what the relative may be told today
+
+
+def relative_page(session: PageSession, actor: Actor, relative_id: int) -> RelativePage:
+    relative = relatives.get_relative(session, actor, relative_id)
+    person = persons.get_person(session, actor, relative.person_id, what="relatives")
+    today = clock.today()
+    history = consents.consents_of(session, actor, relative_id)
+    in_force = consents.current_consent(session, relative.id, today)
+    withdrawable = [c for c in history if c.withdrawn_at is None and (c.valid_to is None or c.valid_to >= today)]
+    return RelativePage(
+        relative=relatives.describe(session, relative),
+        person=person,
+        consents=history,
+        in_force=in_force,
+        withdrawable=withdrawable,
+        view=views.relative_view(session, relative.id, actor=actor),
+    )
+
+
+def _relative_page(
+    request: Request,
+    session: PageSession,
+    actor: Actor,
+    relative_id: int,
+    *,
+    failed: str | None = None,
+    form: FormState | None = None,
+) -> Response:
+    """The relative's page with its three forms; ``failed`` names the one to show again with ``form``."""
+    page = relative_page(session, actor, relative_id)
+    forms = {
+        "consent": FormState.of({"valid_from": clock.today()}),
+        "withdraw": FormState.of({"consent_id": page.in_force.id if page.in_force else None}),
+        "involvement": FormState.of({"on": clock.today(), "version": page.relative.version}),
+    }
+    if failed is not None and form is not None:
+        form.values.setdefault("version", [str(page.relative.version)])
+        forms[failed] = form
+    response = render(
+        request,
+        "relatives/detail.html",
+        status_code=422 if failed else 200,
+        page=page,
+        person=page.person,
+        forms=forms,
+        scope_words=SCOPE_WORDS,
+    )
+    session.commit()  # keeps the access-log rows
+    return response
+
+
+@router.get("/relatives/{relative_id}")
+def relative_detail(request: Request, relative_id: int, session: PageSession, actor: PageActor) -> Response:
+    return _relative_page(request, session, actor, relative_id)
+
+
+@router.post("/relatives/{relative_id}/consent")
+def give_consent(
+    request: Request, relative_id: int, session: PageSession, actor: PageActor, form: PostedForm
+) -> Response:
+    lang = lang_of(request)
+    relatives.get_relative(session, actor, relative_id, what="consent")  # outsiders get 404 first
+    data = {
+        "scope": text(form, "scope") or "",
+        "valid_from": day(form, "valid_from"),
+        "valid_to": day(form, "valid_to"),
+        "given_how": text(form, "given_how") or "",
+        "note": text(form, "note"),
+    }
+    if not data["scope"]:
+        form.add("scope", translate(request, N_("Choose one of the options")))
+    if not data["given_how"]:
+        form.add("given_how", translate(request, N_("Choose one of the options")))
+    given = submit(form, lang, ConsentCreate, data, lambda d: consents.give_consent(session, actor, relative_id, d))
+    if given is None:
+        session.rollback()
+        localise(form, lang, PATTERNS)
+        return _relative_page(request, session, actor, relative_id, failed="consent", form=form)
+    session.commit()
+    flash(request, translate(request, N_("The consent is recorded.")))
+    return see_other(f"/relatives/{relative_id}")
+
+
+@router.post("/relatives/{relative_id}/consent/withdraw")
+def withdraw_consent(
+    request: Request, relative_id: int, session: PageSession, actor: PageActor, form: PostedForm
+) -> Response:
+    lang = lang_of(request)
+    relative = relatives.get_relative(session, actor, relative_id, what="consent")
+    chosen = text(form, "consent_id")
+    history = {c.id: c for c in consents.consents_of(session, actor, relative.id)}
+    consent_id = int(chosen) if chosen and chosen.isdigit() else None
+    if consent_id is not None and consent_id not in history:
+        raise NotFound("consent", consent_id)  # another relative's consent: as if it did not exist
+    if consent_id is None:
+        form.add("consent_id", translate(request, N_("Choose the consent to withdraw")))
+    data = {"note": text(form, "withdraw_note")}
+    done = submit(
+        form,
+        lang,
+        ConsentWithdraw,
+        data,
+        lambda d: consents.withdraw_consent(session, actor, consent_id or 0, d),
+        rename={"note": "withdraw_note"},
+    )
+    if done is None:
+        session.rollback()
+        localise(form, lang, PATTERNS)
+        return _relative_page(request, session, actor, relative_id, failed="withdraw", form=form)
+    session.commit()
+    flash(request, translate(request, N_("The consent is withdrawn. It stays in the history.")))
+    return see_other(f"/relatives/{relative_id}")
+
+
+@router.post("/relatives/{relative_id}/involvement")
+def record_involvement(
+    request: Request, relative_id: int, session: PageSession, actor: PageActor, form: PostedForm
+) -> Response:
+    lang = lang_of(request)
+    relatives.get_relative(session, actor, relative_id)
+    data = {"involvement": text(form, "involvement"), "on": day(form, "on"), "version": text(form, "version")}
+    if data["version"] is None:  # the form always carries the version it was made against
+        form.add(None, translate(request, N_("The form is out of date; reload the page and try again.")))
+    done = submit(
+        form, lang, InvolvementRecord, data, lambda d: relatives.record_involvement(session, actor, relative_id, d)
+    )
+    if done is None:
+        session.rollback()
+        localise(form, lang, PATTERNS)
+        return _relative_page(request, session, actor, relative_id, failed="involvement", form=form)
+    session.commit()
+    flash(request, translate(request, N_("Involvement is recorded.")))
+    return see_other(f"/relatives/{relative_id}")
