@@ -131,3 +131,9 @@ def facts_for_referral(session: Session, referral: Referral) -> ReferralFacts:
         delivered_level=CareLevel(first.level) if first else None,
         today=clock.today(),
     )
+
+
+# The coordination layer's checks on ending an episode register themselves when their module loads. Load them
+# here, so every path that ends an episode (a page, the API, a bare CLI command or script) runs them, not only
+# a process that happened to import the appointments' services first.
+from helhet.appointments import outreach as _outreach  # noqa: E402, F401  (registers require_outreach_attempt)
