@@ -12,7 +12,10 @@ from sqlalchemy.orm import Session
 from helhet import clock
 from helhet.config import get_settings
 from helhet.users import service as users
+from helhet.users import sessions as web_sessions
+from helhet.users.actor import SYSTEM
 from helhet.users.models import Role
+from helhet.web.session import COOKIE
 from tests.personas import Units
 from tests.web.conftest import PASSWORD, add_web_user, csrf_from, sign_in
 
@@ -161,6 +164,26 @@ def test_sign_out_ends_the_session(client: TestClient, nurse: str) -> None:
     assert response.status_code == 303 and response.headers["location"] == "/login"
     assert "Du er logget ut." in client.get("/login").text
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_a_kept_copy_of_the_cookie_is_refused_after_sign_out(client: TestClient, nurse: str) -> None:
+    sign_in(client, nurse)
+    kept = client.cookies.get(COOKIE)
+    token = csrf_from(client.get("/").text)
+    client.post("/logout", data={"csrf_token": token}, follow_redirects=False)
+    client.cookies.set(COOKIE, kept or "", domain="localhost")
+    response = client.get("/", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def test_ending_all_sessions_of_a_user_signs_them_out(client: TestClient, session: Session, nurse: str) -> None:
+    sign_in(client, nurse)
+    assert client.get("/", follow_redirects=False).status_code == 200
+    user = users.get_user_by_name(session, nurse)
+    assert web_sessions.end_all_sessions(session, SYSTEM, user.id) == 1
+    session.commit()
+    assert client.get("/", follow_redirects=False).status_code == 303
+    assert web_sessions.end_all_sessions(session, SYSTEM, user.id) == 0  # nothing left open
 
 
 def test_changed_password_ends_other_sessions(client: TestClient, session: Session, nurse: str) -> None:

@@ -8,6 +8,7 @@ from rich.console import Console
 from helhet.db import unit_of_work
 from helhet.errors import HelhetError
 from helhet.users import service as users
+from helhet.users import sessions as web_sessions
 from helhet.users.actor import SYSTEM
 from helhet.users.models import Role
 
@@ -81,3 +82,15 @@ def revoke(token_id: int = typer.Argument(..., help="The token id printed by 'he
     except HelhetError as exc:
         _fail(exc)
     console.print(f"Token {token_id} revoked.")
+
+
+@app.command("sign-out")
+def sign_out(username: str = typer.Argument(..., help="The user whose browser sessions end now.")) -> None:
+    """End every browser session of a user at once (a lost or shared computer); they must sign in again."""
+    try:
+        with unit_of_work() as session:
+            user = users.get_user_by_name(session, username)
+            ended = web_sessions.end_all_sessions(session, SYSTEM, user.id)
+    except HelhetError as exc:
+        _fail(exc)
+    console.print(f"{ended} browser session(s) of {username} ended.")

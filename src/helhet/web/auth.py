@@ -7,10 +7,12 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from helhet.i18n import LANGUAGES, N_, format_time
+from helhet.users import sessions as web_sessions
 from helhet.web import csrf
-from helhet.web.deps import PASSWORD_KEY, UNIT_KEY, USER_KEY, PageActor, PageSession, password_mark
+from helhet.web.deps import PASSWORD_KEY, SESSION_KEY, UNIT_KEY, USER_KEY, PageActor, PageSession, password_mark
 from helhet.web.forms import FormState, PostedForm, csrf_guard
 from helhet.web.render import flash, lang_of, render, safe_next, see_other, translate
 from helhet.web.session import IDLE_FLAG
@@ -22,7 +24,7 @@ MAX_USERNAME = 80
 MAX_PASSWORD = 1000
 
 
-def _start_session(request: Request, user_id: int, mark: str) -> None:
+def _start_session(request: Request, session: Session, user_id: int, mark: str) -> None:
     """A fresh session at sign-in: nothing from before survives but the language (no session fixation)."""
     lang = request.session.get("lang")
     request.session.clear()
@@ -30,6 +32,7 @@ def _start_session(request: Request, user_id: int, mark: str) -> None:
         request.session["lang"] = lang
     request.session[USER_KEY] = user_id
     request.session[PASSWORD_KEY] = mark
+    request.session[SESSION_KEY] = web_sessions.start_session(session, user_id)
     csrf.rotate(request)
 
 
@@ -54,6 +57,8 @@ def login(request: Request, session: PageSession, form: PostedForm, next_path: N
         password = ""  # never a match, and no hashing of a huge input
     target = safe_next(form.value("next") or next_path)
     result = sign_in(session, username, password)
+    if result.user is not None:
+        _start_session(request, session, result.user.id, password_mark(result.user))
     session.commit()  # failed attempts and lock-outs are kept, even though the sign-in is refused
     if result.user is None:
         state = FormState.of({"username": username})
@@ -70,7 +75,6 @@ def login(request: Request, session: PageSession, form: PostedForm, next_path: N
             status = 401
         state.add(None, message)
         return render(request, "auth/login.html", status_code=status, form=state, next_path=target, expired=False)
-    _start_session(request, result.user.id, password_mark(result.user))
     units = {m.unit_id for m in result.user.memberships}
     if len(units) > 1:
         return see_other(f"/unit?next={quote(target, safe='')}")
@@ -80,7 +84,9 @@ def login(request: Request, session: PageSession, form: PostedForm, next_path: N
 
 
 @router.post("/logout")
-def logout(request: Request, _form: PostedForm) -> Response:
+def logout(request: Request, session: PageSession, _form: PostedForm) -> Response:
+    web_sessions.end_session(session, request.session.get(SESSION_KEY))
+    session.commit()  # the cookie's session ends on the server, so a kept copy of it is refused
     lang = request.session.get("lang")
     request.session.clear()
     if lang:

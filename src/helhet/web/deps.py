@@ -19,12 +19,14 @@ from helhet.config import get_settings
 from helhet.deps import get_session
 from helhet.pathways import views
 from helhet.users import service as users
+from helhet.users import sessions as web_sessions
 from helhet.users.actor import Actor
 from helhet.users.models import Role, User
 
 USER_KEY = "uid"
 UNIT_KEY = "unit"
 PASSWORD_KEY = "pwd"
+SESSION_KEY = "sid"  # the server-side session (users/sessions.py): ended at sign-out
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,13 @@ def may_sign_in(user: User) -> bool:
 def page_actor(request: Request, session: PageSession) -> Actor:
     user_id = request.session.get(USER_KEY)
     user = session.get(User, user_id) if isinstance(user_id, int) else None
-    if user is None or not may_sign_in(user) or request.session.get(PASSWORD_KEY) != password_mark(user):
-        for key in (USER_KEY, UNIT_KEY, PASSWORD_KEY):
+    if (
+        user is None
+        or not may_sign_in(user)
+        or request.session.get(PASSWORD_KEY) != password_mark(user)
+        or not web_sessions.is_live(session, user.id, request.session.get(SESSION_KEY))
+    ):
+        for key in (USER_KEY, UNIT_KEY, PASSWORD_KEY, SESSION_KEY):
             request.session.pop(key, None)
         raise NotSignedIn(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
     unit = request.session.get(UNIT_KEY)
