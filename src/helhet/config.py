@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     demo_mode: bool = False
     locale: Literal["nb", "en"] = "nb"
     log_level: str = "INFO"
+    atlas_store: Path | None = None  # empty: <data_dir>/atlas, where `helhet atlas build` writes by default
 
     # Access control
     emergency_access_hours: int = 12
@@ -64,6 +65,10 @@ class Settings(BaseSettings):
                 "outside demo mode (HELHET_DEMO_MODE=false)"
             )
         return self
+
+    @property
+    def resolved_atlas_store(self) -> Path:
+        return self.atlas_store or self.data_dir / "atlas"
 
     @property
     def resolved_database_url(self) -> str:

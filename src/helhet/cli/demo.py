@@ -87,7 +87,22 @@ def prepare(data_dir: Path, persons: int, seed: int) -> Path:
             )
     with unit_of_work() as session:
         console.print(str(samples.generate(session, persons=persons, seed=seed)))
+    build_atlas_store(data_dir)
     return db_path
+
+
+def build_atlas_store(data_dir: Path) -> None:
+    """The atlas pages' Parquet store from the demo database (about a second for the default 600 persons)."""
+    from helhet.analytics import store
+    from helhet.config import get_settings
+    from helhet.db import get_engine
+
+    folder = data_dir / "atlas"
+    os.environ["HELHET_ATLAS_STORE"] = str(folder)
+    get_settings.cache_clear()
+    started = time.perf_counter()
+    store.extract(get_engine(), folder, get_settings().secret_key)
+    console.print(f"Atlas store {folder} built in {time.perf_counter() - started:.1f} s.")
 
 
 def demo(

@@ -9,6 +9,10 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
+#: The atlas's indicator pages draw charts with Plotly, which styles what it draws with <style> elements and
+#: style attributes, so those pages (and only those) also allow inline styles. Scripts stay 'self' everywhere:
+#: the figures travel as JSON data blocks read by /static/atlas.js (web/atlas.py).
+ATLAS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "Referrer-Policy": "no-referrer",
@@ -32,6 +36,8 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in HEADERS.items():
                     headers[name] = value
+                if scope["path"].startswith("/atlas/"):
+                    headers["Content-Security-Policy"] = ATLAS_CONTENT_SECURITY_POLICY
                 # a shared hospital PC must not show a person's page from the cache after sign-out
                 if not cacheable and "cache-control" not in headers:
                     headers["Cache-Control"] = "no-store"

@@ -1,0 +1,242 @@
+"""What the atlas pages of the web app need from the atlas: the store opened once and the atlas of one
+indicator computed once (both cached until the store's files change), the geography hierarchy for drill-down
+(RHF → HF → referral area → municipality → unit), and the choropleth map as SVG drawn on the server.
+
+The map is SVG from the municipality polygons shipped in ``helhet.reference`` (never read from elsewhere at
+run time): it needs no JavaScript, no WebGL and no map tiles, prints, and keeps the page's CSP strict. Areas,
+HFs and RHFs are shown dissolved: each municipality takes its owner's colour and no border is drawn inside
+an owner. As in ``plots.map_figure``, Oslo takes the OUS area's value on area maps.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from helhet import reference
+from helhet.analytics import queries
+from helhet.analytics.atlas import Atlas, build_atlas
+from helhet.analytics.indicators import available
+from helhet.analytics.plots import municipality_geojson
+from helhet.analytics.store import check_folder
+
+#: drill-down: the level below each level
+CHILD = {"rhf": "hf", "hf": "area", "area": "municipality", "municipality": "unit"}
+MAP_LEVELS = ("rhf", "hf", "area", "municipality")
+MAP_WIDTH = 960  # SVG units; points are rounded to whole units (about 1.3 km) and drawn relative: small pages
+
+
+# The store and the atlas, cached ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Store:
+    folder: Path
+    years: tuple[int, ...]  # years with referrals
+    unit_trust: dict[str, str | None]  # unit id → its health trust (HF) code, for drill-down to units
+    available: tuple[str, ...]  # indicators whose tables the store has
+
+
+_lock = threading.Lock()  # one DuckDB connection per store, used by one request at a time
+_connections: dict[tuple[str, tuple[tuple[str, float], ...]], duckdb.DuckDBPyConnection] = {}
+_atlases: dict[tuple[Any, ...], Atlas] = {}
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, float], ...]:
+    files = check_folder(folder)  # Invalid when the folder or a table is missing
+    return tuple(sorted((name, path.stat().st_mtime) for name, path in files.items()))
+
+
+def _connection(folder: Path) -> tuple[duckdb.DuckDBPyConnection, tuple[Any, ...]]:
+    key = (str(folder.resolve()), _stamp(folder))
+    con = _connections.get(key)
+    if con is None:
+        for old in [k for k in _connections if k[0] == key[0]]:  # the store was rebuilt: forget the old one
+            _connections.pop(old).close()
+            for cached in [k for k in _atlases if k[0] == old]:
+                del _atlases[cached]
+        con = _connections[key] = queries.connect(folder)
+    return con, key
+
+
+def open_store(folder: Path) -> Store:
+    """The store's years and units; ``Invalid`` when no store is built there (or a table is missing)."""
+    with _lock:
+        con, _ = _connection(folder)
+        years = tuple(int(r[0]) for r in con.execute("SELECT DISTINCT year FROM referral_facts ORDER BY 1").fetchall())
+        trusts = {str(r[0]): r[1] for r in con.execute("SELECT id, health_trust_code FROM unit").fetchall()}
+        codes = tuple(i.code for i in available(con))
+    return Store(folder, years, trusts, codes)
+
+
+def indicator_atlas(folder: Path, code: str, as_of: date) -> Atlas:
+    """The atlas of one indicator (all levels and years), computed once per store version and day."""
+    with _lock:
+        con, key = _connection(folder)
+        cache_key = (key, code, as_of)
+        atlas = _atlases.get(cache_key)
+        if atlas is None:
+            atlas = _atlases[cache_key] = build_atlas(con, as_of, [code])
+    return atlas
+
+
+# Geography for drill-down -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Place:
+    level: str
+    code: str
+    name: str
+    parents: dict[str, str]  # level → code of every level above
+
+
+@cache
+def places() -> dict[str, Place]:
+    """Every RHF, HF, referral area and municipality by code (codes of different levels never collide)."""
+    found: dict[str, Place] = {}
+    for region in reference.regions():
+        found[region.code] = Place("rhf", region.code, region.name, {})
+    for trust in reference.health_trusts():
+        found[trust.code] = Place("hf", trust.code, trust.name, {"rhf": trust.rhf_code})
+    areas = {a.code: a for a in reference.referral_areas()}
+    for area in areas.values():
+        found[area.code] = Place("area", area.code, area.name, {"hf": area.hf_code, "rhf": area.rhf_code})
+    for m in reference.municipalities().values():
+        area = areas[m.referral_area_code or "ous"]
+        parents = {"area": area.code, "hf": area.hf_code, "rhf": area.rhf_code}
+        found[m.number] = Place("municipality", m.number, m.short_name, parents)
+    return found
+
+
+def parents_of(level: str, code: str, store: Store) -> dict[str, str]:
+    """The codes above a row: a unit is within its HF and RHF (and, for drill-down, the areas its HF serves)."""
+    if level == "unit":
+        trust = store.unit_trust.get(code)
+        place = places().get(trust or "")
+        return {"hf": trust, **place.parents} if trust and place else {}
+    place = places().get(code)
+    return place.parents if place and place.level == level else {}
+
+
+def is_within(level: str, code: str, parent: Place, store: Store) -> bool:
+    ups = parents_of(level, code, store)
+    if level == "unit" and parent.level in ("area", "municipality"):
+        return ups.get("hf") == parent.parents.get("hf")  # units belong to the HF serving the area
+    return ups.get(parent.level) == parent.code
+
+
+LEVEL_ORDER = ("rhf", "hf", "area", "municipality", "unit")
+
+
+def may_hold(parent: Place, level: str) -> bool:
+    """Whether rows at ``level`` can lie within ``parent`` (an RHF holds HFs and below, never other RHFs)."""
+    return LEVEL_ORDER.index(parent.level) < LEVEL_ORDER.index(level)
+
+
+# The map -----------------------------------------------------------------------------------------------------
+
+
+def _mercator(lon: float, lat: float) -> tuple[float, float]:
+    return lon, math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def _rings(geometry: dict[str, Any]) -> Iterable[list[list[float]]]:
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    for polygon in polygons:
+        yield from polygon
+
+
+@dataclass(frozen=True)
+class Geometry:
+    width: int
+    height: int
+    paths: tuple[tuple[str, str], ...]  # municipality number → SVG path
+
+
+@cache
+def geometry() -> Geometry:
+    features = municipality_geojson()["features"]
+    projected = [
+        (f["properties"]["kommunenummer"], [[_mercator(x, y) for x, y, *_ in ring] for ring in _rings(f["geometry"])])
+        for f in features
+    ]
+    xs = [x for _, rings in projected for ring in rings for x, _ in ring]
+    ys = [y for _, rings in projected for ring in rings for _, y in ring]
+    scale = MAP_WIDTH / (max(xs) - min(xs))
+    x0, y1 = min(xs), max(ys)
+    paths = []
+    for number, rings in projected:
+        snapped = [[(round((x - x0) * scale), round((y1 - y) * scale)) for x, y in ring] for ring in rings]
+        kept = [ring for ring in snapped if len(set(ring)) >= 3]
+        paths.append((number, _path(kept or sorted(snapped, key=len)[-1:])))  # a tiny municipality keeps one ring
+    return Geometry(MAP_WIDTH, round((y1 - min(ys)) * scale), tuple(paths))
+
+
+def _path(rings: Iterable[list[tuple[int, int]]]) -> str:
+    """Relative moves from point to point ("M10 20l3-1 0 2z"), repeated points left out."""
+    parts = []
+    for ring in rings:
+        (x, y), steps = ring[0], []
+        for px, py in ring[1:]:
+            if (px, py) != (x, y):
+                steps.append(f"{px - x} {py - y}")
+                x, y = px, py
+        parts.append(f"M{ring[0][0]} {ring[0][1]}l{' '.join(steps)}z".replace(" -", "-"))
+    return "".join(parts)
+
+
+def owner(level: str, municipality_number: str) -> str:
+    if level == "municipality":
+        return municipality_number
+    return places()[municipality_number].parents[level]
+
+
+@dataclass(frozen=True)
+class MapShape:
+    municipality: str
+    code: str  # the owner at the map's level
+    path: str
+    value: float | None
+
+
+def map_shapes(values: dict[str, float | None], level: str) -> list[MapShape]:
+    """Every municipality's outline with the value of its owner at ``level`` (None: no data or suppressed)."""
+    result = []
+    for number, path in geometry().paths:
+        code = owner(level, number)
+        result.append(MapShape(number, code, path, values.get(code)))
+    return result
+
+
+def values_by_code(frame: pl.DataFrame) -> dict[str, float | None]:
+    result: dict[str, float | None] = {}
+    for code, value in zip(frame["code"].to_list(), frame["value"].to_list(), strict=True):
+        result[str(code)] = None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+    return result
+
+
+__all__ = [
+    "CHILD",
+    "MAP_LEVELS",
+    "MapShape",
+    "Place",
+    "Store",
+    "indicator_atlas",
+    "is_within",
+    "map_shapes",
+    "may_hold",
+    "open_store",
+    "parents_of",
+    "places",
+    "values_by_code",
+]
