@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from helhet.i18n import N_, Language, gettext
+from helhet.web import reasons
 from helhet.web.labels import label
 
 #: fixed reasons raised by the services behind the pages (kept word for word)
@@ -98,15 +99,22 @@ def reason(lang: Language, text: str) -> str:
     """A service's reason in ``lang``, first letter capitalised for display beside a field."""
     translated = gettext(lang, text)
     if translated == text:
-        for pattern, template in PATTERNS:
+        for pattern, template in (*PATTERNS, *reasons.PATTERNS):
             match = pattern.match(text)
             if match:
-                values = {
-                    k: label(lang, v) if k.endswith(("level", "status")) else v for k, v in match.groupdict().items()
-                }
+                values = {k: _value(lang, k, v) for k, v in match.groupdict().items()}
                 translated = gettext(lang, template) % values
                 break
     return translated[:1].upper() + translated[1:]
+
+
+def _value(lang: Language, name: str, value: str) -> str:
+    """A matched value as shown: levels by their label, statuses by their label in lower case (mid-sentence)."""
+    if name.endswith("level"):
+        return label(lang, value)
+    if name.endswith("status"):
+        return label(lang, value).lower()
+    return value
 
 
 def validation_message(lang: Language, error: dict[str, Any], *, choice: bool = False) -> str:

@@ -7,6 +7,8 @@ domain's reasons itself (``web/careplans.SERVICE_REASONS``); listing one twice i
 
 from __future__ import annotations
 
+import re
+
 from helhet.i18n import N_
 
 SERVICE_REASONS = (
@@ -50,4 +52,85 @@ SERVICE_REASONS = (
     N_("use an offset of 0 or more"),
     N_("use the Nasjonalt tolkeregister category A, B, C, D or E"),
     N_("write what the review found"),
+)
+
+#: reasons with values in them, from the coordination domains: (pattern, template), as in ``web/messages.py``
+#: (named groups ending in ``level`` or ``status`` are shown as labels; dates are shown as the service wrote them)
+PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (
+        re.compile(r"^.+ was changed by someone else \(version \d+, you sent \d+\); reload and try again$"),
+        N_("someone else changed this while you worked; reload the page and try again"),
+    ),
+    (
+        re.compile(r"^the (?P<what>handover|task|appointment|vedtak) is already (?P<status>\w+)$"),
+        N_("this is already %(status)s"),
+    ),
+    (
+        re.compile(r"^the (?P<what>handover|task|appointment|vedtak) is (?P<status>\w+)(, not open)?$"),
+        N_("this can no longer be changed: it is %(status)s"),
+    ),
+    (
+        re.compile(r"^the appointment is (?P<status>\w+); only booked appointments are changed$"),
+        N_("only booked appointments can be changed; this one is %(status)s"),
+    ),
+    (
+        re.compile(r"^the handover is (?P<status>\w+), not accepted; wait for the receiver, or record why .*$"),
+        N_(
+            "the handover is %(status)s, not accepted: wait for the receiving unit, or record why the person is "
+            "discharged without it"
+        ),
+    ),
+    (
+        re.compile(r"^handover (?P<id>\d+) between these units is still pending; change or cancel it$"),
+        N_("a handover between these units is still waiting for acceptance; change or cancel it"),
+    ),
+    (re.compile(r"^only members of the sending unit may do this$"), N_("only the sending unit may do this")),
+    (re.compile(r"^only members of the receiving unit may do this$"), N_("only the receiving unit may do this")),
+    (
+        re.compile(r"^crisis plan version (?P<n>\d+) is not yet shared with the person; record how it was shared$"),
+        N_("crisis plan version %(n)s is not yet shared with the person; record how it was shared"),
+    ),
+    (
+        re.compile(r"^an interpreter is needed \((?P<need>[^)]*)\); say booked, used, not available or declined .*$"),
+        N_("an interpreter is needed (%(need)s): say booked, used, not available or declined by the person"),
+    ),
+    (
+        re.compile(r"^the relative is (?P<age>\d+) years old on (?P<on>\S+); .*$"),
+        N_("the relative is %(age)s years old; a child must never interpret"),
+    ),
+    (
+        re.compile(r"^the relative's birth date is unknown, so they may be a child; .*$"),
+        N_("the relative's birth date is unknown, so they may be a child; a child must never interpret"),
+    ),
+    (
+        re.compile(r"^the person's consent for this relative is (?P<scope>\w+) on \S+; taking part in meetings .*$"),
+        N_(
+            "the person's consent for this relative does not cover meetings; it needs consent of scope meetings or full"
+        ),
+    ),
+    (
+        re.compile(r"^the person has no current consent \(take part in meetings, or full information\) for .*$"),
+        N_("the person has not consented to this relative taking part in meetings or getting full information"),
+    ),
+    (
+        re.compile(r"^cannot be before (the appointment|the version was made|valid_from|the person was asked) .*$"),
+        N_("the date is too early"),
+    ),
+    (re.compile(r"^before the person was asked \((?P<on>\S+)\)$"), N_("is before the person was asked (%(on)s)")),
+    (
+        re.compile(r"^after the decided end \((?P<on>\S+)\); make a new vedtak$"),
+        N_("is after the decided end (%(on)s); make a new vedtak"),
+    ),
+    (
+        re.compile(r"^the responsible unit must be municipal, not (?P<kind>\w+)$"),
+        N_("the responsible unit must be a municipal service"),
+    ),
+    (
+        re.compile(r"^outreach follows a no-show; this appointment is (?P<status>\w+)$"),
+        N_("outreach follows a no-show; this appointment is %(status)s"),
+    ),
+    (
+        re.compile(r"^task (?P<id>\d+) for the children is already open$"),
+        N_("a task for the children is already open"),
+    ),
 )
