@@ -256,3 +256,17 @@ def test_outsider_gets_not_found_for_crisis_plans(
 def test_crisis_plan_input_shape() -> None:
     with pytest.raises(ValueError):
         CrisisPlanCreate(warning_signs=["x" * 501])
+
+
+def test_consent_withdrawn_today_no_longer_counts(session: Session, units: Units, clinician: Actor) -> None:
+    """One rule for "in force" (relatives.consent.in_force_clause): withdrawn early today is withdrawn today."""
+    person = served_person(session, units)
+    sister = make_relative(session, person)
+    consent = give_consent(session, sister, ConsentScope.FULL)
+    assert [r.id for r in crisis_plans.contact_choices(session, clinician, person.id)] == [sister.id]
+    consent.withdrawn_at = clock.now().replace(hour=0, minute=5)  # 02:05 in Oslo, the same day
+    session.flush()
+    assert crisis_plans.contact_choices(session, clinician, person.id) == []
+    with pytest.raises(Invalid) as raised:
+        make_crisis_plan(session, clinician, person, contacts=[relative_contact(sister.id)])
+    assert raised.value.field == "contacts[0].relative_id"

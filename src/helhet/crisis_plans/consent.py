@@ -1,49 +1,48 @@
-"""Which relatives may be named in a crisis plan or told about a handover: a current consent of scope meetings or
+"""Which relatives may be named in a crisis plan or told about a handover: a consent in force of scope meetings or
 full. General information to relatives needs no consent (DOMAIN.md §6), but being someone the service calls in a
 crisis, or being told about a discharge, is more than general information.
 
-A consent is current on a day when it has started, has not run out, and was not withdrawn before the day ended.
-These read the ``relative`` and ``consent`` tables directly; once ``helhet.relatives`` has a consent service, these
-checks belong there.
+Whether a consent is in force on a day is decided in one place, ``relatives.consent.in_force_clause``: it has
+started, has not run out, and was not withdrawn on or before the day (a withdrawal counts from the day it is made).
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
-from helhet import clock
 from helhet.errors import Invalid
+from helhet.relatives.consent import in_force_clause
 from helhet.relatives.models import SCOPE_ORDER, Consent, ConsentScope, Relative
 
 #: the least scope that lets the service contact a relative about the person's care
 CONTACT_SCOPES = frozenset(s for s in SCOPE_ORDER if SCOPE_ORDER.index(s) >= SCOPE_ORDER.index(ConsentScope.MEETINGS))
 
 
-def _end_of(day: date) -> datetime:
-    return datetime.combine(day + timedelta(days=1), time(), tzinfo=clock.OSLO)
-
-
 def consent_current_clause(on: date) -> ColumnElement[bool]:
     """True for a consent row that is in force on ``on`` with a scope of meetings or full."""
-    return (
-        Consent.scope.in_(CONTACT_SCOPES)
-        & (Consent.valid_from <= on)
-        & or_(Consent.valid_to.is_(None), Consent.valid_to >= on)
-        & or_(Consent.withdrawn_at.is_(None), Consent.withdrawn_at >= _end_of(on))
-    )
+    return Consent.scope.in_(CONTACT_SCOPES) & in_force_clause(on)
 
 
 def consenting_relative_ids(session: Session, person_id: int, on: date) -> set[int]:
-    """The person's relatives with a current consent of scope meetings or full (one query)."""
+    """The person's relatives with a consent in force of scope meetings or full (one query)."""
     stmt = (
         select(Consent.relative_id)
         .join(Relative, Relative.id == Consent.relative_id)
         .where(Relative.person_id == person_id, Consent.person_id == person_id, consent_current_clause(on))
     )
     return set(session.scalars(stmt))
+
+
+def consenting_relatives(session: Session, person_id: int, on: date) -> list[Relative]:
+    """The relatives who may be named as crisis contacts on ``on``, by name."""
+    ids = consenting_relative_ids(session, person_id, on)
+    if not ids:
+        return []
+    stmt = select(Relative).where(Relative.id.in_(ids)).order_by(Relative.given_name, Relative.family_name, Relative.id)
+    return list(session.scalars(stmt))
 
 
 def check_consenting_relative(

@@ -12,6 +12,7 @@ not passed. The functions without an actor are internal (for the gap rules); ``c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -54,24 +55,47 @@ def _inpatient_discharge_clause(on: date) -> Any:
     )
 
 
-def requirement_reasons(session: Session, person_id: int, on: date) -> list[str]:
-    """Why the person needs a crisis plan on ``on``, in plain words; empty when they do not."""
+@dataclass(frozen=True)
+class RequirementReason:
+    """One reason a crisis plan is required: ``kind`` is relapse_risk, overdose_risk, suicide_risk or discharged;
+    ``value`` the risk (a relapse score 0-4, or a ``RiskLevel`` value), ``on`` the assessment or discharge day."""
+
+    kind: str
+    on: date
+    value: str | None = None
+
+    def __str__(self) -> str:
+        when = self.on.isoformat()
+        if self.kind == "relapse_risk":
+            return f"relapse risk {self.value} of 4 in the assessment of {when}"
+        if self.kind == "discharged":
+            return f"discharged from inpatient care on {when}"
+        return f"{self.kind.replace('_', ' ')} {self.value} in the assessment of {when}"
+
+
+def requirement_reason_items(session: Session, person_id: int, on: date) -> list[RequirementReason]:
+    """Why the person needs a crisis plan on ``on``; empty when they do not."""
     reasons = []
     assessment = _latest_assessment(session, person_id, on)
     if assessment is not None:
-        when = assessment.assessed_on.isoformat()
+        when = assessment.assessed_on
         if assessment.relapse_risk is not None and assessment.relapse_risk >= RELAPSE_RISK_THRESHOLD:
-            reasons.append(f"relapse risk {assessment.relapse_risk} of 4 in the assessment of {when}")
+            reasons.append(RequirementReason("relapse_risk", when, str(assessment.relapse_risk)))
         if assessment.overdose_risk in ELEVATED_RISK:
-            reasons.append(f"overdose risk {assessment.overdose_risk.value} in the assessment of {when}")
+            reasons.append(RequirementReason("overdose_risk", when, assessment.overdose_risk.value))
         if assessment.suicide_risk in ELEVATED_RISK:
-            reasons.append(f"suicide risk {assessment.suicide_risk.value} in the assessment of {when}")
+            reasons.append(RequirementReason("suicide_risk", when, assessment.suicide_risk.value))
     discharged = session.scalar(
         select(func.max(Episode.ended_on)).where(Episode.person_id == person_id, _inpatient_discharge_clause(on))
     )
     if discharged is not None:
-        reasons.append(f"discharged from inpatient care on {discharged.isoformat()}")
+        reasons.append(RequirementReason("discharged", discharged))
     return reasons
+
+
+def requirement_reasons(session: Session, person_id: int, on: date) -> list[str]:
+    """Why the person needs a crisis plan on ``on``, in plain words; empty when they do not."""
+    return [str(reason) for reason in requirement_reason_items(session, person_id, on)]
 
 
 def crisis_plan_required(session: Session, person_id: int, on: date) -> bool:
