@@ -1,7 +1,8 @@
-"""Loading the facts the gap rules need, for one person or a whole unit, with one query per kind of fact.
+"""Loading the facts the gap rules need, for one person or a whole unit.
 
 Each loader takes a subquery of person ids and fills ``PersonFacts`` in place, so the cost of a unit's gap list
-is a constant number of statements however many persons the unit has. Domains add their loader to
+is a constant number of statements however many persons the unit has. The pathway core's facts come in one
+statement (``core_facts``: one aggregate per kind of fact, joined on the id list); domains add their loader to
 ``LOADERS``.
 """
 
@@ -23,6 +24,7 @@ from helhet.pathways.models import CareTeamMember, Episode, TeamRole
 from helhet.persons.models import UNSTABLE_HOUSING, HousingPeriod
 from helhet.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 from helhet.tasks.models import OPEN_TASK_STATUSES, Task
+from helhet.transitions.models import Handover, HandoverStatus
 
 Loader = Callable[[Session, Select[Any], date, dict[int, PersonFacts]], None]
 LOADERS: list[Loader] = []
@@ -37,126 +39,146 @@ def loader(fn: Loader) -> Loader:
     return fn
 
 
+def _in(column: Any, ids: Any) -> ColumnElement[bool]:
+    return column.in_(select(ids.c[0]))
+
+
 @loader
-def service_start(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
-    stmt = (
-        select(Episode.person_id, func.min(Episode.started_on))
-        .where(Episode.person_id.in_(ids))
+def core_facts(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
+    """Every fact of the pathway core in one statement: the id list once (a CTE), one aggregate per kind of fact
+    (service start, housing, open referrals, overdue tasks, missing interpreters, care team, cooperation,
+    overdue handovers) joined on it, and plain tuples back, so 2,000 persons cost one round trip."""
+    person = ids.cte("gap_persons")
+    pid = person.c[0]
+    service = (
+        select(Episode.person_id.label("pid"), func.min(Episode.started_on).label("start"))
+        .where(_in(Episode.person_id, person))
         .group_by(Episode.person_id)
+        .subquery("service")
     )
-    for person_id, started in session.execute(stmt):
-        facts[person_id].service_start = started
-
-
-@loader
-def housing(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
-    latest = (
+    ranked = (
         select(
-            HousingPeriod.person_id,
-            HousingPeriod.status,
+            HousingPeriod.person_id.label("pid"),
+            HousingPeriod.status.label("status"),
             func.row_number()
             .over(
                 partition_by=HousingPeriod.person_id, order_by=(HousingPeriod.from_date.desc(), HousingPeriod.id.desc())
             )
             .label("rn"),
         )
-        .where(HousingPeriod.person_id.in_(ids), HousingPeriod.from_date <= today)
-        .subquery()
+        .where(_in(HousingPeriod.person_id, person), HousingPeriod.from_date <= today)
+        .subquery("housing_ranked")
     )
-    for person_id, status in session.execute(select(latest.c.person_id, latest.c.status).where(latest.c.rn == 1)):
-        f = facts[person_id]
-        f.housing_known = True
-        f.housing_unstable = status in {s.value for s in UNSTABLE_HOUSING} or status in UNSTABLE_HOUSING
-        f.financial_or_housing_problem = f.financial_or_housing_problem or f.housing_unstable
-
-
-@loader
-def referrals_and_deadlines(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
-    """Wish recorded, assessments overdue and start deadlines at risk, from open referrals."""
+    housing = select(ranked.c.pid, ranked.c.status).where(ranked.c.rn == 1).subquery("housing")
     at_risk = today + timedelta(days=get_settings().deadline_at_risk_days)
     started = select(Episode.id).where(Episode.referral_id == Referral.id).exists()
-    stmt = (
+    waiting = Referral.status.in_([ReferralStatus.RECEIVED, ReferralStatus.RETURNED])
+    referrals = (
         select(
-            Referral.person_id,
-            func.count(Referral.wished_level),
+            Referral.person_id.label("pid"),
+            func.count(Referral.wished_level).label("wishes"),
+            count_if(waiting & (Referral.assessment_due < today)).label("overdue"),
             count_if(
-                Referral.status.in_([ReferralStatus.RECEIVED, ReferralStatus.RETURNED])
-                & (Referral.assessment_due < today)
-            ),
-            count_if((Referral.status == ReferralStatus.GRANTED) & (Assessment.start_deadline <= at_risk) & ~started),
+                (Referral.status == ReferralStatus.GRANTED) & (Assessment.start_deadline <= at_risk) & ~started
+            ).label("risk"),
         )
         .outerjoin(Assessment, (Assessment.referral_id == Referral.id) & (Assessment.outcome == Outcome.GRANTED))
-        .where(Referral.person_id.in_(ids), Referral.status.in_(OPEN_STATUSES))
+        .where(_in(Referral.person_id, person), Referral.status.in_(OPEN_STATUSES))
         .group_by(Referral.person_id)
+        .subquery("referrals")
     )
-    for person_id, wishes, overdue, risk in session.execute(stmt):
-        f = facts[person_id]
-        f.wish_recorded = bool(wishes)
-        f.assessments_overdue = int(overdue or 0)
-        f.deadlines_at_risk = int(risk or 0)
-
-
-@loader
-def tasks(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
-    stmt = (
-        select(Task.person_id, func.count())
-        .where(Task.person_id.in_(ids), Task.status.in_(OPEN_TASK_STATUSES), Task.due_on < today)
+    tasks = (
+        select(Task.person_id.label("pid"), func.count().label("n"))
+        .where(_in(Task.person_id, person), Task.status.in_(OPEN_TASK_STATUSES), Task.due_on < today)
         .group_by(Task.person_id)
+        .subquery("tasks")
     )
-    for person_id, count in session.execute(stmt):
-        facts[person_id].tasks_overdue = int(count)
-
-
-@loader
-def interpreters(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
-    stmt = (
-        select(Appointment.person_id, func.count())
+    interpreters = (
+        select(Appointment.person_id.label("pid"), func.count().label("n"))
         .where(
-            Appointment.person_id.in_(ids),
+            _in(Appointment.person_id, person),
             Appointment.attendance == Attendance.BOOKED,
             Appointment.interpreter_status == InterpreterStatus.NEEDED_NOT_BOOKED,
         )
         .group_by(Appointment.person_id)
+        .subquery("interpreters")
     )
-    for person_id, count in session.execute(stmt):
-        facts[person_id].interpreter_missing = int(count)
-
-
-@loader
-def coordinator(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
-    """Coordinator on the team, and long-term coordinated needs: current team members from two or more units."""
     current = (CareTeamMember.to_date.is_(None)) | (CareTeamMember.to_date >= today)
-    stmt = (
+    team = (
         select(
-            CareTeamMember.person_id,
-            func.count(func.distinct(CareTeamMember.unit_id)),
-            count_if(CareTeamMember.role == TeamRole.COORDINATOR),
+            CareTeamMember.person_id.label("pid"),
+            func.count(func.distinct(CareTeamMember.unit_id)).label("units"),
+            count_if(CareTeamMember.role == TeamRole.COORDINATOR).label("coordinators"),
         )
-        .where(CareTeamMember.person_id.in_(ids), current)
+        .where(_in(CareTeamMember.person_id, person), current)
         .group_by(CareTeamMember.person_id)
+        .subquery("team")
     )
-    for person_id, units, coordinators in session.execute(stmt):
-        f = facts[person_id]
-        f.needs_coordinator = f.needs_coordinator or int(units) >= 2
-        f.has_coordinator = bool(coordinators)
-
-
-@loader
-def cooperation(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
     c = CollaborationContact
-    stmt = (
-        select(c.person_id, c.counterpart, func.max(c.contact_on))
-        .where(c.person_id.in_(ids), c.contact_on <= today)
-        .group_by(c.person_id, c.counterpart)
+
+    def last(counterpart: Counterpart) -> ColumnElement[date]:
+        return func.max(case((c.counterpart == counterpart, c.contact_on)))
+
+    cooperation = (
+        select(
+            c.person_id.label("pid"),
+            last(Counterpart.GP).label("gp"),
+            last(Counterpart.SPECIALIST).label("specialist"),
+            last(Counterpart.NAV).label("nav"),
+        )
+        .where(_in(c.person_id, person), c.contact_on <= today)
+        .group_by(c.person_id)
+        .subquery("cooperation")
     )
-    for person_id, counterpart, last in session.execute(stmt):
-        f = facts[person_id]
-        if counterpart == Counterpart.GP:
-            f.last_gp_contact = last
-        elif counterpart == Counterpart.SPECIALIST:
-            f.last_specialist_contact = last
-        elif counterpart == Counterpart.NAV:
-            f.last_nav_contact = last
+    handovers = (
+        select(Handover.person_id.label("pid"), func.count().label("n"))
+        .where(
+            _in(Handover.person_id, person),
+            Handover.status == HandoverStatus.PENDING,
+            Handover.acceptance_due < today,
+        )
+        .group_by(Handover.person_id)
+        .subquery("handovers")
+    )
+    parts = (service, housing, referrals, tasks, interpreters, team, cooperation, handovers)
+    stmt = select(
+        pid,
+        service.c.start,
+        housing.c.status,
+        referrals.c.wishes,
+        referrals.c.overdue,
+        referrals.c.risk,
+        tasks.c.n,
+        interpreters.c.n,
+        team.c.units,
+        team.c.coordinators,
+        cooperation.c.gp,
+        cooperation.c.specialist,
+        cooperation.c.nav,
+        handovers.c.n,
+    ).select_from(person)
+    for part in parts:
+        stmt = stmt.outerjoin(part, part.c.pid == pid)
+    unstable = {s.value for s in UNSTABLE_HOUSING} | set(UNSTABLE_HOUSING)
+    # Core rows (tuples), not ORM rows: this is the one statement that grows with the unit
+    for row in session.connection().execute(stmt):
+        f = facts.get(row[0])
+        if f is None:
+            continue
+        (_, f.service_start, status, wishes, overdue, risk, tasks_overdue, missing, units, coordinators) = row[:10]
+        if status is not None:
+            f.housing_known = True
+            f.housing_unstable = status in unstable
+            f.financial_or_housing_problem = f.financial_or_housing_problem or f.housing_unstable
+        f.wish_recorded = bool(wishes)
+        f.assessments_overdue = int(overdue or 0)
+        f.deadlines_at_risk = int(risk or 0)
+        f.tasks_overdue = int(tasks_overdue or 0)
+        f.interpreter_missing = int(missing or 0)
+        f.needs_coordinator = f.needs_coordinator or int(units or 0) >= 2
+        f.has_coordinator = bool(coordinators)
+        f.last_gp_contact, f.last_specialist_contact, f.last_nav_contact = row[10], row[11], row[12]
+        f.handovers_overdue = int(row[13] or 0)
 
 
 def _register_domain_loaders() -> None:
@@ -170,20 +192,11 @@ def _register_domain_loaders() -> None:
         [
             careplan_facts.plan_facts,
             careplan_facts.ip_facts,
-            handovers,
             crisis_plans,
             mapping_facts.load_mapping_facts,
             vedtak_facts.load_vedtak_facts,
         ]
     )
-
-
-def handovers(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
-    from helhet.transitions.queries import overdue_handover_counts
-
-    for person_id, count in overdue_handover_counts(session, ids, today).items():
-        if person_id in facts:
-            facts[person_id].handovers_overdue = count
 
 
 def crisis_plans(session: Session, ids: Select[Any], today: date, facts: dict[int, PersonFacts]) -> None:
