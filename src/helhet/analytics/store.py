@@ -20,6 +20,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 from sqlalchemy import Connection, Engine, MetaData, Table, inspect, select
+from sqlalchemy import types as sa_types
 
 from helhet.errors import Invalid
 
@@ -142,17 +143,39 @@ def _connected(source: Engine | Connection) -> AbstractContextManager[Connection
     return nullcontext(source) if isinstance(source, Connection) else source.connect()
 
 
+def _arrow_type(column: Any) -> pa.DataType:
+    """The Parquet type of a reflected column, so every batch (and an empty table) has the same typed schema
+    whatever its values: a column that is all NULL in one batch is not guessed as another type."""
+    kind = column.type
+    if isinstance(kind, sa_types.Boolean):
+        return pa.bool_()
+    if isinstance(kind, sa_types.Integer):
+        return pa.int64()
+    if isinstance(kind, sa_types.DateTime):
+        return pa.timestamp("us", tz="UTC")
+    if isinstance(kind, sa_types.Date):
+        return pa.date32()
+    if isinstance(kind, sa_types.Float | sa_types.Numeric):
+        return pa.float64()
+    return pa.string()
+
+
+def _schema(table: Table, columns: tuple[str, ...]) -> pa.Schema:
+    return pa.schema([(c, _arrow_type(table.c[c])) for c in columns])
+
+
 def _batches(
     engine: Engine | Connection, table: Table, columns: tuple[str, ...], size: int = 50_000
 ) -> Iterator[pa.RecordBatch]:
     stmt = select(*(table.c[c] for c in columns)).order_by(table.c[columns[0]])
+    schema = _schema(table, columns)
     with _connected(engine) as conn:
         for part in conn.execute(stmt.execution_options(yield_per=size)).partitions(size):
             data: dict[str, list[Any]] = {c: [] for c in columns}
             for row in part:
                 for c, v in zip(columns, row, strict=True):
                     data[c].append(v.value if hasattr(v, "value") else v)
-            yield pa.RecordBatch.from_pydict(data)
+            yield pa.RecordBatch.from_pydict(data, schema=schema)
 
 
 def extract(engine: Engine | Connection, folder: Path, secret: str) -> StoreInfo:
@@ -179,9 +202,8 @@ def extract(engine: Engine | Connection, folder: Path, secret: str) -> StoreInfo
                 writer = pq.ParquetWriter(raw_path, batch.schema)
             writer.write_batch(batch)
             rows += batch.num_rows
-        if writer is None:
-            pa_table = pa.table({c: pa.array([], type=pa.string()) for c in columns})
-            pq.write_table(pa_table, raw_path)
+        if writer is None:  # an empty table keeps its column types, so queries over it still type-check
+            pq.write_table(_schema(metadata.tables[name], columns).empty_table(), raw_path)
         else:
             writer.close()
         counts[name] = rows
