@@ -329,20 +329,24 @@ COORDINATION: tuple[Indicator, ...] = (
     ),
     Indicator(
         "vedtak_delivery",
-        "Vedtak weeks delivered as decided",
-        "Vedtaksuker levert som vedtatt",
+        "Vedtak delivered as decided over the year",
+        "Vedtak levert som vedtatt gjennom året",
         "proportion",
-        "weeks with at least (1 - vedtak_shortfall_threshold), by default 80 %, of the decided volume delivered",
-        "complete ISO weeks of vedtak with a weekly volume (part weeks pro-rated), up to the reference date "
-        "(responsible municipal unit; the person's residence)",
+        "vedtak with at least (1 - vedtak_shortfall_threshold), by default 80 %, of the volume decided for their "
+        "complete weeks of the year delivered in those weeks",
+        "vedtak with a weekly volume and a complete ISO week in the year (part weeks pro-rated), up to the "
+        "reference date (responsible municipal unit; the person's residence); one count per vedtak and year, so "
+        "the weeks of one vedtak do not count as independent",
         "withdrawn vedtak; vedtak without a weekly volume; the current, incomplete week",
         "higher",
         "DOMAIN.md §4.3, §5.4 ROP-09; vedtak/delivery.py",
         f"""{VEDTAK_WEEKS}
-            SELECT {PERSON_GEO_COLUMNS}, w.unit_id, w.year, (NOT w.short)::INT AS k
-            FROM vedtak_weeks w JOIN person_geo g ON g.person_key = w.person_key""",
+            SELECT {PERSON_GEO_COLUMNS}, w.unit_id, w.year,
+                (sum(w.amount) >= $delivered_share * sum(w.decided) - 1e-9)::INT AS k
+            FROM vedtak_weeks w JOIN person_geo g ON g.person_key = w.person_key
+            GROUP BY w.vedtak_id, {PERSON_GEO_COLUMNS}, w.unit_id, w.year HAVING sum(w.decided) > 0""",
         needs=("vedtak", "service_delivery"),
-        period="calendar year of the week's first day in the period",
+        period="calendar year of the weeks (the week's first day in the period)",
     ),
     Indicator(
         "vedtak_delivery_ratio",
