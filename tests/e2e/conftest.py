@@ -115,7 +115,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         process.kill()
         process.wait(timeout=10)
         raise RuntimeError(f"the app did not start: {log_path.read_text(errors='replace')[-4000:]}")
-    yield LiveServer(url=url, db_url=db_url)
+    yield LiveServer(url=url, db_url=db_url, data_dir=folder)
     process.terminate()
     process.wait(timeout=10)
 
@@ -128,6 +128,19 @@ def world(live_server: LiveServer) -> Iterator[World]:
     engine = make_engine(live_server.db_url)
     yield World(live_server, engine)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def atlas_store(live_server: LiveServer) -> Path:
+    """A small synthetic atlas store (one region, two years) where the server looks for it: the atlas pages have
+    figures to show. Made once, only for the tests that ask for it."""
+    store = live_server.data_dir / "atlas"
+    if not (store / "referral.parquet").exists():
+        command = [str(Path(sys.executable).with_name("helhet")), "synth", "--persons", "3000", "--region", "HV"]
+        command += ["--years", "2", "--seed", "2026", "--out", f"parquet:{store}"]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, f"helhet synth failed: {done.stdout[-2000:]}{done.stderr[-2000:]}"
+    return store
 
 
 @pytest.fixture(scope="session")

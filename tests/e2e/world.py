@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -39,6 +40,7 @@ OSLO_POLI = "tsb-oslo-universitetssykehus-hf-poli"
 class LiveServer:
     url: str
     db_url: str
+    data_dir: Path  # HELHET_DATA_DIR of the server: its atlas store is data_dir / "atlas"
 
 
 @dataclass(frozen=True)
@@ -109,19 +111,22 @@ class World:
             )
             return Seeded(made.id, made.fodselsnummer, f"{given_name} {family_name}", referral.id)
 
-    def in_treatment(
-        self, given_name: str = "Ola", family_name: str = "Nordmann", *, unit: str = DOGN, **changes: Any
+    def granted(
+        self,
+        given_name: str = "Lars",
+        family_name: str = "Eriksen",
+        *,
+        level: CareLevel = CareLevel.OUTPATIENT,
+        **changes: Any,
     ) -> Seeded:
-        """A referral granted by the assessment unit and an episode started in ``unit`` (inpatient by default)."""
-        level = CareLevel.INPATIENT_SHORT if unit == DOGN else CareLevel.OUTPATIENT
+        """A referral the assessment unit granted at ``level`` (the person's wish), no episode yet."""
         seeded = self.referred_person(given_name, family_name, wished=level, days_ago=30, **changes)
         with self.session() as session:
-            clinician = self.actor(session, "behandler", VURD)
             referral = session.get(Referral, seeded.referral_id)
             assert referral is not None
             grant(
                 session,
-                clinician,
+                self.actor(session, "behandler", VURD),
                 referral,
                 level,
                 assessed_on=clock.today() - timedelta(days=25),
@@ -129,8 +134,24 @@ class World:
                 heard_how=HeardHow.IN_PERSON,
                 condition=Condition.ALCOHOL_DEPENDENCE,
             )
+        return seeded
+
+    def in_treatment(
+        self, given_name: str = "Ola", family_name: str = "Nordmann", *, unit: str = DOGN, **changes: Any
+    ) -> Seeded:
+        """A granted referral and an episode started in ``unit`` (the inpatient unit by default)."""
+        level = CareLevel.INPATIENT_SHORT if unit == DOGN else CareLevel.OUTPATIENT
+        seeded = self.granted(given_name, family_name, level=level, **changes)
+        with self.session() as session:
+            referral = session.get(Referral, seeded.referral_id)
+            assert referral is not None
             episode = make_episode(
-                session, clinician, referral, self.unit_id(unit), level, started_on=clock.today() - timedelta(days=14)
+                session,
+                self.actor(session, "behandler", VURD),
+                referral,
+                self.unit_id(unit),
+                level,
+                started_on=clock.today() - timedelta(days=14),
             )
             return Seeded(seeded.person_id, seeded.fodselsnummer, seeded.name, seeded.referral_id, episode.id)
 
