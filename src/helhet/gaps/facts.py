@@ -8,7 +8,7 @@ statement (``core_facts``: one aggregate per kind of fact, joined on the id list
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -21,7 +21,7 @@ from helhet.collaboration.models import CollaborationContact, Counterpart
 from helhet.config import get_settings
 from helhet.gaps.rules import PersonFacts
 from helhet.pathways.models import CareTeamMember, Episode, TeamRole
-from helhet.persons.models import UNSTABLE_HOUSING, HousingPeriod
+from helhet.persons.models import UNSTABLE_HOUSING, HousingPeriod, Person
 from helhet.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 from helhet.tasks.models import OPEN_TASK_STATUSES, Task
 from helhet.transitions.models import Handover, HandoverStatus
@@ -48,6 +48,14 @@ def core_facts(session: Session, ids: Select[Any], today: date, facts: dict[int,
     """Every fact of the pathway core in one statement: the id list once (a CTE), one aggregate per kind of fact
     (service start, housing, open referrals, overdue tasks, missing interpreters, care team, cooperation,
     overdue handovers) joined on it, and plain tuples back, so 2,000 persons cost one round trip."""
+    for row in session.connection().execute(_core_statement(ids, today)):
+        f = facts.get(row[0])
+        if f is not None:
+            _apply(f, row)
+
+
+def _core_statement(ids: Select[Any], today: date, *extra: Any) -> Select[Any]:
+    """The core facts per person id (columns 0-13), then ``extra`` columns of ``Person`` (joined when given)."""
     person = ids.cte("gap_persons")
     pid = person.c[0]
     service = (
@@ -159,26 +167,29 @@ def core_facts(session: Session, ids: Select[Any], today: date, facts: dict[int,
     ).select_from(person)
     for part in parts:
         stmt = stmt.outerjoin(part, part.c.pid == pid)
-    unstable = {s.value for s in UNSTABLE_HOUSING} | set(UNSTABLE_HOUSING)
-    # Core rows (tuples), not ORM rows: this is the one statement that grows with the unit
-    for row in session.connection().execute(stmt):
-        f = facts.get(row[0])
-        if f is None:
-            continue
-        (_, f.service_start, status, wishes, overdue, risk, tasks_overdue, missing, units, coordinators) = row[:10]
-        if status is not None:
-            f.housing_known = True
-            f.housing_unstable = status in unstable
-            f.financial_or_housing_problem = f.financial_or_housing_problem or f.housing_unstable
-        f.wish_recorded = bool(wishes)
-        f.assessments_overdue = int(overdue or 0)
-        f.deadlines_at_risk = int(risk or 0)
-        f.tasks_overdue = int(tasks_overdue or 0)
-        f.interpreter_missing = int(missing or 0)
-        f.needs_coordinator = f.needs_coordinator or int(units or 0) >= 2
-        f.has_coordinator = bool(coordinators)
-        f.last_gp_contact, f.last_specialist_contact, f.last_nav_contact = row[10], row[11], row[12]
-        f.handovers_overdue = int(row[13] or 0)
+    if extra:
+        stmt = stmt.add_columns(*extra).join(Person, Person.id == pid)
+    return stmt
+
+
+_UNSTABLE = frozenset({s.value for s in UNSTABLE_HOUSING} | set(UNSTABLE_HOUSING))
+
+
+def _apply(f: PersonFacts, row: Sequence[Any]) -> None:
+    (_, f.service_start, status, wishes, overdue, risk, tasks_overdue, missing, units, coordinators) = row[:10]
+    if status is not None:
+        f.housing_known = True
+        f.housing_unstable = status in _UNSTABLE
+        f.financial_or_housing_problem = f.financial_or_housing_problem or f.housing_unstable
+    f.wish_recorded = bool(wishes)
+    f.assessments_overdue = int(overdue or 0)
+    f.deadlines_at_risk = int(risk or 0)
+    f.tasks_overdue = int(tasks_overdue or 0)
+    f.interpreter_missing = int(missing or 0)
+    f.needs_coordinator = f.needs_coordinator or int(units or 0) >= 2
+    f.has_coordinator = bool(coordinators)
+    f.last_gp_contact, f.last_specialist_contact, f.last_nav_contact = row[10], row[11], row[12]
+    f.handovers_overdue = int(row[13] or 0)
 
 
 def _register_domain_loaders() -> None:
@@ -216,3 +227,18 @@ def load(session: Session, ids: Select[Any], person_ids: list[int], today: date)
     for fn in LOADERS:
         fn(session, ids, today, facts)
     return facts
+
+
+def load_named(session: Session, ids: Select[Any], today: date) -> tuple[dict[int, PersonFacts], dict[int, str]]:
+    """Facts and names of every person in ``ids`` (a unit's gap list): the names ride along in the core statement,
+    so the id list is not read once more just for them."""
+    facts: dict[int, PersonFacts] = {}
+    names: dict[int, str] = {}
+    for row in session.connection().execute(_core_statement(ids, today, Person.given_name, Person.family_name)):
+        f = facts[row[0]] = PersonFacts(person_id=row[0], today=today)
+        _apply(f, row)
+        names[row[0]] = f"{row[14]} {row[15]}"
+    for fn in LOADERS:
+        if fn is not core_facts:
+            fn(session, ids, today, facts)
+    return facts, names

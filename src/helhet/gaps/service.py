@@ -94,15 +94,20 @@ def unit_gaps(
     today = today or clock.today()
     ids_subquery = unit_person_ids(unit, today).subquery()
     ids: Select[Any] = select(ids_subquery.c[0])
-    people = session.execute(select(Person.id, Person.given_name, Person.family_name).where(Person.id.in_(ids))).all()
-    results = _evaluate(session, ids, [p[0] for p in people], today)
+    loaded, names = fact_loaders.load_named(session, ids, today)
+    settings = get_settings()
+    results = {pid: evaluate(f, settings) for pid, f in loaded.items()}
+    # rank on plain tuples; Gap objects are made only for the page shown
     ranked = []
-    for pid, given, family in people:
-        codes = [r.code for r in results[pid] if r.outcome is Outcome.GAP]
-        if codes:
-            ranked.append((-sum(1 for c in codes if c in _HIGH), -len(codes), f"{given} {family}", pid))
+    for pid, person_results in results.items():
+        found = high = 0
+        for r in person_results:
+            if r.outcome is Outcome.GAP:
+                found += 1
+                high += r.code in _HIGH
+        if found:
+            ranked.append((-high, -found, names[pid], pid))
     ranked.sort()
-    # full gap objects only for the page shown
     shown = [
         PersonGaps(pid, name, _gaps(results[pid]), results[pid])
         for _, _, name, pid in ranked[page.offset : page.offset + page.limit]
