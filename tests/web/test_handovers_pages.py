@@ -1,0 +1,369 @@
+"""The handover and discharge pages: the sender keeps responsibility until the receiver accepts; decisions,
+the checklist and discharges go through the services, and outsiders get 404 everywhere."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helhet import clock
+from helhet.pathways.models import Episode
+from helhet.persons.models import Person
+from helhet.transitions import service as handovers
+from helhet.transitions.models import (
+    ChecklistItem,
+    Discharge,
+    Handover,
+    HandoverChecklistItem,
+    HandoverStatus,
+)
+from helhet.transitions.schemas import ChecklistTick, HandoverAccept
+from helhet.users import service as users
+from helhet.users.actor import Actor
+from helhet.users.models import Role, User
+from tests.careplans.builders import TODAY
+from tests.personas import Units
+from tests.transitions.builders import inpatient_person, make_handover
+from tests.web.builders import count
+from tests.web.conftest import add_web_user, post_form, sign_in
+
+
+@pytest.fixture(autouse=True)
+def today() -> Iterator[date]:
+    with clock.freeze(datetime(TODAY.year, TODAY.month, TODAY.day, 10, 0, tzinfo=UTC)):
+        yield TODAY
+
+
+@dataclass
+class World:
+    person: Person
+    episode: Episode
+    sender: User  # clinician of the inpatient unit, where the person's episode is
+    receiver: User  # coordinator of the kommune, on the person's care team
+    outsider: User  # clinician of a unit of another trust
+
+    def actor(self, user: User) -> Actor:
+        return users.actor_for(user)
+
+
+@pytest.fixture
+def world(session: Session, units: Units) -> World:
+    person, episode = inpatient_person(session, units)
+    session.commit()
+    return World(
+        person=person,
+        episode=episode,
+        sender=add_web_user(session, "dogn", Role.CLINICIAN, "test-dogn"),
+        receiver=add_web_user(session, "koord", Role.COORDINATOR, "test-kom-4601"),
+        outsider=add_web_user(session, "fremmed", Role.CLINICIAN, "test-other"),
+    )
+
+
+def pending_handover(session: Session, world: World, units: Units, **changes: object) -> Handover:
+    handover = make_handover(
+        session, world.actor(world.sender), world.person, units.inpatient, units.kommune, **changes
+    )
+    session.commit()
+    return handover
+
+
+def handover_form(units: Units, world: World, **changes: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "kind": "discharge",
+        "from_unit_id": units.inpatient.id,
+        "to_unit_id": units.kommune.id,
+        "planned_on": "24.04.2025",
+        "episode_id": world.episode.id,
+        "note": "Trenger oppfølging første uke.",
+        "checklist": ["discharge_summary_sent", "housing_arranged"],
+    }
+    data.update(changes)
+    return data
+
+
+def fresh(session: Session, handover: Handover) -> Handover:
+    session.expire_all()
+    return session.get_one(Handover, handover.id)
+
+
+# Create ----------------------------------------------------------------------------------------------------
+
+
+def test_sender_creates_a_handover_and_keeps_responsibility(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    sign_in(client, "dogn")
+    path = f"/persons/{world.person.id}/handovers/new"
+    page = client.get(path, params={"episode_id": world.episode.id})
+    assert page.status_code == 200
+    assert "Psykisk helse og rus, Bergen (test)" in page.text  # the kommune on the care team can receive
+    assert "Poliklinikk rus, annet HF (test)" not in page.text  # a unit with no relation to the person is not offered
+    before = count(session, Handover)
+    response = post_form(client, path, handover_form(units, world))
+    assert response.status_code == 303, response.text
+    assert count(session, Handover) == before + 1
+    handover = session.scalars(select(Handover).order_by(Handover.id.desc())).first()
+    assert handover is not None
+    assert (handover.status, handover.from_unit_id, handover.to_unit_id) == (
+        HandoverStatus.PENDING,
+        units.inpatient.id,
+        units.kommune.id,
+    )
+    assert handover.planned_on == date(2025, 4, 24) and handover.episode_id == world.episode.id
+    done = set(
+        session.scalars(
+            select(HandoverChecklistItem.item).where(
+                HandoverChecklistItem.handover_id == handover.id, HandoverChecklistItem.done.is_(True)
+            )
+        )
+    )
+    assert done == {ChecklistItem.DISCHARGE_SUMMARY_SENT, ChecklistItem.HOUSING_ARRANGED}
+    assert handovers.responsible_unit(handover) == units.inpatient.id
+    assert response.headers["location"] == f"/handovers/{handover.id}"
+    detail = client.get(response.headers["location"]).text
+    assert "Døgnavdeling rus (test), sendende enhet, har ansvaret for personen" in detail
+    assert "2 av 7 gjort." in detail
+
+
+def test_refused_handover_keeps_what_was_typed_and_saves_nothing(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    sign_in(client, "dogn")
+    before = (count(session, Handover), count(session, HandoverChecklistItem))
+    path = f"/persons/{world.person.id}/handovers/new"
+    data = handover_form(units, world, planned_on="31.02.2025", checklist=["relatives_informed"])
+    response = post_form(client, path, data)
+    assert response.status_code == 422
+    assert 'id="f-planned_on-error"' in response.text
+    assert "Trenger oppfølging første uke." in response.text  # the note typed is kept
+    assert (count(session, Handover), count(session, HandoverChecklistItem)) == before
+    # with a good date, telling relatives without consent is refused beside the checklist: still nothing saved
+    response = post_form(client, path, handover_form(units, world, checklist=["relatives_informed"]))
+    assert response.status_code == 422
+    assert 'id="f-checklist-error"' in response.text
+    assert "samtykke" in response.text
+    assert (count(session, Handover), count(session, HandoverChecklistItem)) == before
+
+
+def test_script_in_the_note_renders_inert(client: TestClient, session: Session, units: Units, world: World) -> None:
+    handover = pending_handover(session, world, units, note="<script>alert('x')</script> Ring meg")
+    sign_in(client, "koord")
+    page = client.get(f"/handovers/{handover.id}").text
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Ring meg" in page
+
+
+# Decide ----------------------------------------------------------------------------------------------------
+
+
+def test_receiving_unit_accepts_and_responsibility_moves(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units)
+    sign_in(client, "koord")
+    path = f"/handovers/{handover.id}"
+    page = client.get(path).text
+    assert "Godta overleveringen" in page and "Avlys overleveringen" not in page  # the receiver's forms only
+    response = post_form(client, f"{path}/accept", {"version": handover.version, "accept_note": "Vi tar over."}, path)
+    assert response.status_code == 303, response.text
+    handover = fresh(session, handover)
+    assert handover.status == HandoverStatus.ACCEPTED
+    assert handover.decided_by == world.receiver.id and handover.decision_reason == "Vi tar over."
+    assert handovers.responsible_unit(handover) == units.kommune.id
+    page = client.get(path).text
+    assert "Psykisk helse og rus, Bergen (test), mottakende enhet, har ansvaret for personen" in page
+    assert "Godta overleveringen" not in page  # decided: no forms any more
+
+
+def test_decline_without_a_reason_is_refused_beside_the_field(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units)
+    sign_in(client, "koord")
+    path = f"/handovers/{handover.id}"
+    response = post_form(client, f"{path}/decline", {"version": handover.version, "decline_reason": "   "}, path)
+    assert response.status_code == 422
+    assert 'id="f-decline_reason-error"' in response.text
+    handover = fresh(session, handover)
+    assert (handover.status, handover.decided_at) == (HandoverStatus.PENDING, None)
+    response = post_form(
+        client, f"{path}/decline", {"version": handover.version, "decline_reason": "Ingen ledig plass."}, path
+    )
+    assert response.status_code == 303
+    handover = fresh(session, handover)
+    assert (handover.status, handover.decision_reason) == (HandoverStatus.DECLINED, "Ingen ledig plass.")
+    assert handovers.responsible_unit(handover) == units.inpatient.id
+    assert "fortsatt ansvaret" in client.get(path).text
+
+
+def test_sender_cannot_accept_its_own_handover_but_can_cancel_it(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units)
+    sign_in(client, "dogn")
+    path = f"/handovers/{handover.id}"
+    page = client.get(path).text
+    assert "Godta overleveringen" not in page and "Avlys overleveringen" in page
+    response = post_form(client, f"{path}/accept", {"version": handover.version}, path)
+    assert response.status_code == 422
+    assert "mottakende enhet" in response.text
+    assert fresh(session, handover).status == HandoverStatus.PENDING
+    response = post_form(client, f"{path}/cancel", {"version": handover.version, "cancel_reason": ""}, path)
+    assert response.status_code == 422 and 'id="f-cancel_reason-error"' in response.text
+    assert fresh(session, handover).status == HandoverStatus.PENDING
+    data = {"version": handover.version, "cancel_reason": "Utskrivningen er utsatt."}
+    assert post_form(client, f"{path}/cancel", data, path).status_code == 303
+    assert fresh(session, handover).status == HandoverStatus.CANCELLED
+
+
+def test_stale_version_is_refused_with_a_clear_message(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units)
+    read_at = handover.version
+    # the sender ticks an item meanwhile: the handover's version moves
+    tick = ChecklistTick(version=read_at)
+    handovers.tick_checklist_item(
+        session, world.actor(world.sender), handover.id, ChecklistItem.DISCHARGE_SUMMARY_SENT, tick
+    )
+    session.commit()
+    sign_in(client, "koord")
+    path = f"/handovers/{handover.id}"
+    response = post_form(client, f"{path}/accept", {"version": read_at}, path)
+    assert response.status_code == 422
+    assert "Noen andre endret overleveringen" in response.text
+    assert fresh(session, handover).status == HandoverStatus.PENDING
+
+
+def test_tampered_csrf_token_is_refused(client: TestClient, session: Session, units: Units, world: World) -> None:
+    handover = pending_handover(session, world, units)
+    sign_in(client, "koord")
+    client.get(f"/handovers/{handover.id}")
+    response = client.post(
+        f"/handovers/{handover.id}/accept",
+        data={"version": handover.version, "csrf_token": "forfalsket"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 403
+    assert fresh(session, handover).status == HandoverStatus.PENDING
+
+
+def test_outsider_gets_not_found_on_every_page_and_post(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units)
+    sign_in(client, "fremmed")
+    pages = [
+        f"/handovers/{handover.id}",
+        f"/persons/{world.person.id}/handovers/new",
+        f"/episodes/{world.episode.id}/discharge",
+    ]
+    for path in pages:
+        assert client.get(path).status_code == 404, path
+    posts = {
+        f"/handovers/{handover.id}/accept": {"version": handover.version},
+        f"/handovers/{handover.id}/decline": {"version": handover.version, "decline_reason": "Nei"},
+        f"/handovers/{handover.id}/cancel": {"version": handover.version, "cancel_reason": "Nei"},
+        f"/handovers/{handover.id}/checklist": {"version": handover.version, "item": "housing_arranged"},
+        f"/persons/{world.person.id}/handovers/new": handover_form(units, world, from_unit_id=units.other.id),
+        f"/episodes/{world.episode.id}/discharge": {
+            "version": world.episode.version,
+            "ended_on": "10.04.2025",
+            "end_reason": "planned_completion",
+            "handover_id": "none",
+            "reason_without_handover": "Nei",
+        },
+    }
+    before = count(session, Handover)
+    for path, data in posts.items():
+        assert post_form(client, path, data, page="/").status_code == 404, path
+    handover = fresh(session, handover)
+    assert (handover.status, count(session, Handover)) == (HandoverStatus.PENDING, before)
+    assert session.get_one(Episode, world.episode.id).ended_on is None
+
+
+# Checklist -------------------------------------------------------------------------------------------------
+
+
+def test_ticking_the_checklist_on_the_page(client: TestClient, session: Session, units: Units, world: World) -> None:
+    handover = pending_handover(session, world, units)
+    sign_in(client, "koord")
+    path = f"/handovers/{handover.id}"
+    data = {"version": handover.version, "item": "income_arranged", "done": "true"}
+    assert post_form(client, f"{path}/checklist", data, path).status_code == 303
+    row = session.scalars(
+        select(HandoverChecklistItem).where(
+            HandoverChecklistItem.handover_id == handover.id,
+            HandoverChecklistItem.item == ChecklistItem.INCOME_ARRANGED,
+        )
+    ).one()
+    session.refresh(row)
+    assert (row.done, row.done_on, row.done_by) == (True, TODAY, world.receiver.id)
+    # relatives without consent: refused beside the item, nothing changes
+    handover = fresh(session, handover)
+    data = {"version": handover.version, "item": "relatives_informed", "done": "true"}
+    response = post_form(client, f"{path}/checklist", data, path)
+    assert response.status_code == 422
+    assert 'id="f-relative_id-error"' in response.text
+    assert fresh(session, handover).version == handover.version
+
+
+# Discharge -------------------------------------------------------------------------------------------------
+
+
+def test_discharge_without_an_accepted_handover_needs_a_reason_and_is_flagged(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    sign_in(client, "dogn")
+    path = f"/episodes/{world.episode.id}/discharge"
+    page = client.get(path).text
+    assert "flagget" in page
+    data = {
+        "version": world.episode.version,
+        "ended_on": "10.04.2025",
+        "end_reason": "planned_completion",
+        "handover_id": "none",
+    }
+    response = post_form(client, path, data)
+    assert response.status_code == 422
+    assert 'id="f-reason_without_handover-error"' in response.text
+    assert session.get_one(Episode, world.episode.id).ended_on is None
+    assert count(session, Discharge) == 0
+    data["reason_without_handover"] = "Personen skrev seg ut selv."
+    response = post_form(client, path, data)
+    assert response.status_code == 303, response.text
+    session.expire_all()
+    record = session.scalars(select(Discharge).where(Discharge.episode_id == world.episode.id)).one()
+    assert record.without_accepted_handover and record.reason_without_handover == "Personen skrev seg ut selv."
+    assert session.get_one(Episode, world.episode.id).ended_on == TODAY
+    page = client.get(path).text
+    assert "Flagget: skrevet ut uten godtatt overlevering" in page
+    assert "17.04.2025" in page  # the 7-day follow-up window is still open
+
+
+def test_discharge_with_the_accepted_handover_is_not_flagged(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units, episode_id=world.episode.id)
+    handovers.accept_handover(session, world.actor(world.receiver), handover.id, HandoverAccept())
+    session.commit()
+    sign_in(client, "dogn")
+    path = f"/episodes/{world.episode.id}/discharge"
+    page = client.get(path).text
+    assert f'value="{handover.id}" checked' in page  # the accepted handover is chosen
+    data = {
+        "version": world.episode.version,
+        "ended_on": "10.04.2025",
+        "end_reason": "planned_completion",
+        "handover_id": handover.id,
+    }
+    assert post_form(client, path, data).status_code == 303
+    session.expire_all()
+    record = session.scalars(select(Discharge).where(Discharge.episode_id == world.episode.id)).one()
+    assert (record.handover_id, record.without_accepted_handover) == (handover.id, False)
