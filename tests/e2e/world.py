@@ -26,6 +26,7 @@ from helhet.referrals.models import Referral
 from helhet.units.models import Unit
 from helhet.users import service as users
 from helhet.users.actor import Actor
+from tests.appointments.builders import book
 from tests.builders import grant, make_episode, make_person, make_referral
 
 # the units of the users made in conftest._prepare_database
@@ -154,6 +155,16 @@ class World:
                 started_on=clock.today() - timedelta(days=14),
             )
             return Seeded(seeded.person_id, seeded.fodselsnummer, seeded.name, seeded.referral_id, episode.id)
+
+    def appointment_started_an_hour_ago(self, person_id: int, owner: str, unit_code: str) -> int:
+        """An appointment that started an hour ago, booked yesterday: the clock is moved back for the booking
+        only, as a booking cannot be made in the past."""
+        starts_at = clock.now().replace(microsecond=0) - timedelta(hours=1)
+        with self.session() as session, clock.freeze(clock.now() - timedelta(days=1)):
+            person = session.get(Person, person_id)
+            unit = session.get(Unit, self.unit_id(unit_code))
+            assert person is not None and unit is not None
+            return book(session, self.actor(session, owner, unit_code), person, unit, starts_at=starts_at).id
 
     def referral(self, referral_id: int) -> Referral:
         with self.session() as session:
