@@ -18,6 +18,7 @@ from helhet import clock
 from helhet.appointments.models import Attendance
 from helhet.audit.models import AuditEvent
 from helhet.pathways import timeline, views
+from helhet.pathways.schemas import PathwayEvent, PathwayRead
 from helhet.persons.models import Person
 from helhet.relatives.models import ConsentScope
 from helhet.users.actor import SYSTEM, Actor
@@ -161,6 +162,9 @@ def test_read_pathway_gives_the_new_kinds_with_owners(session: Session, pathway:
     vedtak = next(e for e in result.events if e.kind == "vedtak")
     assert vedtak.owner_id == coordinator.user_id
     assert [e.on for e in result.events] == sorted(e.on for e in result.events)
+    # the events are built without validation on the hot path: they must equal validated ones
+    assert all(PathwayEvent.model_validate(e.model_dump()) == e for e in result.events)
+    assert PathwayRead.model_validate(result.model_dump()).events == result.events
 
 
 def test_script_in_a_goal_renders_inert(koordinator: TestClient, pathway: Any) -> None:

@@ -1,7 +1,8 @@
 """The access and change log: every read and change of person data appends a hash-chained audit event.
 
 Events are collected during the unit of work and appended just before it commits, in the same transaction:
-three statements however many events (lock and read the chain head, insert the events, move the head). The
+a fixed number of statements however many events (lock and read the chain head; insert the events and move the
+head, one statement on PostgreSQL through a data-modifying CTE, two on SQLite). The
 head row is updated first, so concurrent transactions queue on it and the chain never forks; the lock is held
 only for the end of the transaction.
 
@@ -140,8 +141,13 @@ def flush_pending(session: Session) -> int:
         row["seq"] = seq
         row["prev_hash"] = prev
         row["hash"] = prev = compute_hash(row)
-    session.execute(insert(AuditEvent), pending)
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev))
+    move_head = update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev)
+    if session.get_bind().dialect.name == "postgresql":
+        # one round trip: the rows go in through a data-modifying CTE of the statement that moves the head
+        session.execute(move_head.add_cte(insert(AuditEvent).values(pending).cte("appended")))
+    else:
+        session.execute(insert(AuditEvent), pending)
+        session.execute(move_head)
     return len(pending)
 
 

@@ -464,35 +464,36 @@ def events_statement() -> Select[Any]:
     if _events_statement is None or _events_statement[0] != len(EVENT_SOURCES):
         person = bindparam("person_id", type_=Integer)
         query = union_all(*(source(person) for source in EVENT_SOURCES)).subquery()
-        _events_statement = (len(EVENT_SOURCES), select(query).order_by(query.c.on, query.c.kind, query.c.id))
+        if tuple(query.c.keys()) != _FIELDS:
+            raise RuntimeError(f"pathway event columns {tuple(query.c.keys())} do not match PathwayEvent {_FIELDS}")
+        same_day = case(_ORDER, value=query.c.kind, else_=len(_ORDER))
+        _events_statement = (len(EVENT_SOURCES), select(query).order_by(query.c.on, same_day, query.c.id))
     return _events_statement[1]
+
+
+#: the response shape's fields, in the order of the UNION's columns (``events_statement`` checks)
+_FIELDS = tuple(PathwayEvent.model_fields)
+_FIELDS_SET = frozenset(_FIELDS)
+
+
+def _event_of(row: Any) -> PathwayEvent:
+    """An event straight from a row whose types the database already guarantees: what ``model_construct`` does,
+    without its per-field pass over defaults. Validating 1,000 events was a quarter of the read's time."""
+    event = PathwayEvent.__new__(PathwayEvent)
+    object.__setattr__(event, "__dict__", dict(zip(_FIELDS, row, strict=True)))
+    object.__setattr__(event, "__pydantic_fields_set__", _FIELDS_SET)
+    object.__setattr__(event, "__pydantic_extra__", None)
+    object.__setattr__(event, "__pydantic_private__", None)
+    return event
 
 
 def read_pathway(session: Session, actor: Actor, person_id: int) -> PathwayRead:
     person = _person_row(session, actor, person_id)
-    # Core statement on the session's connection: no ORM layer between the rows and the response shape
-    rows = session.connection().execute(events_statement(), {"person_id": person_id}).all()
-    events = [
-        PathwayEvent(
-            kind=r[0],
-            id=r[1],
-            referral_id=r[2],
-            on=r[3],
-            until=r[4],
-            unit_id=r[5],
-            unit_name=r[6],
-            level=r[7],
-            other_level=r[8],
-            status=r[9],
-            note=r[10],
-            owner_id=r[11],
-            other_unit_id=r[12],
-        )
-        for r in rows
-    ]
-    events.sort(key=lambda e: (e.on, _ORDER.get(e.kind, 9), e.id))
+    # Core statement on the session's connection, ordered by the database: rows become the response shape directly
+    rows = session.connection().execute(events_statement(), {"person_id": person_id})
+    events = [_event_of(row) for row in rows]
     audit.record_access(session, actor, person_id, "pathway")
-    return PathwayRead(person=person, events=events)
+    return PathwayRead.model_construct(person=person, events=events)
 
 
 __all__ = ["EVENT_SOURCES", "events_statement", "read_pathway"]
