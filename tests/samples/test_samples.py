@@ -9,6 +9,8 @@ from helhet import samples
 from helhet.assessments.models import Assessment
 from helhet.audit import log as audit
 from helhet.referrals.models import Referral
+from helhet.transitions.models import Handover, HandoverStatus
+from helhet.vedtak.models import ServiceDelivery
 
 
 def test_samples_fill_every_part_of_a_pathway(session: Session) -> None:
@@ -30,3 +32,16 @@ def test_samples_are_deterministic(session: Session) -> None:
     names_second = session.scalars(select(Referral.what_matters).order_by(Referral.id)).all()
     assert str(first) == str(second)
     assert names_first == names_second
+
+
+def test_samples_fill_the_coordination_parts_through_their_services(session: Session) -> None:
+    summary = samples.generate(session, persons=80, seed=11).coordination
+    counts = (summary.coordinators, summary.care_plans, summary.questionnaires, summary.crisis_plans)
+    assert all(n > 0 for n in counts), summary
+    assert summary.vedtak > 0 and summary.relatives > 0 and summary.handovers > 0, summary
+    statuses = set(session.scalars(select(Handover.status)))
+    assert {HandoverStatus.ACCEPTED, HandoverStatus.PENDING} <= statuses  # worklists have both kinds
+    delivered = session.scalar(select(func.count()).select_from(ServiceDelivery))
+    assert delivered and delivered > summary.vedtak  # weeks of delivered service, not just the decisions
+    audit.flush_pending(session)
+    assert audit.verify(session).ok

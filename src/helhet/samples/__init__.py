@@ -1,5 +1,8 @@
 """Sample pathways made through the real services: small, deterministic, valid by construction.
 
+The core of each pathway (person, referral with the wish, assessment, episode, appointments) is made here;
+``coordination.py`` adds the care team, plans, mapping, crisis plan, vedtak, relatives and handovers.
+
 Used by ``helhet demo`` for a living app on a fresh machine and by the browser tests. Every row goes through
 the same service functions a user's action does, so the sample can never hold what the rules refuse. (The
 national-scale generator with planted variation is ``helhet synth``.)
@@ -24,7 +27,7 @@ from helhet.collaboration.models import ContactKind, Counterpart
 from helhet.collaboration.schemas import ContactCreate
 from helhet.pathways import episodes
 from helhet.pathways.models import CareTeamMember, EndReason, TeamRole
-from helhet.pathways.schemas import EpisodeCreate, EpisodeEnd
+from helhet.pathways.schemas import EpisodeCreate
 from helhet.persons import fodselsnummer
 from helhet.persons.models import HousingStatus
 from helhet.persons.schemas import HousingIn, PersonCreate
@@ -33,6 +36,7 @@ from helhet.referrals import service as referrals
 from helhet.referrals.deadlines import Condition
 from helhet.referrals.models import ReferrerKind, Substance
 from helhet.referrals.schemas import ReferralCreate
+from helhet.samples import coordination
 from helhet.tasks import service as tasks
 from helhet.tasks.models import TaskKind
 from helhet.tasks.schemas import TaskCreate
@@ -89,12 +93,14 @@ class SampleSummary:
     episodes: int = 0
     tasks: int = 0
     appointments: int = 0
+    coordination: coordination.CoordinationSummary = field(default_factory=coordination.CoordinationSummary)
     notes: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"Sample pathways: {self.persons} persons, {self.referrals} referrals, {self.assessments} "
-            f"assessments, {self.episodes} episodes, {self.tasks} tasks, {self.appointments} appointments"
+            f"assessments, {self.episodes} episodes, {self.tasks} tasks, {self.appointments} appointments. "
+            f"{self.coordination}"
         )
 
 
@@ -243,22 +249,26 @@ def generate(
             session, SYSTEM, referral.id, EpisodeCreate(unit_id=unit.id, level=assigned, started_on=start)
         )
         summary.episodes += 1
-        if (
-            assigned in (CareLevel.DETOX, CareLevel.INPATIENT_SHORT)
-            and (today - start).days > 40
-            and rng.random() < 0.7
-        ):
+        pathway = coordination.Pathway(
+            person_id=person_id,
+            family_name=person_data.family_name,
+            municipal=municipal,
+            treating=unit,
+            episode=episode,
+            started=start,
+            substance=substance,
+            homeless=homeless,
+            what_matters=referral.what_matters or WHAT_MATTERS[0],
+        )
+        coordination.add_coordination(session, rng, pathway, summary.coordination)
+        inpatient = assigned in (CareLevel.DETOX, CareLevel.INPATIENT_SHORT)
+        if inpatient and (today - start).days > 40 and rng.random() < 0.7:
             ended = start + timedelta(days=rng.randrange(7, 35))
-            episodes.end_episode(
-                session,
-                SYSTEM,
-                episode.id,
-                EpisodeEnd(
-                    version=episode.version,
-                    ended_on=ended,
-                    end_reason=EndReason.DROPOUT if rng.random() < 0.2 else EndReason.TRANSFERRED,
-                ),
-            )
+            reason = EndReason.DROPOUT if rng.random() < 0.2 else EndReason.PLANNED_COMPLETION
+            summary.coordination.handovers += coordination.discharge_with_handover(session, rng, pathway, ended, reason)
+        elif inpatient and rng.random() < 0.5:
+            coordination.pending_handover(session, rng, pathway, today)
+            summary.coordination.handovers += 1
         if rng.random() < 0.5:
             collaboration.record_contact(
                 session,
