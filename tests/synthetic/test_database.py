@@ -25,6 +25,8 @@ from helhet.appointments.schemas import AppointmentCreate, OutreachAttemptCreate
 from helhet.assessments import service as assessments
 from helhet.assessments.schemas import AssessmentCreate
 from helhet.errors import Invalid
+from helhet.mapping import service as mapping_service
+from helhet.mapping.schemas import QuestionnaireCreate
 from helhet.pathways import episodes, timeline
 from helhet.pathways.schemas import EpisodeCreate, EpisodeEnd
 from helhet.persons import fodselsnummer
@@ -45,6 +47,9 @@ from helhet.users import service as users
 from helhet.users.actor import SYSTEM
 from helhet.users.models import Membership, Role
 from helhet.users.service import NewUser
+from helhet.vedtak import service as vedtak_service
+from helhet.vedtak.models import ServiceDelivery
+from helhet.vedtak.schemas import DeliveryCreate, VedtakCreate
 from tests.synthetic import rules
 from tests.synthetic.conftest import AS_OF
 
@@ -157,7 +162,20 @@ def _replay(session: Session, out: Collect, p: dict[str, Any]) -> int:
         if not (r["status"] == "closed" and not started):  # withdrawn before start: no service for it yet
             assert (referral.status.value, referral.closed_on) == (r["status"], r["closed_on"])
         replayed += 1
+    _replay_mapping_and_vedtak(session, out, p["id"], person.id)
     return replayed
+
+
+def _replay_mapping_and_vedtak(session: Session, out: Collect, generated_id: int, person_id: int) -> None:
+    """The person's AUDIT/DUDIT (scored by the service to the generated result) and vedtak with every delivery."""
+    for q in (q for q in out.rows("mapping_questionnaire") if q["person_id"] == generated_id):
+        data = _shape(QuestionnaireCreate, q, answers=json.loads(q["answers"]))
+        row = mapping_service.record_questionnaire(session, SYSTEM, person_id, data)
+        assert (row.total, row.band.value, row.positive) == (q["total"], q["band"], q["positive"])
+    for v in (v for v in out.rows("vedtak") if v["person_id"] == generated_id):
+        vedtak = vedtak_service.create_vedtak(session, SYSTEM, person_id, _shape(VedtakCreate, v))
+        for d in (d for d in out.rows("service_delivery") if d["vedtak_id"] == v["id"]):
+            vedtak_service.record_delivery(session, SYSTEM, vedtak.id, _shape(DeliveryCreate, d))
 
 
 def _replay_outreach(session: Session, out: Collect, e: dict[str, Any], person_id: int, episode_id: int) -> None:
@@ -198,9 +216,12 @@ def test_a_sample_of_generated_pathways_goes_through_the_real_services(session: 
     people = out.rows("person")
     ending = {r["person_id"] for r in out.rows("referral") for e in out.rows("episode")
               if e["referral_id"] == r["id"] and e["end_reason"] == "non_attendance"}  # fmt: skip
+    with_vedtak = {v["person_id"] for v in out.rows("vedtak")}
     sample = people[:40] + [p for p in people[40:] if p["id"] in ending][:5]
+    sample += [p for p in people[40:] if p["id"] in with_vedtak and p not in sample][:8]
     replayed = sum(_replay(session, out, p) for p in sample)
     assert replayed >= 45
+    assert session.scalar(select(func.count()).select_from(ServiceDelivery)) > 0
 
 
 def test_an_unknown_region_or_years_out_of_range_is_refused_and_nothing_is_written(session: Session) -> None:
