@@ -12,8 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helhet import clock
+from helhet.mapping import children
 from helhet.mapping.models import ChildrenAnswer, ChildrenRecord, MappingDeclined, QuestionnaireResult, SomaticCheck
-from helhet.tasks.models import Task, TaskKind
+from helhet.mapping.schemas import ChildrenCreate
+from helhet.tasks.models import Task, TaskKind, TaskStatus
+from helhet.users.actor import SYSTEM
 from helhet.users.models import Role
 from tests.personas import Units
 from tests.web.builders import count, referral_to_assessment_unit
@@ -119,6 +122,41 @@ def test_children_form_records_the_duty_to_ask_and_the_task(
     assert "Barnas behov er ikke kartlagt" in page
 
 
+def test_childrens_needs_are_recorded_as_assessed_and_the_task_completed(
+    assessor: TestClient, session: Session, units: Units
+) -> None:
+    pid = person_id(session, units)
+    data = {"asked_on": today(), "unit_id": str(units.assessment.id), "answer": "yes", "number_of_children": "1"}
+    data.update(make_task="true", task_owner="me")
+    assert post_form(assessor, f"/persons/{pid}/mapping/children", data).status_code == 303
+    [record] = session.scalars(select(ChildrenRecord).where(ChildrenRecord.person_id == pid))
+    path, page = f"/persons/{pid}/mapping/children/{record.id}/needs", f"/persons/{pid}/mapping"
+    shown = assessor.get(page).text
+    assert f'action="{path}"' in shown
+    version = re.search(rf'action="{path}".*?name="version" value="(\d+)"', shown, re.S)
+    assert version and version.group(1) == str(record.version)  # the version the page was made from
+    stale = post_form(assessor, path, {"assessed_on": today(), "version": "7"}, page=page)
+    assert stale.status_code == 422 and "Noen andre endret registreringen" in stale.text
+    response = post_form(
+        assessor, path, {"assessed_on": today(), "version": version.group(1), "note": "Snakket med mor"}, page=page
+    )
+    assert response.status_code == 303, response.text
+    session.expire_all()
+    record = session.get_one(ChildrenRecord, record.id)
+    assert (record.needs_assessed_on, record.needs_note) == (clock.today(), "Snakket med mor")
+    assert session.get_one(Task, record.task_id).status == TaskStatus.DONE
+    assert "Barnas behov er ikke kartlagt" not in assessor.get(page).text
+
+
+def test_questionnaire_is_shown_in_the_ui_language(assessor: TestClient, session: Session, units: Units) -> None:
+    pid = person_id(session, units)
+    assert "Hvor ofte drikker du alkohol?" in assessor.get(f"/persons/{pid}/mapping/audit").text
+    assessor.get("/lang/en")
+    page = assessor.get(f"/persons/{pid}/mapping/audit").text
+    assert "How often do you drink alcohol?" in page and "Once a month or less" in page
+    assert "Hazardous drinking" in page  # the bands of the live score too
+
+
 def test_children_count_is_refused_beside_the_field(assessor: TestClient, session: Session, units: Units) -> None:
     pid = person_id(session, units)
     data = {"asked_on": today(), "unit_id": str(units.assessment.id), "answer": "yes"}
@@ -187,6 +225,8 @@ def test_declined_mapping_is_recorded_and_its_reason_inert(
 
 def test_outsider_gets_not_found_on_every_mapping_page(client: TestClient, session: Session, units: Units) -> None:
     pid = person_id(session, units)
+    asked = ChildrenCreate(asked_on=clock.today(), unit_id=units.assessment.id, answer="yes", number_of_children=1)
+    record = children.record_children(session, SYSTEM, pid, asked)
     add_web_user(session, "utenfor", Role.CLINICIAN, "test-other")
     sign_in(client, "utenfor")
     kinds = ("audit", "dudit", "screening", "somatic", "situation", "children")
@@ -196,9 +236,11 @@ def test_outsider_gets_not_found_on_every_mapping_page(client: TestClient, sessi
         assert "Testesen" not in response.text
     token = csrf_from(client.get("/").text)
     data = {**audit_form(units, unit_id=str(units.other.id)), "csrf_token": token}
-    for kind in (*kinds, "declined"):
+    for kind in (*kinds, "declined", f"children/{record.id}/needs"):
         assert client.post(f"/persons/{pid}/mapping/{kind}", data=data).status_code == 404, kind
     assert count(session, QuestionnaireResult) == count(session, MappingDeclined) == 0
+    session.expire_all()
+    assert session.get_one(ChildrenRecord, record.id).needs_assessed_on is None
 
 
 def test_post_without_csrf_token_is_refused(assessor: TestClient, session: Session, units: Units) -> None:

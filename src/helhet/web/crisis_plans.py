@@ -130,7 +130,7 @@ def _plan_page(
     actor: Actor,
     person_id: int,
     version_no: int | None,
-    share_form: FormState,
+    share_form: FormState | None = None,
     status_code: int = 200,
 ) -> Response:
     person = persons.get_person(session, actor, person_id, what="crisis_plan")
@@ -145,6 +145,8 @@ def _plan_page(
     authors = crisis_plans.author_names(
         session, {v.created_by for v in versions} | {s.recorded_by for v in versions for s in v.shared}
     )
+    if share_form is None:
+        share_form = FormState.of({"shared_on": clock.today(), "version": versions[0].version_no if versions else None})
     page = PlanPage(
         status, requirement.requirement_reason_items(session, person_id, status.on), shown, versions, authors
     )
@@ -159,9 +161,7 @@ def _plan_page(
 def plan(
     request: Request, person_id: int, session: PageSession, actor: PageActor, version: int | None = None
 ) -> Response:
-    current = crisis_plans.current_crisis_plan(session, actor, person_id)
-    share_form = FormState.of({"shared_on": clock.today(), "version": current.version_no if current else None})
-    return _plan_page(request, session, actor, person_id, version, share_form)
+    return _plan_page(request, session, actor, person_id, version)
 
 
 @router.post("/persons/{person_id}/crisis-plan/share")

@@ -25,6 +25,7 @@ from helhet.mapping import service as mapping
 from helhet.mapping.schemas import (
     ChildrenCreate,
     DeclinedCreate,
+    NeedsAssessment,
     QuestionnaireCreate,
     ScreeningCreate,
     SituationCreate,
@@ -64,6 +65,10 @@ PATTERNS: Patterns = (
     (re.compile(r"^item \d+ allows .*$"), N_("choose one of the answers")),
     (re.compile(r"^between 0 and the number of children \((?P<n>\d+)\)$"), N_("between 0 and %(n)s")),
     (re.compile(r"^the answer is \w+$"), N_("leave empty unless the person has minor children")),
+    (
+        re.compile(r"^before the person was asked \((?P<on>[\d-]+)\)$"),
+        N_("cannot be before the person was asked (%(on)s)"),
+    ),
 )
 
 
@@ -245,7 +250,13 @@ def _sex(person: Person) -> instruments.Sex | None:
 
 
 def _status_page(
-    request: Request, session: PageSession, actor: Actor, person_id: int, declined: FormState, status_code: int = 200
+    request: Request,
+    session: PageSession,
+    actor: Actor,
+    person_id: int,
+    declined: FormState | None = None,
+    needs: FormState | None = None,
+    status_code: int = 200,
 ) -> Response:
     person = persons.get_person(session, actor, person_id, what="mapping")
     status = mapping.mapping_status(session, actor, person_id)
@@ -260,7 +271,11 @@ def _status_page(
         records=records,
         unit_names={u.id: u.name for u in views.unit_names(session, unit_ids)},
         units_of_actor=views.unit_names(session, actor.unit_ids),
-        form=declined,
+        form=declined or FormState.of({"declined_on": clock.today(), "unit_id": actor.active_unit_id}),
+        needs=needs
+        or FormState.of(
+            {"assessed_on": clock.today(), "version": status.children.version if status.children else None}
+        ),
     )
     session.commit()  # keeps the access-log rows
     return response
@@ -268,8 +283,7 @@ def _status_page(
 
 @router.get("/persons/{person_id}/mapping")
 def status_page(request: Request, person_id: int, session: PageSession, actor: PageActor) -> Response:
-    declined = FormState.of({"declined_on": clock.today(), "unit_id": actor.active_unit_id})
-    return _status_page(request, session, actor, person_id, declined)
+    return _status_page(request, session, actor, person_id)
 
 
 @router.post("/persons/{person_id}/mapping/declined")
@@ -287,9 +301,32 @@ def record_declined(
     action = guarded(form, lang, lambda d: mapping.record_declined(session, actor, person_id, d), PATTERNS, STALE)
     if submit(form, lang, DeclinedCreate, data, action) is None:
         session.rollback()
-        return _status_page(request, session, actor, person_id, form, 422)
+        return _status_page(request, session, actor, person_id, declined=form, status_code=422)
     session.commit()
     flash(request, translate(request, N_("It is recorded that the person declined.")))
+    return see_other(f"/persons/{person_id}/mapping")
+
+
+@router.post("/persons/{person_id}/mapping/children/{record_id}/needs")
+def record_needs(
+    request: Request, person_id: int, record_id: int, session: PageSession, actor: PageActor, form: PostedForm
+) -> Response:
+    """The children's needs are assessed: the record gets the date and note, and its open task is completed."""
+    lang = lang_of(request)
+    record = children.get_children_record(session, actor, record_id)
+    if record.person_id != person_id:
+        raise NotFound("children record", record_id)
+    data = {"assessed_on": day(form, "assessed_on"), "note": text(form, "note"), "version": text(form, "version")}
+    if data["version"] is None:
+        form.add(None, gettext(lang, STALE))
+    action = guarded(
+        form, lang, lambda d: children.record_needs_assessment(session, actor, record_id, d), PATTERNS, STALE
+    )
+    if submit(form, lang, NeedsAssessment, data, action) is None:
+        session.rollback()
+        return _status_page(request, session, actor, person_id, needs=form, status_code=422)
+    session.commit()
+    flash(request, translate(request, N_("The children's needs are recorded as assessed.")))
     return see_other(f"/persons/{person_id}/mapping")
 
 
