@@ -53,22 +53,13 @@ class StoreBuilder:
         birth: date = date(1980, 1, 1),
         district: str | None = None,
     ) -> int:
-        pid = self._id()
-        self.tables["person"].append(
-            {
-                "id": pid,
-                "birth_date": birth,
-                "sex": sex,
-                "municipality_number": municipality,
-                "city_district_number": district,
-            }
-        )
-        self.tables["housing_period"].append(
-            {
-                "person_id": pid,
-                "status": "homeless" if homeless else "rented",
-                "from_date": received - timedelta(days=100),
-            }
+        pid = self.person(
+            municipality,
+            homeless=homeless,
+            housed_from=received - timedelta(days=100),
+            sex=sex,
+            birth=birth,
+            district=district,
         )
         rid = self._id()
         self.tables["referral"].append(
@@ -113,20 +104,29 @@ class StoreBuilder:
             )
         return rid
 
-    def person(self, municipality: str = "4601", *, homeless: bool = False) -> int:
-        """A person with housing from 2020 and no referral (for municipal records such as vedtak)."""
+    def person(
+        self,
+        municipality: str = "4601",
+        *,
+        homeless: bool = False,
+        housed_from: date = date(2020, 1, 1),
+        sex: str = "male",
+        birth: date = date(1980, 1, 1),
+        district: str | None = None,
+    ) -> int:
+        """A person with one housing period (for referrals, and for municipal records such as vedtak)."""
         pid = self._id()
         self.tables["person"].append(
             {
                 "id": pid,
-                "birth_date": date(1980, 1, 1),
-                "sex": "male",
+                "birth_date": birth,
+                "sex": sex,
                 "municipality_number": municipality,
-                "city_district_number": None,
+                "city_district_number": district,
             }
         )
         self.tables["housing_period"].append(
-            {"person_id": pid, "status": "homeless" if homeless else "rented", "from_date": date(2020, 1, 1)}
+            {"person_id": pid, "status": "homeless" if homeless else "rented", "from_date": housed_from}
         )
         return pid
 

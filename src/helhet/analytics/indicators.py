@@ -290,6 +290,13 @@ vedtak_weeks AS (
     FROM weeks w LEFT JOIN delivered d ON d.vedtak_id = w.vedtak_id AND d.monday = w.monday
     WHERE w.last_day <= $as_of
 )"""
+#: one row per vedtak and year: volume delivered and decided in its complete weeks, with the person's geography
+VEDTAK_YEARS = f"""{VEDTAK_WEEKS},
+vedtak_years AS (
+    SELECT {PERSON_GEO_COLUMNS}, w.unit_id, w.year, sum(w.amount) AS delivered, sum(w.decided) AS decided
+    FROM vedtak_weeks w JOIN person_geo g ON g.person_key = w.person_key
+    GROUP BY w.vedtak_id, {PERSON_GEO_COLUMNS}, w.unit_id, w.year HAVING sum(w.decided) > 0
+)"""
 
 COORDINATION: tuple[Indicator, ...] = (
     Indicator(
@@ -340,11 +347,8 @@ COORDINATION: tuple[Indicator, ...] = (
         "withdrawn vedtak; vedtak without a weekly volume; the current, incomplete week",
         "higher",
         "DOMAIN.md §4.3, §5.4 ROP-09; vedtak/delivery.py",
-        f"""{VEDTAK_WEEKS}
-            SELECT {PERSON_GEO_COLUMNS}, w.unit_id, w.year,
-                (sum(w.amount) >= $delivered_share * sum(w.decided) - 1e-9)::INT AS k
-            FROM vedtak_weeks w JOIN person_geo g ON g.person_key = w.person_key
-            GROUP BY w.vedtak_id, {PERSON_GEO_COLUMNS}, w.unit_id, w.year HAVING sum(w.decided) > 0""",
+        f"""{VEDTAK_YEARS}
+            SELECT {GEO}, (delivered >= $delivered_share * decided - 1e-9)::INT AS k FROM vedtak_years""",
         needs=("vedtak", "service_delivery"),
         period="calendar year of the weeks (the week's first day in the period)",
     ),
@@ -358,10 +362,8 @@ COORDINATION: tuple[Indicator, ...] = (
         "withdrawn vedtak; vedtak without a weekly volume; the current, incomplete week",
         "higher",
         "DOMAIN.md §4.3, §5.4 ROP-09",
-        f"""{VEDTAK_WEEKS}
-            SELECT {PERSON_GEO_COLUMNS}, w.unit_id, w.year, sum(w.amount) / sum(w.decided) AS value
-            FROM vedtak_weeks w JOIN person_geo g ON g.person_key = w.person_key
-            GROUP BY w.vedtak_id, {PERSON_GEO_COLUMNS}, w.unit_id, w.year HAVING sum(w.decided) > 0""",
+        f"""{VEDTAK_YEARS}
+            SELECT {GEO}, delivered / decided AS value FROM vedtak_years""",
         needs=("vedtak", "service_delivery"),
         period="calendar year of the weeks",
     ),
