@@ -99,6 +99,7 @@ def test_creating_a_task_for_a_named_owner(client: TestClient, session: Session,
     assert history(session, task) == [(world.per.id, "created")]
     detail = client.get(response.headers["location"]).text
     assert "Oppgaven er opprettet." in detail and "opprettet" in detail and "16.04.2025" in detail
+    assert "Generell oppgave" in detail  # not the consent scope that shares the code "general"
 
 
 def test_a_task_with_neither_owner_nor_queue_is_refused_beside_the_owner(

@@ -12,9 +12,10 @@ from helhet.i18n import N_
 from helhet.persons import service as persons
 from helhet.tasks import service as tasks
 from helhet.tasks import views
-from helhet.tasks.models import OPEN_TASK_STATUSES, Task, TaskStatus
+from helhet.tasks.models import OPEN_TASK_STATUSES, Task, TaskKind, TaskStatus
 from helhet.tasks.schemas import TaskCancel, TaskComplete, TaskCreate, TaskReassign, TaskVersion
 from helhet.users.actor import Actor
+from helhet.web import labels
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, submit, text
 from helhet.web.handovers import Action, act, checked_version
@@ -42,8 +43,16 @@ SERVICE_REASONS = (
     N_("the task is done"),
     N_("the task is cancelled"),
 )
+#: "general" is also a consent scope ("general information only"), whose word the shared labels keep
+GENERAL_TASK = N_("General task")
+
 #: the notes the service writes on assignments it makes itself, shown in the user's language
 ASSIGNMENT_NOTES = frozenset({N_("created"), N_("claimed from the queue"), N_("reassigned")})
+
+
+def kind_choices(request: Request) -> list[tuple[str, str]]:
+    chosen = labels.options(lang_of(request), TaskKind)
+    return [(code, translate(request, GENERAL_TASK) if code == TaskKind.GENERAL else word) for code, word in chosen]
 
 
 # Create a task ---------------------------------------------------------------------------------------------
@@ -63,6 +72,7 @@ def _new_page(
         person=person,
         unit_groups=unit_groups,
         members=views.unit_members(session, unit_ids),
+        kind_choices=kind_choices(request),
     )
     session.commit()  # only the access-log rows of this read
     return response
@@ -147,6 +157,7 @@ def _task_page(
         | {"reassign": given.get("reassign") or FormState.of({**version, "unit_id": task.unit_id})},
         failed=any(form.has_errors for form in given.values()),
         assignment_notes=ASSIGNMENT_NOTES,
+        general_task=GENERAL_TASK,
     )
     session.commit()  # keeps the access-log rows of this read
     return response
