@@ -21,8 +21,8 @@ from helhet.careplans import individual_plan, measures, plans, team
 from helhet.careplans.models import IpStatus, OfferAnswer
 from helhet.careplans.schemas import CarePlanCreate, CoordinatorAssign, GoalCreate, IpStatusRecord, MeasureCreate
 from helhet.crisis_plans import service as crisis_plans
-from helhet.crisis_plans.models import OverdoseFactor, SharedHow
-from helhet.crisis_plans.schemas import CrisisPlanCreate, CrisisPlanShare
+from helhet.crisis_plans.models import ContactKind, OverdoseFactor, SharedHow
+from helhet.crisis_plans.schemas import ContactIn, CrisisPlanCreate, CrisisPlanShare
 from helhet.mapping import instruments
 from helhet.mapping import service as mapping
 from helhet.mapping.schemas import QuestionnaireCreate
@@ -30,7 +30,7 @@ from helhet.pathways.models import EndReason, Episode
 from helhet.referrals.models import Substance
 from helhet.relatives import consent as consents
 from helhet.relatives import service as relatives
-from helhet.relatives.models import Relationship
+from helhet.relatives.models import ConsentScope, Relationship
 from helhet.relatives.schemas import ConsentCreate, RelativeCreate
 from helhet.transitions import discharge as discharges
 from helhet.transitions import service as handovers
@@ -115,15 +115,16 @@ def add_coordination(session: Session, rng: random.Random, p: Pathway, summary: 
     if rng.random() < 0.7:
         _questionnaire(session, rng, p)
         summary.questionnaires += 1
+    relative_id: int | None = None
+    if rng.random() < 0.45:
+        relative_id = _relative(session, rng, p)
+        summary.relatives += 1
     if p.substance == Substance.OPIOIDS or rng.random() < 0.25:
-        _crisis_plan(session, rng, p)
+        _crisis_plan(session, rng, p, relative_id)
         summary.crisis_plans += 1
     if p.homeless or rng.random() < 0.2:
         _vedtak(session, rng, p, today)
         summary.vedtak += 1
-    if rng.random() < 0.45:
-        _relative(session, rng, p)
-        summary.relatives += 1
 
 
 def _coordinator(session: Session, rng: random.Random, p: Pathway, today: date) -> None:
@@ -187,9 +188,19 @@ def _questionnaire(session: Session, rng: random.Random, p: Pathway) -> None:
         )
 
 
-def _crisis_plan(session: Session, rng: random.Random, p: Pathway) -> None:
-    made = _on(p.started + timedelta(days=rng.randrange(1, 21)))
+def _crisis_plan(session: Session, rng: random.Random, p: Pathway, relative_id: int | None) -> None:
+    """After the relative (if any): a relative who consented to meetings or more is the first to call."""
+    made = _on(p.started + timedelta(days=rng.randrange(10, 21)))
     opioids = p.substance == Substance.OPIOIDS
+    contacts = [
+        ContactIn(kind=ContactKind.UNIT, unit_id=p.municipal.id, role_note="Dagtid, hverdager"),
+        ContactIn(kind=ContactKind.UNIT, unit_id=p.treating.id, role_note="Behandlingsstedet"),
+    ]
+    if relative_id is not None and consents.current_scope(session, relative_id, made) in (
+        ConsentScope.MEETINGS,
+        ConsentScope.FULL,
+    ):
+        contacts.insert(0, ContactIn(kind=ContactKind.RELATIVE, relative_id=relative_id))
     with clock.freeze(_at(made)):
         plan = crisis_plans.record_crisis_plan(
             session,
@@ -203,6 +214,7 @@ def _crisis_plan(session: Session, rng: random.Random, p: Pathway) -> None:
                 what_to_avoid=rng.sample(WHAT_TO_AVOID, 1),
                 overdose_risk=RiskLevel.HIGH if opioids else RiskLevel.MODERATE,
                 overdose_factors=[OverdoseFactor.USING_ALONE, OverdoseFactor.MIXING_SUBSTANCES] if opioids else [],
+                contacts=contacts,
             ),
         )
         if rng.random() < 0.75:  # the rest are not yet shared with the person: a gap to close
@@ -248,7 +260,7 @@ def _vedtak(session: Session, rng: random.Random, p: Pathway, today: date) -> No
         week += timedelta(days=7)
 
 
-def _relative(session: Session, rng: random.Random, p: Pathway) -> None:
+def _relative(session: Session, rng: random.Random, p: Pathway) -> int:
     given, kind = rng.choice(RELATIVE_NAMES)
     on = _on(p.started + timedelta(days=rng.randrange(0, 10)))
     with clock.freeze(_at(on)):
@@ -271,6 +283,7 @@ def _relative(session: Session, rng: random.Random, p: Pathway) -> None:
         consents.give_consent(
             session, SYSTEM, relative.id, ConsentCreate(scope=scope, valid_from=on, given_how="written")
         )
+    return relative.id
 
 
 # Discharge from inpatient care -------------------------------------------------------------------------------
