@@ -32,9 +32,9 @@ from helhet.relatives.schemas import (
 from helhet.users.actor import Actor
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, submit, text
-from helhet.web.render import flash, lang_of, render, see_other, translate
+from helhet.web.render import lang_of, render, translate
 from helhet.web.vedtak import PATTERNS as COMMON_PATTERNS
-from helhet.web.vedtak import Patterns, localise
+from helhet.web.vedtak import Patterns, settle
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -49,11 +49,8 @@ REASONS = (
     N_("use a language code such as ar, so, pl, uk or nsl"),
 )
 
+#: reasons with values in them not already matched by ``web/reasons.PATTERNS``
 PATTERNS: Patterns = (
-    (
-        re.compile(r"^cannot be before valid_from (?P<valid_from_on>[\d-]+)$", re.I),
-        N_("cannot be before the consent starts (%(valid_from_on)s)"),
-    ),
     (re.compile(r"^say how consent was given: .*$", re.I), N_("say how the consent was given")),
     (re.compile(r"^not a consent scope; .*$", re.I), N_("choose what may be shared")),
     (re.compile(r"^the consent was already withdrawn at .*$", re.I), N_("the consent is already withdrawn")),
@@ -138,13 +135,16 @@ def register_relative(
     data["given_name"] = data["given_name"] or ""  # "fill in" beside the field, not "choose"
     data["family_name"] = data["family_name"] or ""
     made = submit(form, lang, RelativeCreate, data, lambda d: relatives.register_relative(session, actor, person_id, d))
-    if made is None:
-        session.rollback()
-        localise(form, lang, PATTERNS)
-        return _new_page(request, session, person, form, 422)
-    session.commit()
-    flash(request, translate(request, N_("The relative is registered.")))
-    return see_other(f"/relatives/{made.id}")
+    return settle(
+        request,
+        session,
+        form,
+        made,
+        patterns=PATTERNS,
+        again=lambda: _new_page(request, session, person, form, 422),
+        done=N_("The relative is registered."),
+        then=f"/relatives/{made.id if made else ''}",
+    )
 
 
 # One relative: consent, involvement, and what they may be told --------------------------------------------
@@ -232,13 +232,16 @@ def give_consent(
     if not data["given_how"]:
         form.add("given_how", translate(request, N_("Choose one of the options")))
     given = submit(form, lang, ConsentCreate, data, lambda d: consents.give_consent(session, actor, relative_id, d))
-    if given is None:
-        session.rollback()
-        localise(form, lang, PATTERNS)
-        return _relative_page(request, session, actor, relative_id, failed="consent", form=form)
-    session.commit()
-    flash(request, translate(request, N_("The consent is recorded.")))
-    return see_other(f"/relatives/{relative_id}")
+    return settle(
+        request,
+        session,
+        form,
+        given,
+        patterns=PATTERNS,
+        again=lambda: _relative_page(request, session, actor, relative_id, failed="consent", form=form),
+        done=N_("The consent is recorded."),
+        then=f"/relatives/{relative_id}",
+    )
 
 
 @router.post("/relatives/{relative_id}/consent/withdraw")
@@ -263,13 +266,16 @@ def withdraw_consent(
         lambda d: consents.withdraw_consent(session, actor, consent_id or 0, d),
         rename={"note": "withdraw_note"},
     )
-    if done is None:
-        session.rollback()
-        localise(form, lang, PATTERNS)
-        return _relative_page(request, session, actor, relative_id, failed="withdraw", form=form)
-    session.commit()
-    flash(request, translate(request, N_("The consent is withdrawn. It stays in the history.")))
-    return see_other(f"/relatives/{relative_id}")
+    return settle(
+        request,
+        session,
+        form,
+        done,
+        patterns=PATTERNS,
+        again=lambda: _relative_page(request, session, actor, relative_id, failed="withdraw", form=form),
+        done=N_("The consent is withdrawn. It stays in the history."),
+        then=f"/relatives/{relative_id}",
+    )
 
 
 @router.post("/relatives/{relative_id}/involvement")
@@ -284,10 +290,13 @@ def record_involvement(
     done = submit(
         form, lang, InvolvementRecord, data, lambda d: relatives.record_involvement(session, actor, relative_id, d)
     )
-    if done is None:
-        session.rollback()
-        localise(form, lang, PATTERNS)
-        return _relative_page(request, session, actor, relative_id, failed="involvement", form=form)
-    session.commit()
-    flash(request, translate(request, N_("Involvement is recorded.")))
-    return see_other(f"/relatives/{relative_id}")
+    return settle(
+        request,
+        session,
+        form,
+        done,
+        patterns=PATTERNS,
+        again=lambda: _relative_page(request, session, actor, relative_id, failed="involvement", form=form),
+        done=N_("Involvement is recorded."),
+        then=f"/relatives/{relative_id}",
+    )

@@ -7,12 +7,13 @@ with a decimal comma, and service reasons with values in them shown in the user'
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from helhet import clock
 from helhet.i18n import N_, Language, format_date, gettext
@@ -42,15 +43,12 @@ REASONS = (
 
 Patterns = Sequence[tuple[re.Pattern[str], str]]
 
-#: reasons with values in them (dates in groups ending in ``_on`` are shown as dd.mm.yyyy)
+#: reasons with values in them not already matched by ``web/reasons.PATTERNS`` (dates in groups ending in
+#: ``_on`` are shown as dd.mm.yyyy)
 PATTERNS: Patterns = (
     (re.compile(r"^give the volume for \w+$", re.I), N_("give the volume per week")),
     (re.compile(r"^a week has (?P<n>\d+) hours$", re.I), N_("a week has %(n)s hours")),
     (re.compile(r"^a day has (?P<n>\d+) hours$", re.I), N_("a day has %(n)s hours")),
-    (
-        re.compile(r"^the responsible unit must be municipal, not \w+$", re.I),
-        N_("the responsible unit must be a municipal unit"),
-    ),
     (
         re.compile(r"^cannot be before start_on \((?P<start_on>[\d-]+)\)$", re.I),
         N_("cannot be before the start (%(start_on)s)"),
@@ -67,18 +65,15 @@ PATTERNS: Patterns = (
         re.compile(r"^outside the vedtak's period \((?P<start_on>[\d-]+) to (?P<end_on>[\d-]+)\)$", re.I),
         N_("outside the period of the vedtak (%(start_on)s to %(end_on)s)"),
     ),
-    (
-        re.compile(r"^\w+ was changed by someone else .*$", re.I),
-        N_("someone else changed this while you worked; reload the page and try again"),
-    ),
 )
 
 
 # Helpers shared by the vedtak, relatives and appointments pages ----------------------------------------------
 
 
-def localise(form: FormState, lang: Language, patterns: Patterns) -> FormState:
-    """Service reasons with values in them, rebuilt from a translated template (beside fields and above)."""
+def localise(form: FormState, lang: Language, patterns: Patterns, rename: Mapping[str, str] | None = None) -> FormState:
+    """Service reasons with values in them, rebuilt from a translated template (beside fields and above);
+    ``rename`` moves a problem from a model's field to the form's name for it (Pydantic's and the service's)."""
 
     def one(message: str) -> str:
         for pattern, template in patterns:
@@ -89,9 +84,35 @@ def localise(form: FormState, lang: Language, patterns: Patterns) -> FormState:
                 return shown[:1].upper() + shown[1:]
         return message
 
-    form.errors = {name: one(message) for name, message in form.errors.items()}
+    names, errors = rename or {}, dict[str, str]()
+    for name, message in form.errors.items():
+        errors.setdefault(names.get(name, name), one(message))  # the first problem of a field is shown
+    form.errors = errors
     form.general = [one(message) for message in form.general]
     return form
+
+
+def settle(
+    request: Request,
+    session: Session,
+    form: FormState,
+    result: object | None,
+    *,
+    patterns: Patterns,
+    again: Callable[[], Response],
+    done: str,
+    then: str,
+    rename: Mapping[str, str] | None = None,
+) -> Response:
+    """The end of a submit: refused (``result`` None) rolls back and shows the form again with every problem in
+    the user's language (``again``, status 422); saved commits, flashes ``done`` and redirects to ``then``."""
+    if result is None:
+        session.rollback()
+        localise(form, lang_of(request), patterns, rename)
+        return again()
+    session.commit()
+    flash(request, translate(request, done))
+    return see_other(then)
 
 
 def _shown(name: str, value: str, lang: Language) -> str:
@@ -179,13 +200,16 @@ def create_vedtak(
         "note": text(form, "note"),
     }
     made = submit(form, lang, VedtakCreate, data, lambda d: vedtak.create_vedtak(session, actor, person_id, d))
-    if made is None:
-        session.rollback()
-        localise(form, lang, PATTERNS)
-        return _new_page(request, session, actor, person, form, 422)
-    session.commit()
-    flash(request, translate(request, N_("The vedtak is registered.")))
-    return see_other(f"/vedtak/{made.id}")
+    return settle(
+        request,
+        session,
+        form,
+        made,
+        patterns=PATTERNS,
+        again=lambda: _new_page(request, session, actor, person, form, 422),
+        done=N_("The vedtak is registered."),
+        then=f"/vedtak/{made.id if made else ''}",
+    )
 
 
 # One vedtak: decided against delivered -----------------------------------------------------------------------
@@ -249,10 +273,13 @@ def record_delivery(
         "note": text(form, "note"),
     }
     done = submit(form, lang, DeliveryCreate, data, lambda d: vedtak.record_delivery(session, actor, vedtak_id, d))
-    if done is None:
-        session.rollback()
-        localise(form, lang, PATTERNS)
-        return _detail_page(request, session, actor, vedtak_id, form, 422)
-    session.commit()
-    flash(request, translate(request, N_("The delivery is logged.")))
-    return see_other(f"/vedtak/{vedtak_id}#deliveries")
+    return settle(
+        request,
+        session,
+        form,
+        done,
+        patterns=PATTERNS,
+        again=lambda: _detail_page(request, session, actor, vedtak_id, form, 422),
+        done=N_("The delivery is logged."),
+        then=f"/vedtak/{vedtak_id}#deliveries",
+    )
