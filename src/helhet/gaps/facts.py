@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, func, select
@@ -48,14 +49,18 @@ def core_facts(session: Session, ids: Select[Any], today: date, facts: dict[int,
     """Every fact of the pathway core in one statement: the id list once (a CTE), one aggregate per kind of fact
     (service start, housing, open referrals, overdue tasks, missing interpreters, care team, cooperation,
     overdue handovers) joined on it, and plain tuples back, so 2,000 persons cost one round trip."""
-    for row in session.connection().execute(_core_statement(ids, today)):
+    for row in session.connection().execute(_core_statement(ids, today, _at_risk_days())):
         f = facts.get(row[0])
         if f is not None:
             _apply(f, row)
 
 
-def _core_statement(ids: Select[Any], today: date, *extra: Any) -> Select[Any]:
-    """The core facts per person id (columns 0-13), then ``extra`` columns of ``Person`` (joined when given)."""
+def _at_risk_days() -> int:
+    return get_settings().deadline_at_risk_days
+
+
+def _core_statement(ids: Select[Any], today: date, at_risk_days: int, names: bool = False) -> Select[Any]:
+    """The core facts per person id (columns 0-13), then the person's names when ``names``."""
     person = ids.cte("gap_persons")
     pid = person.c[0]
     service = (
@@ -78,7 +83,7 @@ def _core_statement(ids: Select[Any], today: date, *extra: Any) -> Select[Any]:
         .subquery("housing_ranked")
     )
     housing = select(ranked.c.pid, ranked.c.status).where(ranked.c.rn == 1).subquery("housing")
-    at_risk = today + timedelta(days=get_settings().deadline_at_risk_days)
+    at_risk = today + timedelta(days=at_risk_days)
     started = select(Episode.id).where(Episode.referral_id == Referral.id).exists()
     waiting = Referral.status.in_([ReferralStatus.RECEIVED, ReferralStatus.RETURNED])
     referrals = (
@@ -167,10 +172,15 @@ def _core_statement(ids: Select[Any], today: date, *extra: Any) -> Select[Any]:
     ).select_from(person)
     for part in parts:
         stmt = stmt.outerjoin(part, part.c.pid == pid)
-    if extra:
-        stmt = stmt.add_columns(*extra).join(Person, Person.id == pid)
+    if names:
+        stmt = stmt.add_columns(Person.given_name, Person.family_name).join(Person, Person.id == pid)
     return stmt
 
+
+#: for an id list that is itself kept (a unit's, per day): a kept statement object remembers its cache key, so
+#: the next request for the same unit skips building and hashing this large statement (on a small unit that is
+#: most of the cost)
+_kept_core_statement = lru_cache(maxsize=256)(_core_statement)
 
 _UNSTABLE = frozenset({s.value for s in UNSTABLE_HOUSING} | set(UNSTABLE_HOUSING))
 
@@ -231,10 +241,11 @@ def load(session: Session, ids: Select[Any], person_ids: list[int], today: date)
 
 def load_named(session: Session, ids: Select[Any], today: date) -> tuple[dict[int, PersonFacts], dict[int, str]]:
     """Facts and names of every person in ``ids`` (a unit's gap list): the names ride along in the core statement,
-    so the id list is not read once more just for them."""
+    so the id list is not read once more just for them. ``ids`` should be a kept object (one per unit and day,
+    as ``gaps.service`` makes it): the core statement built on it is kept too."""
     facts: dict[int, PersonFacts] = {}
     names: dict[int, str] = {}
-    for row in session.connection().execute(_core_statement(ids, today, Person.given_name, Person.family_name)):
+    for row in session.connection().execute(_kept_core_statement(ids, today, _at_risk_days(), names=True)):
         f = facts[row[0]] = PersonFacts(person_id=row[0], today=today)
         _apply(f, row)
         names[row[0]] = f"{row[14]} {row[15]}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import CompoundSelect, Select, or_, select
@@ -84,6 +85,14 @@ def unit_person_ids(unit_id: int, today: date) -> CompoundSelect[Any]:
     )
 
 
+@lru_cache(maxsize=256)
+def _unit_ids(unit_id: int, today: date) -> Select[Any]:
+    """The unit's person ids as one statement object per unit and day, kept: every loader embeds it, and a kept
+    object remembers its cache key, so SQLAlchemy does not hash the union again for each statement."""
+    ids_subquery = unit_person_ids(unit_id, today).subquery()
+    return select(ids_subquery.c[0])
+
+
 def unit_gaps(
     session: Session, actor: Actor, unit_id: int | None = None, page: Page = Page(), today: date | None = None
 ) -> list[PersonGaps]:
@@ -92,9 +101,7 @@ def unit_gaps(
     if not policy.sees_person_data(actor):
         raise NotFound("unit", unit_id)
     today = today or clock.today()
-    ids_subquery = unit_person_ids(unit, today).subquery()
-    ids: Select[Any] = select(ids_subquery.c[0])
-    loaded, names = fact_loaders.load_named(session, ids, today)
+    loaded, names = fact_loaders.load_named(session, _unit_ids(unit, today), today)
     settings = get_settings()
     results = {pid: evaluate(f, settings) for pid, f in loaded.items()}
     # rank on plain tuples; Gap objects are made only for the page shown
