@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from helhet import clock
 from helhet.appointments.models import Attendance
 from helhet.audit.models import AuditEvent
-from helhet.pathways import timeline, views
+from helhet.pathways import coordination, timeline
 from helhet.pathways.schemas import PathwayEvent, PathwayRead
 from helhet.persons.models import Person
 from helhet.relatives.models import ConsentScope
@@ -222,8 +222,8 @@ def test_statements_for_the_page_do_not_grow_with_the_pathway(
 
 
 def test_gap_link_falls_back_to_the_section_when_the_object_is_unknown() -> None:
-    assert views.gap_link("TASK-OVERDUE", 7, {"task": 12}) == "/tasks/12"
-    assert views.gap_link("TASK-OVERDUE", 7, {}) == "/persons/7#tasks-title"
-    assert views.gap_link("ROP-11", 7, {}) == "/persons/7/crisis-plan/edit"
-    assert views.gap_link("ROP-01", 7, {}) == "/persons/7/mapping/audit"
-    assert set(views.GAP_LINKS) >= {"ROP-07", "HANDOVER-OPEN", "INTERPRETER-MISSING", "ASSESSMENT-OVERDUE"}
+    assert coordination.gap_link("TASK-OVERDUE", 7, {"task": 12}) == "/tasks/12"
+    assert coordination.gap_link("TASK-OVERDUE", 7, {}) == "/persons/7#tasks-title"
+    assert coordination.gap_link("ROP-11", 7, {}) == "/persons/7/crisis-plan/edit"
+    assert coordination.gap_link("ROP-01", 7, {}) == "/persons/7/mapping/audit"
+    assert set(coordination.GAP_LINKS) >= {"ROP-07", "HANDOVER-OPEN", "INTERPRETER-MISSING", "ASSESSMENT-OVERDUE"}
