@@ -13,8 +13,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helhet import clock
+from helhet.audit.models import AuditEvent
 from helhet.pathways.models import Episode
 from helhet.persons.models import Person
+from helhet.relatives.models import ConsentScope
 from helhet.transitions import service as handovers
 from helhet.transitions.models import (
     ChecklistItem,
@@ -28,6 +30,7 @@ from helhet.users import service as users
 from helhet.users.actor import Actor
 from helhet.users.models import Role, User
 from tests.careplans.builders import TODAY
+from tests.crisis_plans.builders import give_consent, make_appointment, make_relative
 from tests.personas import Units
 from tests.transitions.builders import inpatient_person, make_handover
 from tests.web.builders import count
@@ -367,3 +370,63 @@ def test_discharge_with_the_accepted_handover_is_not_flagged(
     session.expire_all()
     record = session.scalars(select(Discharge).where(Discharge.episode_id == world.episode.id)).one()
     assert (record.handover_id, record.without_accepted_handover) == (handover.id, False)
+
+
+def test_opening_a_handover_is_logged(client: TestClient, session: Session, units: Units, world: World) -> None:
+    handover = pending_handover(session, world, units)
+    sign_in(client, "koord")
+    reads = select(AuditEvent).where(
+        AuditEvent.action == "read", AuditEvent.entity == "handover", AuditEvent.entity_id == str(handover.id)
+    )
+    before = len(session.scalars(reads).all())
+    assert client.get(f"/handovers/{handover.id}").status_code == 200
+    session.expire_all()
+    logged = session.scalars(reads).all()
+    assert len(logged) > before and logged[-1].user_id == world.receiver.id
+
+
+def test_crisis_plan_item_needs_a_shared_plan_and_relatives_need_consent(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units)
+    sign_in(client, "dogn")
+    path = f"/handovers/{handover.id}"
+    data = {"version": handover.version, "item": "crisis_plan_shared", "done": "true"}
+    response = post_form(client, f"{path}/checklist", data, path)
+    assert response.status_code == 422
+    assert 'id="f-item-error"' in response.text and "personen har ingen kriseplan" in response.text.lower()
+    # a relative with consent to take part in meetings may be told, and is named on the item
+    relative = make_relative(session, world.person)
+    give_consent(session, relative, ConsentScope.MEETINGS)
+    session.commit()
+    page = client.get(path).text
+    assert f'<option value="{relative.id}">Ola Testesen</option>' in page
+    data = {"version": fresh(session, handover).version, "item": "relatives_informed", "relative_id": relative.id}
+    assert post_form(client, f"{path}/checklist", data, path).status_code == 303
+    row = session.scalars(
+        select(HandoverChecklistItem).where(
+            HandoverChecklistItem.handover_id == handover.id,
+            HandoverChecklistItem.item == ChecklistItem.RELATIVES_INFORMED,
+        )
+    ).one()
+    session.refresh(row)
+    assert (row.done, row.relative_id) == (True, relative.id)
+
+
+def test_discharge_page_shows_follow_up_within_7_days(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    sign_in(client, "dogn")
+    path = f"/episodes/{world.episode.id}/discharge"
+    data = {
+        "version": world.episode.version,
+        "ended_on": "07.04.2025",
+        "end_reason": "planned_completion",
+        "handover_id": "none",
+        "reason_without_handover": "Kommunen var ikke klar.",
+    }
+    assert post_form(client, path, data).status_code == 303
+    make_appointment(session, world.person, units.kommune, date(2025, 4, 9))
+    session.commit()
+    page = client.get(path).text
+    assert "Fulgt opp innen 7 dager" in page and "09.04.2025" in page
