@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from helhet import clock
 from helhet.assessments.models import RiskLevel
-from helhet.crisis_plans import requirement
+from helhet.crisis_plans import choices, requirement
 from helhet.crisis_plans import service as crisis_plans
 from helhet.crisis_plans.models import ContactKind, CrisisPlan, CrisisPlanContact, OverdoseFactor, SharedHow
 from helhet.crisis_plans.schemas import ContactIn, CrisisPlanCreate, CrisisPlanShare, UserControlledAdmissionIn
@@ -263,10 +263,10 @@ def test_consent_withdrawn_today_no_longer_counts(session: Session, units: Units
     person = served_person(session, units)
     sister = make_relative(session, person)
     consent = give_consent(session, sister, ConsentScope.FULL)
-    assert [r.id for r in crisis_plans.contact_choices(session, clinician, person.id)] == [sister.id]
+    assert [r.id for r in choices.contact_choices(session, clinician, person.id)] == [sister.id]
     consent.withdrawn_at = clock.now().replace(hour=0, minute=5)  # 02:05 in Oslo, the same day
     session.flush()
-    assert crisis_plans.contact_choices(session, clinician, person.id) == []
+    assert choices.contact_choices(session, clinician, person.id) == []
     with pytest.raises(Invalid) as raised:
         make_crisis_plan(session, clinician, person, contacts=[relative_contact(sister.id)])
     assert raised.value.field == "contacts[0].relative_id"

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from helhet import clock
-from helhet.crisis_plans import requirement
+from helhet.crisis_plans import choices, requirement
 from helhet.crisis_plans import service as crisis_plans
 from helhet.crisis_plans.models import ContactKind
 from helhet.crisis_plans.schemas import ContactIn, CrisisPlanCreate, CrisisPlanRead, CrisisPlanShare
@@ -142,7 +142,7 @@ def _plan_page(
         shown = crisis_plans.crisis_plan_read(
             session, crisis_plans.crisis_plan_version(session, actor, person_id, version_no)
         )
-    authors = crisis_plans.author_names(
+    authors = choices.author_names(
         session, {v.created_by for v in versions} | {s.recorded_by for v in versions for s in v.shared}
     )
     if share_form is None:
@@ -232,7 +232,7 @@ def _edit_page(
     person = persons.get_person(session, actor, person_id, what="crisis_plan")
     current = crisis_plans.current_crisis_plan(session, actor, person_id)
     current_read = crisis_plans.crisis_plan_read(session, current) if current else None
-    relatives = crisis_plans.contact_choices(session, actor, person_id)
+    relatives = choices.contact_choices(session, actor, person_id)
     contact_unit_ids = set(actor.unit_ids) | {
         c.unit_id for c in (current_read.contacts if current_read else []) if c.unit_id
     }
@@ -245,7 +245,7 @@ def _edit_page(
         current=current_read,
         relatives=relatives,
         contact_units=views.unit_names(session, contact_unit_ids),
-        admission_units=crisis_plans.admission_units(session),
+        admission_units=choices.admission_units(session),
         rows=range(_contact_rows(form)),
         max_lines=MAX_LINES,
     )
