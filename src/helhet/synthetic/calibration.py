@@ -228,7 +228,7 @@ ACCEPT_WORKING_DAYS = (0.3, 0.35, 0.2, 0.07, 0.04, 0.02, 0.02)
 HANDOVER_DECLINED = 0.03
 #: vedtak on municipal services for persons in treatment: base chance, more with ROP and when homeless
 VEDTAK_BASE, VEDTAK_ROP, VEDTAK_HOMELESS = 0.05, 0.10, 0.30
-#: weeks a vedtak runs (uniform), and the share decided until further notice (no end)
+#: weeks a vedtak runs (uniform), and the share of the last year's vedtak decided until further notice (no end)
 VEDTAK_WEEKS = (8, 40)
 VEDTAK_UNTIL_FURTHER_NOTICE = 0.15
 #: share of the decided volume delivered in an ordinary week (the planted ``vedtak_delivery_share`` replaces it)

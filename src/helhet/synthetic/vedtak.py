@@ -78,7 +78,8 @@ def generate(ctx: Context, rng: np.random.Generator, p: Persons, path: Pathways)
     hours = np.array([s[4] == VolumeUnit.HOURS_PER_WEEK for s in spec])[kind]
     volume = np.where(hours, np.rint((low + rng.random(n) * (high - low)) * 2) / 2, rng.integers(low, high + 1))
     start = decided + rng.integers(0, 15, n)
-    until_notice = rng.random(n) < cal.VEDTAK_UNTIL_FURTHER_NOTICE
+    # until further notice: only vedtak of the last year (older ones have been reviewed and given an end)
+    until_notice = (rng.random(n) < cal.VEDTAK_UNTIL_FURTHER_NOTICE) & (decided > today - 365)
     low_w, high_w = cal.VEDTAK_WEEKS
     end = np.where(until_notice, NO_END, start + rng.integers(low_w, high_w + 1, n) * 7 - 1)
     status = np.where(end < today, STATUSES.index(VedtakStatus.ENDED), STATUSES.index(VedtakStatus.ACTIVE))
