@@ -218,3 +218,12 @@ def test_post_without_csrf_token_is_refused(assessor: TestClient, session: Sessi
     referral = person_with_referral(session, units)
     assert assessor.post(edit_path(referral), data=plan_form()).status_code == 403
     assert versions(session, referral.person_id) == []
+
+
+def test_no_plan_yet_says_so_and_has_nothing_to_print(assessor: TestClient, session: Session, units: Units) -> None:
+    referral = person_with_referral(session, units)
+    page = assessor.get(f"/persons/{referral.person_id}/crisis-plan").text
+    assert "Det er ikke laget noen kriseplan for denne personen." in page
+    assert f'href="/persons/{referral.person_id}/crisis-plan/edit">Lag en kriseplan' in page
+    assert assessor.get(f"/persons/{referral.person_id}/crisis-plan/print").status_code == 404
+    assert assessor.get(f"/persons/{referral.person_id}/crisis-plan", params={"version": 3}).status_code == 404

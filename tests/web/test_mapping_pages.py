@@ -247,3 +247,15 @@ def test_post_without_csrf_token_is_refused(assessor: TestClient, session: Sessi
     pid = person_id(session, units)
     assert assessor.post(f"/persons/{pid}/mapping/audit", data=audit_form(units)).status_code == 403
     assert count(session, QuestionnaireResult) == 0
+
+
+def test_a_children_record_of_another_person_is_not_found(assessor: TestClient, session: Session, units: Units) -> None:
+    first, second = person_id(session, units), person_id(session, units)
+    asked = ChildrenCreate(asked_on=clock.today(), unit_id=units.assessment.id, answer="yes", number_of_children=1)
+    record = children.record_children(session, SYSTEM, second, asked)
+    session.commit()
+    data = {"assessed_on": today(), "version": str(record.version)}
+    path = f"/persons/{first}/mapping/children/{record.id}/needs"  # the record is the second person's
+    assert post_form(assessor, path, data, page=f"/persons/{first}/mapping").status_code == 404
+    session.expire_all()
+    assert session.get_one(ChildrenRecord, record.id).needs_assessed_on is None
