@@ -264,3 +264,30 @@ def test_a_tampered_csrf_token_is_refused_and_nothing_saved(
     session.expire_all()
     assert session.get_one(Appointment, appointment.id).attendance == Attendance.BOOKED
     assert count(session, Appointment) == 1 and outreach_tasks(session) == []
+
+
+def test_a_relative_without_consent_to_meetings_is_refused_beside_the_choice(
+    behandler: TestClient, session: Session, units: Units, owner: User, person: Person
+) -> None:
+    relative = make_relative(session, users.actor_for(owner), person, given_name="Uten")
+    session.commit()
+    form = booking_form(units, owner)
+    response = behandler.post(
+        f"/persons/{person.id}/appointments/new",
+        data={**form, "relative_ids": str(relative.id), "csrf_token": csrf_from(behandler.get("/").text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 422
+    assert 'id="f-relative_ids-error"' in response.text
+    assert f'value="{relative.id}" checked' in response.text  # the choice is kept
+    assert count(session, Appointment) == 0
+
+
+def test_the_appointment_page_in_english(
+    behandler: TestClient, session: Session, units: Units, owner: User, person: Person
+) -> None:
+    appointment = booked(session, owner, person, units.poli)
+    behandler.get("/lang/en")
+    page = behandler.get(f"/appointments/{appointment.id}").text
+    assert '<html lang="en">' in page
+    assert "Record attendance" in page and "Interpreter status" in page and "Registrer oppmøte" not in page
