@@ -182,6 +182,7 @@ def run_chunk(ctx: Context, chunk: int, n: int, figures: Figures) -> dict[str, p
     tables.update(handovers.generate(ctx, ctx.rng(chunk, "handovers"), p, path))
     tables.update(vedtak.generate(ctx, ctx.rng(chunk, "vedtak"), p, path))
     figures.add(ctx.today, p, path)
+    figures.add_coordination(tables)
     return tables
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from helhet import reference
 from helhet.reference.units import CareLevel
@@ -46,6 +48,26 @@ class Figures:
     area_inpatient: dict[str, int] = field(default_factory=dict)
     area_started: dict[str, int] = field(default_factory=dict)
     area_wait_days: dict[str, float] = field(default_factory=dict)
+    coordination: dict[str, float] = field(default_factory=dict)  # counts summed over chunks (``add_coordination``)
+
+    def add_coordination(self, tables: dict[str, pa.Table]) -> None:
+        """Counts behind the realised coordination figures: handovers, discharges, mapping, vedtak delivery."""
+        handover, discharge = tables["handover"], tables["discharge"]
+        decided_on = pc.cast(pc.cast(handover["decided_at"], pa.timestamp("us")), pa.date32())
+        counts = {
+            "handovers": handover.num_rows,
+            "handovers_accepted": pc.sum(pc.equal(handover["status"], "accepted")).as_py() or 0,
+            "handovers_answered_by_due": pc.sum(pc.less_equal(decided_on, handover["acceptance_due"])).as_py() or 0,
+            "discharges": discharge.num_rows,
+            "discharges_with_accepted_handover": pc.sum(pc.invert(discharge["without_accepted_handover"])).as_py() or 0,
+            "questionnaires": tables["mapping_questionnaire"].num_rows,
+            "questionnaires_positive": pc.sum(tables["mapping_questionnaire"]["positive"]).as_py() or 0,
+            "crisis_plans": tables["crisis_plan"].num_rows,
+            "vedtak": tables["vedtak"].num_rows,
+            "delivered_volume": pc.sum(tables["service_delivery"]["amount"]).as_py() or 0.0,
+        }
+        for name, value in counts.items():
+            self.coordination[name] = self.coordination.get(name, 0) + value
 
     def add(self, today: int, p: Persons, path: Pathways) -> None:
         r, o, e = path.r, path.outcome, path.e
@@ -90,6 +112,7 @@ class Figures:
         def share(a: float, b: float) -> float | None:
             return round(a / b, 4) if b else None
 
+        c = self.coordination
         by_area = {
             code: {
                 "inpatient_share": share(self.area_inpatient.get(code, 0), n),
@@ -109,6 +132,16 @@ class Figures:
             "late_assessment_share": share(self.assessed_late, self.assessed),
             "lar_share_of_persons_in_treatment_last_8_months": share(self.in_lar, self.in_treatment),
             "by_area": by_area,
+            "coordination": {
+                "handover_accepted_share": share(c.get("handovers_accepted", 0), c.get("handovers", 0)),
+                "handover_answered_by_due_share": share(c.get("handovers_answered_by_due", 0), c.get("handovers", 0)),
+                "discharge_with_accepted_handover_share": share(
+                    c.get("discharges_with_accepted_handover", 0), c.get("discharges", 0)
+                ),
+                "questionnaire_positive_share": share(c.get("questionnaires_positive", 0), c.get("questionnaires", 0)),
+                "crisis_plans": int(c.get("crisis_plans", 0)),
+                "vedtak": int(c.get("vedtak", 0)),
+            },
         }
 
 
