@@ -102,8 +102,8 @@ def test_indicator_page_ranks_areas_with_intervals_flags_and_charts(analyst: Tes
     assert 'href="/atlas/wish_concordance?level=municipality&amp;year=2024&amp;area=bergen"' in page
     # charts: map as SVG, figures as JSON data blocks, each with a text summary
     assert '<svg class="atlas-map__svg"' in page and "<title>Bergen: 61,1 %</title>" in page
-    assert '<script type="application/json" id="funnel-data">' in page
-    assert '<script type="application/json" id="trend-data">' in page
+    funnel = re.search(r'aria-labelledby="funnel-title"', page)
+    assert funnel and page.count('data-figure="{&#34;data&#34;') == 2  # funnel and trend figures as JSON
     assert "Norge 2024:" in page
     assert "99,8 %-grensen" in page or "99,8 %-grensene" in page
     assert "FT (høyeste / laveste)" not in page or "Variasjon" in page
@@ -220,3 +220,10 @@ def test_no_store_yet_says_how_to_build_it(
     catalogue = client.get("/atlas")
     assert catalogue.status_code == 200
     assert "helhet atlas build" in catalogue.text and "Samsvar mellom ønsket og tildelt nivå" in catalogue.text
+
+
+def test_an_indicator_without_data_says_so(analyst: TestClient) -> None:
+    response = analyst.get("/atlas/inpatient_dropout")  # no episode in the store has ended
+    assert response.status_code == 200
+    assert "Denne indikatoren har ingen data i datalageret ennå." in response.text
+    assert 'id="atlas-table"' not in response.text

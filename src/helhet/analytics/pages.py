@@ -161,6 +161,19 @@ class Geometry:
     width: int
     height: int
     paths: tuple[tuple[str, str], ...]  # municipality number → SVG path
+    boxes: dict[str, tuple[int, int, int, int]]  # municipality number → min x, min y, max x, max y
+
+    def view_box(self, numbers: Iterable[str], margin: float = 0.08, smallest: int = 120) -> str:
+        """The SVG viewBox around these municipalities (all of Norway when none), with a margin."""
+        boxes = [self.boxes[n] for n in numbers if n in self.boxes]
+        if not boxes:
+            return f"0 0 {self.width} {self.height}"
+        x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+        x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
+        w, h = max(x1 - x0, smallest), max(y1 - y0, smallest)
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        w, h = w * (1 + 2 * margin), h * (1 + 2 * margin)
+        return f"{cx - w / 2:.0f} {cy - h / 2:.0f} {w:.0f} {h:.0f}"
 
 
 @cache
@@ -174,12 +187,19 @@ def geometry() -> Geometry:
     ys = [y for _, rings in projected for ring in rings for _, y in ring]
     scale = MAP_WIDTH / (max(xs) - min(xs))
     x0, y1 = min(xs), max(ys)
-    paths = []
+    paths, boxes = [], {}
     for number, rings in projected:
         snapped = [[(round((x - x0) * scale), round((y1 - y) * scale)) for x, y in ring] for ring in rings]
         kept = [ring for ring in snapped if len(set(ring)) >= 3]
         paths.append((number, _path(kept or sorted(snapped, key=len)[-1:])))  # a tiny municipality keeps one ring
-    return Geometry(MAP_WIDTH, round((y1 - min(ys)) * scale), tuple(paths))
+        points = [point for ring in snapped for point in ring]
+        boxes[number] = (
+            min(x for x, _ in points),
+            min(y for _, y in points),
+            max(x for x, _ in points),
+            max(y for _, y in points),
+        )
+    return Geometry(MAP_WIDTH, round((y1 - min(ys)) * scale), tuple(paths), boxes)
 
 
 def _path(rings: Iterable[list[tuple[int, int]]]) -> str:

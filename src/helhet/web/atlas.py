@@ -7,7 +7,8 @@ unit) and the variation summary. Each chart has a text summary. Counts 1-4 come 
 ``analytics.atlas`` (with secondary suppression) and are shown as suppressed, never as numbers.
 
 Charts: the map is SVG drawn here (``analytics/pages.py``); the funnel and trend are Plotly figures sent as
-JSON data blocks that ``static/atlas.js`` draws with Plotly's own script, served from the installed package.
+JSON in a data-figure attribute that ``static/atlas.js`` draws with Plotly's own script, served from the
+installed package.
 """
 
 from __future__ import annotations
@@ -249,8 +250,7 @@ class Row:
 
 @dataclass
 class MapView:
-    width: int
-    height: int
+    view_box: str  # zoomed to the rows shown
     shapes: list[tuple[str, str, str]]  # path, fill, title
     legend: list[tuple[str, str]]  # fill, range text
     stroke: bool
@@ -424,8 +424,8 @@ def _summary(lang: Language, indicator: Indicator, view: IndicatorView) -> str:
 
 
 def _figure_json(figure: Any) -> str:
-    # "<" escaped so the data block can never close its <script type="application/json"> element
-    return str(figure.to_json()).replace("<", "\\u003c")
+    """The figure as JSON for the chart's data-figure attribute (the template escapes it like any text)."""
+    return str(figure.to_json())
 
 
 def _funnel(lang: Language, indicator: Indicator, view: IndicatorView, level_rows: pl.DataFrame) -> None:
@@ -447,7 +447,8 @@ def _funnel(lang: Language, indicator: Indicator, view: IndicatorView, level_row
     norway = _("Norway")
     for trace in figure.data:
         if trace.name and trace.name.endswith("limits"):
-            trace.name = _("%(level)s limits") % {"level": trace.name.removesuffix(" limits")}
+            level = trace.name.removesuffix(" limits")
+            trace.name = _("%(level)s limits") % {"level": level.replace(".", ",") if lang == "nb" else level}
     figure.update_layout(
         xaxis_title=_("Number of cases (n)"), yaxis_title=_("Share"), separators=", " if lang == "nb" else ".,"
     )
@@ -506,10 +507,12 @@ def _map(lang: Language, indicator: Indicator, view: IndicatorView) -> tuple[Map
     )
     legend.append((NO_DATA, _("No data, suppressed, or outside the chosen area")))
     geometry = pages.geometry()
+    shown = {r.code for r in view.rows}
+    view_box = geometry.view_box(s.municipality for s in pages.map_shapes(values, view.level) if s.code in shown)
     summary = _("The map colours %(level)s from light (low) to dark (high); the ranked table has the same values.") % {
         "level": view.level_plural
     }
-    return MapView(geometry.width, geometry.height, shapes, legend, stroke=view.level == "municipality"), summary
+    return MapView(view_box, shapes, legend, stroke=view.level == "municipality"), summary
 
 
 def _trend(lang: Language, indicator: Indicator, view: IndicatorView, frame: pl.DataFrame, store: pages.Store) -> None:
@@ -531,6 +534,8 @@ def _trend(lang: Language, indicator: Indicator, view: IndicatorView, frame: pl.
     title = _("%(name)s: trend over years") % {"name": _name(indicator, lang)}
     figure = plots.trend_figure(series, title, indicator.kind == "proportion")
     figure.update_layout(separators=", " if lang == "nb" else ".,", xaxis_title=_("Year"), xaxis_dtick=1)
+    if indicator.kind == "proportion":
+        figure.update_layout(yaxis_tickformat=".1%")  # whole percents repeat on a narrow range
     view.trend_json = _figure_json(figure)
     names = list(dict.fromkeys(str(n) for n in series["name"].to_list()))
     view.trend_names = names

@@ -11,7 +11,7 @@ CONTENT_SECURITY_POLICY = (
 )
 #: The atlas's indicator pages draw charts with Plotly, which styles what it draws with <style> elements and
 #: style attributes, so those pages (and only those) also allow inline styles. Scripts stay 'self' everywhere:
-#: the figures travel as JSON data blocks read by /static/atlas.js (web/atlas.py).
+#: the figures travel as JSON in data attributes read by /static/atlas.js (web/atlas.py).
 ATLAS_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 HEADERS = {
     "Content-Security-Policy": CONTENT_SECURITY_POLICY,

@@ -1,15 +1,14 @@
-/* The atlas's charts. Each chart's figure comes as JSON in <script type="application/json" id="...">, named by
-   the data-plotly attribute of the element it is drawn in, and is drawn with Plotly (served from the installed
-   package, never a CDN). Without JavaScript the page keeps its text summaries and tables. */
+/* The atlas's charts. Each chart's figure comes as JSON in the data-figure attribute of the element it is drawn
+   in, and is drawn with Plotly (served from the installed package, never a CDN). Without JavaScript the page
+   keeps its text summaries and tables. */
 (function () {
   "use strict";
 
   function draw(holder) {
-    var block = document.getElementById(holder.getAttribute("data-plotly"));
-    if (!block || !window.Plotly) {
+    if (!window.Plotly) {
       return;
     }
-    var figure = JSON.parse(block.textContent);
+    var figure = JSON.parse(holder.getAttribute("data-figure"));
     var fallback = holder.querySelector(".atlas-chart__fallback");
     if (fallback) {
       fallback.remove();
@@ -22,7 +21,7 @@
   }
 
   function start() {
-    document.querySelectorAll("[data-plotly]").forEach(draw);
+    document.querySelectorAll("[data-figure]").forEach(draw);
   }
 
   if (document.readyState === "loading") {
