@@ -5,6 +5,7 @@ worklists are then read as its clinician would. Prints the SQL statements per wo
 of persons), p50/p95, and the ratio to the core pathway read measured in the same run. Target p95 <= 50 ms.
 
     .venv/bin/python benchmarks/worklist.py [--persons 2000] [--url postgresql+psycopg://.../helhet_bench_worklist]
+        [--reuse]  (measure the last run's database again, without building it)
 """
 
 from __future__ import annotations
@@ -31,35 +32,25 @@ from helhet.pathways.models import CareTeamMember, Episode
 from helhet.units import seed
 from helhet.units.models import Unit
 from helhet.users import service as users
-from helhet.users.models import Role
+from helhet.users.models import Role, User
 from helhet.worklists import core as worklists
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/helhet_bench_worklist"
 
 
 def extra_worklists() -> dict[str, Callable[[Session, Any, int], object]]:
-    """Worklists of the coordination domains, when present (tasks, handovers, no-shows)."""
-    found: dict[str, Callable[[Session, Any, int], object]] = {}
-    try:
-        from helhet.tasks import service as tasks
+    """Worklists of the coordination domains on the home page (tasks, handovers, no-shows)."""
+    from helhet.appointments import outreach
+    from helhet.tasks import queries as tasks
+    from helhet.transitions import queries as handovers
 
-        if hasattr(tasks, "unit_queue"):
-            found["unit task queue"] = lambda s, a, u: tasks.unit_queue(s, a, u)  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover
-        pass
-    try:
-        from helhet.transitions import service as transitions  # type: ignore[import-not-found]
-
-        found["incoming handovers"] = lambda s, a, u: transitions.incoming_handovers(s, a, u)
-    except ImportError:
-        pass
-    try:
-        from helhet.appointments import outreach  # type: ignore[attr-defined]
-
-        found["no-shows awaiting outreach"] = lambda s, a, u: outreach.no_shows_awaiting_outreach(s, a, u)
-    except ImportError:
-        pass
-    return found
+    return {
+        "unit task queue": lambda s, a, u: tasks.unit_queue(s, a, u),
+        "escalated tasks": lambda s, a, u: tasks.escalated_tasks_for_leader(s, a),
+        "incoming handovers": lambda s, a, u: handovers.incoming_handovers(s, a, u),
+        "outgoing handovers": lambda s, a, u: handovers.outgoing_handovers(s, a, u),
+        "no-shows awaiting outreach": lambda s, a, u: outreach.no_shows_awaiting_outreach(s, a, u),
+    }
 
 
 def main() -> None:
@@ -67,15 +58,18 @@ def main() -> None:
     parser.add_argument("--url", default=DEFAULT_URL)
     parser.add_argument("--persons", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=60)
+    parser.add_argument("--reuse", action="store_true", help="measure the database of the last run again")
     args = parser.parse_args()
 
-    fresh_database(args.url)
+    if not args.reuse:
+        fresh_database(args.url)
     engine = make_engine(args.url)
     migrate.upgrade(engine)
     Base.metadata.create_all(engine)
     with Session(engine, expire_on_commit=False) as session, session.begin():
-        seed.load_reference(session, municipal_units_for=["4601", "4626", "4627", "4631"])
-        print(samples.generate(session, persons=args.persons, seed=11, kommuner=("4601",)))
+        if not args.reuse:
+            seed.load_reference(session, municipal_units_for=["4601", "4626", "4627", "4631"])
+            print(samples.generate(session, persons=args.persons, seed=11, kommuner=("4601",)))
         # the municipal substance-use service follows every one of the persons (on their care teams)
         unit = session.scalar(select(Unit).where(Unit.code == "kom-4601-rus"))
         assert unit is not None
@@ -86,7 +80,8 @@ def main() -> None:
         )
         vurd = session.scalar(select(Unit).where(Unit.code == "tsb-helse-bergen-hf-vurd"))
         assert vurd is not None
-        user = users.add_user(
+        user = session.scalar(select(User).where(User.username == "bench")) if args.reuse else None
+        user = user or users.add_user(
             session,
             users.SYSTEM,
             users.NewUser(
@@ -113,8 +108,8 @@ def main() -> None:
         "deadlines at risk": lambda s: worklists.deadlines_at_risk(s, actor, vurd.id),
         "persons with gaps": lambda s: gaps.unit_gaps(s, actor, unit.id),
     }
-    for name, fn in extra_worklists().items():
-        lists[name] = lambda s, fn=fn: fn(s, actor, unit.id)  # type: ignore[misc]
+    for name, extra in extra_worklists().items():
+        lists[name] = lambda s, extra=extra: extra(s, actor, unit.id)  # type: ignore[misc]
     base = summary(time_calls(run(lambda s: timeline.read_pathway(s, actor, person_id)), args.repeat))
     print(f"{'worklist':28} {'SQL':>4} {'p50 ms':>8} {'p95 ms':>8} {'vs pathway':>10}   (target p95 <= 50 ms)")
     for name, fn in lists.items():
