@@ -86,6 +86,7 @@ def generate(ctx: Context, rng: np.random.Generator, p: Persons, path: Pathways)
     next_unit = np.where(key[order][nxt] == key + 1, e.unit[order][nxt], -1)
     # a transfer within the same unit needs no handover
     receiver = np.where(transfer, np.where(next_unit == e.unit, -1, next_unit), municipal)
+    ended &= ~(transfer & (next_unit == e.unit))  # moving on within the unit is no discharge
     dis = np.flatnonzero(ended & (receiver >= 0) & (rng.random(e.start.size) < share))
     dis_created = np.where(
         unplanned[dis], e.end[dis], np.maximum(e.end[dis] - rng.integers(3, 16, dis.size), e.start[dis])
