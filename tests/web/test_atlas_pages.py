@@ -227,3 +227,15 @@ def test_an_indicator_without_data_says_so(analyst: TestClient) -> None:
     assert response.status_code == 200
     assert "Denne indikatoren har ingen data i datalageret ennå." in response.text
     assert 'id="atlas-table"' not in response.text
+
+
+def test_waiting_times_of_a_suppressed_municipality_are_hidden(analyst: TestClient) -> None:
+    page = analyst.get("/atlas/waiting_days", params={"level": "municipality", "year": "2024"}).text
+    kinn = row_of(page, "Kinn")  # every referral waited 20 days: neither the median nor the p90 is shown
+    assert "Skjult" in kinn and not re.search(r">\s*20\s*<", kinn)
+    assert re.search(r">\s*20\s*<", row_of(page, "Bergen"))
+
+
+def test_rates_for_treating_units_explain_that_they_count_cases(analyst: TestClient) -> None:
+    page = analyst.get("/atlas/new_referrals", params={"level": "unit"}).text
+    assert "Rater per innbygger gir ikke mening for en behandlingsenhet" in page
