@@ -490,7 +490,7 @@ def _event_of(row: Any) -> PathwayEvent:
 def read_pathway(session: Session, actor: Actor, person_id: int) -> PathwayRead:
     person = _person_row(session, actor, person_id)
     # Core statement on the session's connection, ordered by the database: rows become the response shape directly
-    rows = session.connection().execute(events_statement(), {"person_id": person_id})
+    rows = session.connection().execute(events_statement(), {"person_id": person_id}).all()  # one fetch, not 1,000
     events = [_event_of(row) for row in rows]
     audit.record_access(session, actor, person_id, "pathway")
     return PathwayRead.model_construct(person=person, events=events)
