@@ -262,3 +262,21 @@ def test_outsider_gets_not_found_on_every_task_page_and_post(
         assert post_form(client, path, data, page="/").status_code == 404, path
     task = fresh(session, task)
     assert (task.status, task.owner_user_id, count(session, Task)) == (TaskStatus.OPEN, None, before)
+
+
+def test_reassign_to_another_units_queue_must_say_so(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    task = queued_task(session, world, units, owner_user_id=world.kari.id)
+    sign_in(client, "kari")
+    path = f"/tasks/{task.id}"
+    assert "Psykisk helse og rus, Bergen (test)" in client.get(path).text  # the kommune on the care team
+    data = {"version": task.version, "unit_id": units.kommune.id, "reassign_note": "Kommunen følger opp bolig"}
+    response = post_form(client, f"{path}/reassign", data, path)
+    assert response.status_code == 422 and 'id="f-to_unit_queue-error"' in response.text
+    assert fresh(session, task).unit_id == units.assessment.id
+    data["to_unit_queue"] = "true"
+    assert post_form(client, f"{path}/reassign", data, path).status_code == 303
+    task = fresh(session, task)
+    assert (task.unit_id, task.owner_user_id) == (units.kommune.id, None)
+    assert history(session, task)[-1] == (None, "Kommunen følger opp bolig")
