@@ -239,3 +239,11 @@ def test_waiting_times_of_a_suppressed_municipality_are_hidden(analyst: TestClie
 def test_rates_for_treating_units_explain_that_they_count_cases(analyst: TestClient) -> None:
     page = analyst.get("/atlas/new_referrals", params={"level": "unit"}).text
     assert "Rater per innbygger gir ikke mening for en behandlingsenhet" in page
+
+
+def test_pages_in_english(analyst: TestClient) -> None:
+    analyst.get("/lang/en", params={"next": "/atlas"})
+    page = analyst.get("/atlas/wish_concordance", params={"level": "area", "year": "2024"}).text
+    assert "<h1>Wish concordance: assigned level = wished level</h1>" in page
+    assert "61.1 %" in row_of(page, "Bergen")
+    assert "Referral areas range from" in page

@@ -170,9 +170,8 @@ class Geometry:
             return f"0 0 {self.width} {self.height}"
         x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
         x1, y1 = max(b[2] for b in boxes), max(b[3] for b in boxes)
-        w, h = max(x1 - x0, smallest), max(y1 - y0, smallest)
         cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-        w, h = w * (1 + 2 * margin), h * (1 + 2 * margin)
+        w, h = max(x1 - x0, smallest) * (1 + 2 * margin), max(y1 - y0, smallest) * (1 + 2 * margin)
         return f"{cx - w / 2:.0f} {cy - h / 2:.0f} {w:.0f} {h:.0f}"
 
 
