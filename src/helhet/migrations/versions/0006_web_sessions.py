@@ -1,6 +1,6 @@
 """web sessions known to the server (ended at sign-out)
 
-Revision ID: 0007_web_sessions
+Revision ID: 0006_web_sessions
 Revises: 0005_mapping_vedtak
 Create Date: 2026-12-01 15:40:00
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 import helhet.db
 
-revision: str = "0007_web_sessions"
+revision: str = "0006_web_sessions"
 down_revision: str | None = "0005_mapping_vedtak"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
