@@ -8,6 +8,7 @@ drive the pages as a user would (``tests/e2e/browser.py``). No test depends on a
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -33,14 +34,21 @@ def _free_port() -> int:
 
 
 def _prepare_database(path: Path) -> str:
+    """A fresh database for the server: a SQLite file by default, or the PostgreSQL database named by
+    HELHET_E2E_DATABASE_URL (dropped and made again), so the browser tests can run on both backends."""
     from helhet import migrate
     from helhet.db import make_engine
     from helhet.units import seed
     from helhet.users import service as users
     from helhet.users.actor import SYSTEM
     from helhet.users.models import Role
+    from tests.conftest import _prepare_pg
 
-    url = f"sqlite:///{path}"
+    url = os.environ.get("HELHET_E2E_DATABASE_URL") or f"sqlite:///{path}"
+    if url.startswith("postgresql"):
+        prepared = _prepare_pg(url)
+        assert prepared is not None, f"PostgreSQL unreachable at {url}"
+        prepared.dispose()
     engine = make_engine(url)
     migrate.upgrade(engine)
     with Session(engine) as session, session.begin():
@@ -80,7 +88,13 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     folder = tmp_path_factory.mktemp("e2e")
     db_url = _prepare_database(folder / "e2e.db")
     port = _free_port()
-    env = {**os.environ, "HELHET_DATABASE_URL": db_url, "HELHET_DATA_DIR": str(folder), "HELHET_LOCALE": "nb"}
+    env = {
+        **os.environ,
+        "HELHET_DATABASE_URL": db_url,
+        "HELHET_DATA_DIR": str(folder),
+        "HELHET_LOCALE": "nb",
+        "HELHET_SECRET_KEY": secrets.token_urlsafe(32),  # a real one: settings refuse the default off SQLite
+    }
     # the server's output goes to a file, never an unread pipe (a full pipe would stall the server)
     log_path = folder / "server.log"
     _SERVER_LOGS.append(log_path)

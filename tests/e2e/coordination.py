@@ -13,6 +13,8 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy.orm import Session
 
 from helhet import clock
+from helhet.crisis_plans.models import ContactKind
+from helhet.crisis_plans.schemas import ContactIn
 from helhet.pathways.models import TeamRole
 from helhet.persons.models import Person
 from helhet.transitions.models import HandoverKind
@@ -124,7 +126,11 @@ def full_pathway(world: World, given_name: str = "Ola", family_name: str = "Nord
             make_relative(s, world.actor(s, "koordinator", KOMMUNE), p, given_name="Liv", family_name=family_name).id
         ),
     )
-    step("crisis_plan", lambda s, p, u: make_crisis_plan(s, world.actor(s, "dogn", DOGN), p).id)
+    contacts = [
+        ContactIn(kind=ContactKind.UNIT, unit_id=world.unit_id(KOMMUNE), role_note="Koordinator, dagtid"),
+        ContactIn(kind=ContactKind.PROFESSIONAL, name="Fastlege Hilde Berg", phone="+47 55 00 00 00"),
+    ]
+    step("crisis_plan", lambda s, p, u: make_crisis_plan(s, world.actor(s, "dogn", DOGN), p, contacts=contacts).id)
     step(
         "audit",
         lambda s, p, u: (
