@@ -166,3 +166,17 @@ def test_every_page_passes_axe(
     report = "\n".join(f"- {label}\n    " + "\n    ".join(found) for label, found in failures.items())
     assert not failures, f"accessibility problems ({lang}), serious/critical or house rules:\n{report}"
     assert checked >= 15, f"only {checked} pages could be checked"
+
+
+def test_the_check_fails_on_an_inaccessible_page(page: Page) -> None:
+    """The checker itself: an unlabelled input, an empty link, two h1s and the wrong language are all caught."""
+    page.set_content(
+        '<!doctype html><html lang="en"><head><title>Broken</title></head><body><main>'
+        '<h1>One</h1><h1>Two</h1><input type="text" id="nameless"><a href="/somewhere"></a>'
+        "</main></body></html>"
+    )
+    failing, _ = audit_page(page, "nb")
+    found = "\n".join(failing)
+    for rule in ("one-h1", "html-lang", "label [critical]", "link-name [serious]"):
+        assert rule in found, f"{rule} not reported:\n{found}"
+    assert "#nameless" in found  # the selector is named
