@@ -26,10 +26,11 @@ from helhet.transitions.models import Handover
 from helhet.users.actor import SYSTEM
 from helhet.users.models import Role, User
 from tests.appointments.builders import THIS_MORNING, book, treated_person
-from tests.builders import make_person, make_referral
+from tests.builders import grant, make_person, make_referral
 from tests.personas import Units
 from tests.tasks.builders import make_task
 from tests.transitions.builders import make_handover
+from tests.web.builders import referral_to_assessment_unit
 from tests.web.conftest import add_web_user, sign_in
 
 
@@ -91,6 +92,13 @@ def section(html: str, key: str) -> str:
 
 def rows(part: str) -> int:
     return part.count("<tr") - 1  # less the header row
+
+
+def row_of(part: str, marker: str) -> str:
+    """The table row of ``part`` that contains ``marker``."""
+    found = [row for row in part.split("<tr")[1:] if marker in row]
+    assert len(found) == 1, f"{marker} is in {len(found)} rows"
+    return found[0]
 
 
 def count_shown(html: str, key: str) -> str:
@@ -218,3 +226,26 @@ def test_script_in_a_task_title_is_shown_as_text(
     page = home_of(client, "kliniker")
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_assessment_unit_sees_referrals_to_assess_and_start_deadlines_at_risk(
+    client: TestClient, session: Session, world: World, units: Units
+) -> None:
+    waiting = referral_to_assessment_unit(session, units, person={"given_name": "Vente"})
+    granted = referral_to_assessment_unit(session, units, person={"given_name": "Frist"})
+    assessment = grant(session, SYSTEM, granted)
+    late = referral_to_assessment_unit(session, units, person={"given_name": "Sen"})
+    grant(session, SYSTEM, late).start_deadline = date(2025, 4, 1)  # passed
+    session.commit()
+    add_web_user(session, "vurderer", Role.CLINICIAN, "test-vurd")
+    page = home_of(client, "vurderer")
+    due = section(page, "assessments_due")
+    assert f'href="/referrals/{waiting.id}/assess"' in due
+    assert "På overtid" in due
+    at_risk = section(page, "deadlines_at_risk")
+    soon = row_of(at_risk, f'href="/referrals/{granted.id}/episodes/new"')
+    assert assessment.start_deadline == date(2025, 4, 14)
+    assert "4 dager igjen" in soon and "Fristen er passert" not in soon
+    assert "Fristen er passert" in row_of(at_risk, f'href="/referrals/{late.id}/episodes/new"')
+    assert f'href="/referrals/{waiting.id}/' not in at_risk
+    assert "Utenforsen" not in page
