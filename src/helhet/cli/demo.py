@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,22 +88,33 @@ def prepare(data_dir: Path, persons: int, seed: int) -> Path:
             )
     with unit_of_work() as session:
         console.print(str(samples.generate(session, persons=persons, seed=seed)))
-    build_atlas_store(data_dir)
+    build_atlas_store(data_dir, seed)
     return db_path
 
 
-def build_atlas_store(data_dir: Path) -> None:
-    """The atlas pages' Parquet store from the demo database (about a second for the default 600 persons)."""
-    from helhet.analytics import store
+#: persons in the demo's national atlas data: every referral area and most municipalities get figures
+ATLAS_PERSONS = 60_000
+
+
+def build_atlas_store(data_dir: Path, seed: int) -> None:
+    """The atlas pages' Parquet store. The demo's pathways cover one health trust, too little to show
+    variation, so the atlas gets national data from the generator instead (``helhet synth``, default scenario
+    with its planted effects written to ``ground_truth.json``); ``helhet atlas build`` extracts a real
+    database's own data the same way."""
     from helhet.config import get_settings
-    from helhet.db import get_engine
+    from helhet.synthetic import generate_to_parquet
 
     folder = data_dir / "atlas"
+    if folder.exists():
+        shutil.rmtree(folder)
     os.environ["HELHET_ATLAS_STORE"] = str(folder)
     get_settings.cache_clear()
     started = time.perf_counter()
-    store.extract(get_engine(), folder, get_settings().secret_key)
-    console.print(f"Atlas store {folder} built in {time.perf_counter() - started:.1f} s.")
+    generate_to_parquet(folder, persons=ATLAS_PERSONS, years=3, seed=seed)
+    console.print(
+        f"Atlas store {folder}: national synthetic data ({ATLAS_PERSONS:,} persons, 3 years, planted variation "
+        f"in ground_truth.json) in {time.perf_counter() - started:.1f} s."
+    )
 
 
 def demo(
