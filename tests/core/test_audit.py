@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -16,9 +16,9 @@ from tests.personas import Units
 
 def _some_events(session: Session, units: Units, clinician: Actor) -> list[AuditEvent]:
     referral = make_referral(session, clinician, receiving_unit_id=units.assessment.id)
-    for _ in range(3):
+    for _ in range(3):  # three separate views: one row each
         persons.get_person(session, clinician, referral.person_id)
-    audit.flush_pending(session)
+        audit.flush_pending(session)
     return list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
 
 
@@ -70,6 +70,39 @@ def test_verify_reports_a_deleted_tail(session: Session, units: Units, clinician
     session.expire_all()
     result = audit.verify(session)
     assert not result.ok and result.broken_at == last
+
+
+def test_reads_of_one_person_in_one_transaction_are_one_row_naming_every_part(
+    session: Session, units: Units, clinician: Actor, coordinator: Actor
+) -> None:
+    referral = make_referral(session, clinician, receiving_unit_id=units.assessment.id)
+    session.commit()
+    before = session.scalar(select(func.max(AuditEvent.seq)))
+    pid = referral.person_id
+    audit.record_access(session, clinician, pid, "pathway")
+    audit.record_access(session, clinician, pid, "gaps")
+    audit.record_access(session, clinician, pid, "task", entity_id=12)
+    audit.record_access(session, clinician, pid, "gaps")  # read twice, named once
+    audit.record_access(session, coordinator, pid, "pathway")  # another actor: a row of its own
+    audit.record_access(session, clinician, pid, "person", reason="emergency")  # another reason: its own row
+    audit.record_change(session, clinician, "referral.noted", "referral", referral.id, person_id=pid)
+    assert audit.flush_pending(session) == 4
+    rows = session.scalars(select(AuditEvent).where(AuditEvent.seq > before).order_by(AuditEvent.seq)).all()
+    assert [(r.username, r.entity, r.action) for r in rows] == [
+        ("clinician", "pathway", "read"),
+        ("coordinator", "pathway", "read"),
+        ("clinician", "person", "read"),
+        ("clinician", "referral", "referral.noted"),
+    ]
+    assert rows[0].detail == {
+        "parts": [
+            {"entity": "pathway", "id": str(pid)},
+            {"entity": "gaps", "id": str(pid)},
+            {"entity": "task", "id": "12"},
+        ]
+    }
+    assert rows[1].detail is None and rows[2].reason == "emergency"
+    assert audit.verify(session).ok
 
 
 def test_rolled_back_action_leaves_no_audit_event(session: Session, units: Units, clinician: Actor) -> None:

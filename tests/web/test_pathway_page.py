@@ -185,13 +185,20 @@ def test_outsider_gets_not_found_for_the_pathway_page(
     assert person.family_name not in response.text
 
 
-def test_pathway_page_read_is_logged(koordinator: TestClient, session: Session, pathway: Any) -> None:
+def test_pathway_page_read_is_logged_as_one_row_naming_every_part(
+    koordinator: TestClient, session: Session, pathway: Any
+) -> None:
     person, _ = pathway
+    reads = select(AuditEvent).where(AuditEvent.person_id == person.id, AuditEvent.action == "read")
+    before = len(session.scalars(reads).all())
     assert koordinator.get(f"/persons/{person.id}").status_code == 200
-    logged = session.scalars(
-        select(AuditEvent.entity).where(AuditEvent.person_id == person.id, AuditEvent.action == "read")
-    ).all()
-    assert "pathway" in logged and "gaps" in logged
+    session.expire_all()
+    logged = session.scalars(reads.order_by(AuditEvent.seq)).all()
+    assert len(logged) == before + 1  # one view, one row
+    view = logged[-1]
+    assert view.entity == "pathway" and view.username == "koordinator"
+    parts = {p["entity"] for p in (view.detail or {})["parts"]}
+    assert {"pathway", "gaps", "handover", "vedtak", "crisis_plan"} <= parts, parts
 
 
 def test_statements_for_the_page_do_not_grow_with_the_pathway(

@@ -1,10 +1,11 @@
 """The access and change log: every read and change of person data appends a hash-chained audit event.
 
-Events are collected during the unit of work and appended just before it commits, in the same transaction:
-a fixed number of statements however many events (lock and read the chain head; insert the events and move the
-head, one statement on PostgreSQL through a data-modifying CTE, two on SQLite). The
-head row is updated first, so concurrent transactions queue on it and the chain never forks; the lock is held
-only for the end of the transaction.
+Events are collected during the unit of work and appended just before it commits, in the same transaction.
+The reads of one person by one actor in one transaction (a page reading several domains) become one row that
+names every part read (``detail["parts"]``). A fixed number of statements however many events (lock and read
+the chain head; insert the events and move the head, one statement on PostgreSQL through a data-modifying CTE,
+two on SQLite). The head row is updated first, so concurrent transactions queue on it and the chain never
+forks; the lock is held only for the end of the transaction.
 
 ``verify`` walks the chain and reports the first broken link: an edited row (its hash no longer matches its
 content), a deleted row (a gap in the sequence or a ``prev_hash`` that points elsewhere), or a deleted tail
@@ -123,11 +124,41 @@ def record_change(
     _append(session, actor, action, entity, entity_id, person_id, reason, detail)
 
 
+def _part(row: dict[str, Any]) -> dict[str, Any]:
+    return {"entity": row["entity"], "id": row["entity_id"]}
+
+
+def _merge_reads(pending: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per actor and person for the reads of one transaction, where the first read was; a merged row
+    keeps the first read's entity and lists every part read, in order, in ``detail["parts"]``."""
+    merged: list[dict[str, Any]] = []
+    first: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in pending:
+        if row["action"] != "read" or row["person_id"] is None or row["detail"] is not None:
+            merged.append(row)
+            continue
+        key = (row["user_id"], row["username"], row["role"], row["unit_id"], row["person_id"], row["reason"])
+        seen = first.get(key)
+        if seen is None:
+            first[key] = row
+            merged.append(row)
+            continue
+        parts = seen.setdefault("_parts", [_part(seen)])
+        if _part(row) not in parts:
+            parts.append(_part(row))
+    for row in first.values():
+        parts = row.pop("_parts", None)
+        if parts is not None and len(parts) > 1:
+            row["detail"] = {"parts": parts}
+    return merged
+
+
 def flush_pending(session: Session) -> int:
-    """Append the collected events to the chain now; returns how many. Called before every commit."""
+    """Append the collected events to the chain now; returns how many rows. Called before every commit."""
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return 0
+    pending = _merge_reads(pending)
     head = session.execute(
         update(AuditHead)
         .where(AuditHead.id == 1)
