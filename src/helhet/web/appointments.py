@@ -32,11 +32,11 @@ from helhet.relatives import service as relatives
 from helhet.relatives.models import Relative
 from helhet.tasks.models import Task
 from helhet.users.actor import Actor
+from helhet.web.actions import Action, Patterns, checked_version, run, settle
 from helhet.web.deps import PageActor, PageSession
-from helhet.web.forms import FormState, PostedForm, csrf_guard, day, submit, text
+from helhet.web.forms import FormState, PostedForm, csrf_guard, day, number, submit, text
 from helhet.web.render import lang_of, render, translate
 from helhet.web.vedtak import PATTERNS as COMMON_PATTERNS
-from helhet.web.vedtak import Patterns, number, settle
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -160,7 +160,7 @@ def book_appointment(
         "owner_user_id": text(form, "owner_user_id"),
         "mode": text(form, "mode"),
         "starts_at": _starts_at(form, request),
-        "minutes": number(form, "minutes", request, whole=True),
+        "minutes": number(form, "minutes", lang, whole=True),
         "purpose": text(form, "purpose"),
         "participants": [line for line in form.value("participants").splitlines() if line.strip()],
         "relative_ids": form.all("relative_ids"),
@@ -186,7 +186,7 @@ def book_appointment(
         patterns=PATTERNS,
         again=lambda: _new_page(request, session, actor, person, form, 422),
         done=N_("The appointment is booked."),
-        then=f"/appointments/{booked.id if booked else ''}",
+        then=lambda made: f"/appointments/{made.id}",
         rename={"starts_at": "starts_on"},
     )
 
@@ -282,106 +282,90 @@ def appointment_detail(request: Request, appointment_id: int, session: PageSessi
     return _detail_page(request, session, actor, appointment_id)
 
 
-def _stale(form: FormState, request: Request) -> None:
-    if text(form, "version") is None:  # the form always carries the version it was made against
-        form.add(None, translate(request, N_("The form is out of date; reload the page and try again.")))
+def _act(
+    request: Request,
+    session: PageSession,
+    actor: Actor,
+    appointment_id: int,
+    form: FormState,
+    name: str,
+    action: Action,
+) -> Response:
+    """One form of the appointment's page: saved, or the page again with form ``name`` as it was posted."""
+    return run(
+        request,
+        session,
+        form,
+        action,
+        lambda: _detail_page(request, session, actor, appointment_id, failed=name, form=form),
+        patterns=PATTERNS,
+    )
 
 
 @router.post("/appointments/{appointment_id}/attendance")
 def record_attendance(
     request: Request, appointment_id: int, session: PageSession, actor: PageActor, form: PostedForm
 ) -> Response:
-    lang = lang_of(request)
     appointments.get_appointment(session, actor, appointment_id)  # outsiders get 404 first
-    _stale(form, request)
+    checked_version(request, form)  # the service compares it
     data = {
         "attendance": text(form, "attendance"),
         "note": text(form, "attendance_note"),
         "version": text(form, "version"),
     }
-    done = submit(
-        form,
-        lang,
+    action = Action(
         AttendanceChange,
         data,
         lambda d: appointments.record_attendance(session, actor, appointment_id, d),
-        rename={"note": "attendance_note"},
-    )
-    if done is not None and done.attendance == Attendance.NO_SHOW and done.outreach_task_id is not None:
-        message = N_("Did not attend is recorded. An outreach task is created for the owner of the appointment.")
-    else:
-        message = N_("Attendance is recorded.")
-    return settle(
-        request,
-        session,
-        form,
-        done,
-        patterns=PATTERNS,
-        again=lambda: _detail_page(request, session, actor, appointment_id, failed="attendance", form=form),
-        done=message,
+        done=_attendance_done,
         then=f"/appointments/{appointment_id}",
         rename={"note": "attendance_note"},
     )
+    return _act(request, session, actor, appointment_id, form, "attendance", action)
+
+
+def _attendance_done(recorded: Appointment) -> str:
+    if recorded.attendance == Attendance.NO_SHOW and recorded.outreach_task_id is not None:
+        return N_("Did not attend is recorded. An outreach task is created for the owner of the appointment.")
+    return N_("Attendance is recorded.")
 
 
 @router.post("/appointments/{appointment_id}/interpreter")
 def set_interpreter(
     request: Request, appointment_id: int, session: PageSession, actor: PageActor, form: PostedForm
 ) -> Response:
-    lang = lang_of(request)
     appointments.get_appointment(session, actor, appointment_id)
-    _stale(form, request)
+    checked_version(request, form)
     data = {
         name: text(form, name) for name in ("status", "language", "qualification", "interpreter_relative_id", "version")
     }
-    done = submit(
-        form,
-        lang,
+    action = Action(
         InterpreterChange,
         data,
         lambda d: appointments.set_interpreter(session, actor, appointment_id, d),
-    )
-    return settle(
-        request,
-        session,
-        form,
-        done,
-        patterns=PATTERNS,
-        again=lambda: _detail_page(request, session, actor, appointment_id, failed="interpreter", form=form),
         done=N_("The interpreter status is saved."),
         then=f"/appointments/{appointment_id}",
     )
+    return _act(request, session, actor, appointment_id, form, "interpreter", action)
 
 
 @router.post("/appointments/{appointment_id}/outreach")
 def record_outreach(
     request: Request, appointment_id: int, session: PageSession, actor: PageActor, form: PostedForm
 ) -> Response:
-    lang = lang_of(request)
     appointments.get_appointment(session, actor, appointment_id)
-    rename = {"mode": "outreach_mode", "note": "outreach_note"}
     data = {
         "attempted_on": day(form, "attempted_on"),
         "mode": text(form, "outreach_mode"),
         "reached": text(form, "reached"),
         "note": text(form, "outreach_note"),
     }
-    done = submit(
-        form,
-        lang,
+    action = Action(
         OutreachAttemptCreate,
         data,
         lambda d: appointments.record_outreach_attempt(session, actor, appointment_id, d),
-        rename=rename,
-    )
-    return settle(
-        request,
-        session,
-        form,
-        done,
-        patterns=PATTERNS,
-        again=lambda: _detail_page(request, session, actor, appointment_id, failed="outreach", form=form),
         done=N_("The outreach attempt is recorded."),
         then=f"/appointments/{appointment_id}#outreach",
-        rename=rename,
+        rename={"mode": "outreach_mode", "note": "outreach_note"},
     )
+    return _act(request, session, actor, appointment_id, form, "outreach", action)

@@ -17,7 +17,7 @@ from fastapi import Depends, Request
 from pydantic import BaseModel, ValidationError
 
 from helhet.errors import Conflict, Forbidden, Invalid
-from helhet.i18n import Language
+from helhet.i18n import N_, Language, gettext
 from helhet.web import csrf, messages
 
 #: the longest form (a referral: 10,000 characters of reason, 5,000 of "what matters") fits well within this
@@ -228,3 +228,18 @@ def submit(
     except (Forbidden, Conflict) as exc:
         general_error(form, lang, str(exc))
     return None
+
+
+def number(form: FormState, name: str, lang: Language, *, whole: bool = False) -> str | None:
+    """A number as typed in Norway (``7,5``), as text for Pydantic; a problem beside the field if it is none."""
+    value = text(form, name)
+    if value is None:
+        return None
+    cleaned = value.replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        int(cleaned) if whole else float(cleaned)
+    except ValueError:
+        message = N_("Write a whole number, e.g. 45") if whole else N_("Write a number, e.g. 7,5")
+        form.add(name, gettext(lang, message))
+        return None
+    return cleaned

@@ -3,13 +3,10 @@ discharge (with an accepted handover, or flagged without one), on ``helhet.trans
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from pydantic import BaseModel
 
 from helhet import clock
 from helhet.i18n import N_
@@ -25,9 +22,10 @@ from helhet.transitions import views
 from helhet.transitions.models import ChecklistItem, Handover, HandoverStatus
 from helhet.transitions.schemas import ChecklistTick, DischargeCreate, HandoverAccept, HandoverCreate, HandoverDecline
 from helhet.users.actor import Actor
+from helhet.web.actions import STALE, Action, checked_version, run
 from helhet.web.deps import PageActor, PageSession
-from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, submit, text
-from helhet.web.render import flash, lang_of, render, see_other, translate
+from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, text
+from helhet.web.render import render, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -67,34 +65,6 @@ SERVICE_REASONS = (
     N_("an admission handover does not cover a discharge"),
 )
 NO_HANDOVER = "none"
-
-
-STALE = {
-    "handover": N_(
-        "Someone else changed this handover while you worked. Reload the page to see the change, then try again."
-    ),
-    "episode": N_(
-        "Someone else changed this episode while you worked. Reload the page to see the change, then try again."
-    ),
-    "task": N_("Someone else changed this task while you worked. Reload the page to see the change, then try again."),
-}
-
-
-def checked_version(request: Request, form: FormState, current: int, what: str = "handover") -> str | None:
-    """The version the form was made against; a missing or older one is refused above the form."""
-    posted = text(form, "version")
-    if posted is None or not posted.isdigit():
-        form.add(None, translate(request, N_("The form is out of date; reload the page and try again.")))
-    elif int(posted) != current:
-        form.add(None, translate(request, STALE[what]))
-    return posted
-
-
-def moved(form: FormState, names: Mapping[str, str]) -> None:
-    """Problems Pydantic or a service reported under the model's field name, moved to the form's field."""
-    for old, new in names.items():
-        if old in form.errors:
-            form.errors.setdefault(new, form.errors.pop(old))
 
 
 # Create a handover -----------------------------------------------------------------------------------------
@@ -138,7 +108,6 @@ def new_handover(
 def create_handover(
     request: Request, person_id: int, session: PageSession, actor: PageActor, form: PostedForm
 ) -> Response:
-    lang = lang_of(request)
     persons.get_person(session, actor, person_id, what="handover form")
     data = {
         "person_id": person_id,
@@ -161,14 +130,15 @@ def create_handover(
             handovers.tick_checklist_item(session, actor, handover.id, item, tick)
         return handover
 
-    rename = {"item": "checklist", "relative_id": "checklist", "appointment_id": "checklist"}
-    handover = submit(form, lang, HandoverCreate, data, create, rename=rename)
-    if handover is None:
-        session.rollback()
-        return _new_page(request, session, actor, person_id, form, 422)
-    session.commit()
-    flash(request, translate(request, N_("The handover is sent. Your unit is responsible until it is accepted.")))
-    return see_other(f"/handovers/{handover.id}")
+    action = Action(
+        HandoverCreate,
+        data,
+        create,
+        done=N_("The handover is sent. Your unit is responsible until it is accepted."),
+        then=lambda handover: f"/handovers/{handover.id}",
+        rename={"item": "checklist", "relative_id": "checklist", "appointment_id": "checklist"},
+    )
+    return run(request, session, form, action, lambda: _new_page(request, session, actor, person_id, form, 422))
 
 
 # A handover: details, decisions, checklist -----------------------------------------------------------------
@@ -215,39 +185,13 @@ def handover_detail(request: Request, handover_id: int, session: PageSession, ac
     return _handover_page(request, session, actor, handover)
 
 
-@dataclass(frozen=True)
-class Action:
-    """One posted action on a record: the model to build, the service call, and where it lands."""
-
-    model: type[BaseModel]
-    data: dict[str, Any]
-    call: Callable[[Any], object]
-    done: str  # the confirmation (an N_ message)
-    redirect: str
-    fields: Mapping[str, str] = field(default_factory=dict)  # model field -> form field
-
-
-def act(
-    request: Request, session: PageSession, form: FormState, action: Action, again: Callable[[], Response]
-) -> Response:
-    """Build, call the service and commit, then redirect with a confirmation; or roll back and show the page
-    ``again`` (status 422) with every problem beside its field."""
-    changed = submit(form, lang_of(request), action.model, action.data, action.call)
-    moved(form, action.fields)
-    if changed is None:
-        session.rollback()
-        return again()
-    session.commit()
-    flash(request, translate(request, action.done))
-    return see_other(action.redirect)
-
-
 def _decision(
     request: Request, session: PageSession, actor: Actor, handover_id: int, form: FormState, name: str, action: Action
 ) -> Response:
+    """Accept, decline or cancel: the version checked, then saved, or the page again with form ``name``."""
     handover = handovers.get_handover(session, actor, handover_id)
-    action.data["version"] = checked_version(request, form, handover.version)
-    return act(
+    action.data["version"] = checked_version(request, form, handover.version, STALE["handover"])
+    return run(
         request, session, form, action, lambda: _handover_page(request, session, actor, handover, {name: form}, 422)
     )
 
@@ -260,9 +204,9 @@ def accept_handover(
         HandoverAccept,
         {"note": text(form, "accept_note")},
         lambda d: handovers.accept_handover(session, actor, handover_id, d),
-        N_("The handover is accepted. Your unit is now responsible."),
-        f"/handovers/{handover_id}",
-        {"note": "accept_note"},
+        done=N_("The handover is accepted. Your unit is now responsible."),
+        then=f"/handovers/{handover_id}",
+        rename={"note": "accept_note"},
     )
     return _decision(request, session, actor, handover_id, form, "accept", action)
 
@@ -275,9 +219,9 @@ def decline_handover(
         HandoverDecline,
         {"reason": text(form, "decline_reason")},
         lambda d: handovers.decline_handover(session, actor, handover_id, d),
-        N_("The handover is declined. The sending unit keeps responsibility."),
-        f"/handovers/{handover_id}",
-        {"reason": "decline_reason"},
+        done=N_("The handover is declined. The sending unit keeps responsibility."),
+        then=f"/handovers/{handover_id}",
+        rename={"reason": "decline_reason"},
     )
     return _decision(request, session, actor, handover_id, form, "decline", action)
 
@@ -290,9 +234,9 @@ def cancel_handover(
         HandoverDecline,
         {"reason": text(form, "cancel_reason")},
         lambda d: handovers.cancel_handover(session, actor, handover_id, d),
-        N_("The handover is cancelled. Your unit keeps responsibility."),
-        f"/handovers/{handover_id}",
-        {"reason": "cancel_reason"},
+        done=N_("The handover is cancelled. Your unit keeps responsibility."),
+        then=f"/handovers/{handover_id}",
+        rename={"reason": "cancel_reason"},
     )
     return _decision(request, session, actor, handover_id, form, "cancel", action)
 
@@ -311,15 +255,15 @@ def tick_checklist(
         "lar_dose_included": flag(form, "lar_dose_included") or None,
         "relative_id": text(form, "relative_id"),
         "appointment_id": text(form, "appointment_id"),
-        "version": checked_version(request, form, handover.version),
+        "version": checked_version(request, form, handover.version, STALE["handover"]),
     }
 
     def tick(parsed: ChecklistTick) -> Handover:
         assert item is not None  # the form has an error otherwise, and submit does not get here
         return handovers.tick_checklist_item(session, actor, handover_id, item, parsed)
 
-    action = Action(ChecklistTick, data, tick, N_("The checklist is updated."), f"/handovers/{handover_id}")
-    return act(
+    action = Action(ChecklistTick, data, tick, done=N_("The checklist is updated."), then=f"/handovers/{handover_id}")
+    return run(
         request,
         session,
         form,
@@ -378,7 +322,6 @@ def discharge_page(request: Request, episode_id: int, session: PageSession, acto
 
 @router.post("/episodes/{episode_id}/discharge")
 def discharge(request: Request, episode_id: int, session: PageSession, actor: PageActor, form: PostedForm) -> Response:
-    lang = lang_of(request)
     episode = episodes.get_episode(session, actor, episode_id)
     chosen = text(form, "handover_id")
     data = {
@@ -387,10 +330,10 @@ def discharge(request: Request, episode_id: int, session: PageSession, actor: Pa
         "end_note": text(form, "end_note"),
         "handover_id": None if chosen == NO_HANDOVER else chosen,
         "reason_without_handover": text(form, "reason_without_handover"),
-        "version": checked_version(request, form, episode.version, what="episode"),
+        "version": checked_version(request, form, episode.version, STALE["episode"]),
     }
 
-    def act(d: DischargeCreate) -> object:
+    def discharge_from(d: DischargeCreate) -> object:
         return discharges.discharge(
             session,
             actor,
@@ -403,10 +346,11 @@ def discharge(request: Request, episode_id: int, session: PageSession, actor: Pa
             version=d.version,
         )
 
-    record = submit(form, lang, DischargeCreate, data, act)
-    if record is None:
-        session.rollback()
-        return _discharge_page(request, session, actor, episode, form, 422)
-    session.commit()
-    flash(request, translate(request, N_("The person is discharged.")))
-    return see_other(f"/episodes/{episode_id}/discharge")
+    action = Action(
+        DischargeCreate,
+        data,
+        discharge_from,
+        done=N_("The person is discharged."),
+        then=f"/episodes/{episode_id}/discharge",
+    )
+    return run(request, session, form, action, lambda: _discharge_page(request, session, actor, episode, form, 422))

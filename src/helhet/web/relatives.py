@@ -30,11 +30,11 @@ from helhet.relatives.schemas import (
     RelativeView,
 )
 from helhet.users.actor import Actor
+from helhet.web.actions import Action, Patterns, checked_version, run
 from helhet.web.deps import PageActor, PageSession
-from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, submit, text
-from helhet.web.render import lang_of, render, translate
+from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, text
+from helhet.web.render import render, translate
 from helhet.web.vedtak import PATTERNS as COMMON_PATTERNS
-from helhet.web.vedtak import Patterns, settle
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -112,7 +112,6 @@ def new_relative(request: Request, person_id: int, session: PageSession, actor: 
 def register_relative(
     request: Request, person_id: int, session: PageSession, actor: PageActor, form: PostedForm
 ) -> Response:
-    lang = lang_of(request)
     person = persons.get_person(session, actor, person_id, what="relatives")
     data: dict[str, object] = {
         name: text(form, name)
@@ -134,16 +133,15 @@ def register_relative(
     )
     data["given_name"] = data["given_name"] or ""  # "fill in" beside the field, not "choose"
     data["family_name"] = data["family_name"] or ""
-    made = submit(form, lang, RelativeCreate, data, lambda d: relatives.register_relative(session, actor, person_id, d))
-    return settle(
-        request,
-        session,
-        form,
-        made,
-        patterns=PATTERNS,
-        again=lambda: _new_page(request, session, person, form, 422),
+    action = Action(
+        RelativeCreate,
+        data,
+        lambda d: relatives.register_relative(session, actor, person_id, d),
         done=N_("The relative is registered."),
-        then=f"/relatives/{made.id if made else ''}",
+        then=lambda made: f"/relatives/{made.id}",
+    )
+    return run(
+        request, session, form, action, lambda: _new_page(request, session, person, form, 422), patterns=PATTERNS
     )
 
 
@@ -214,11 +212,24 @@ def relative_detail(request: Request, relative_id: int, session: PageSession, ac
     return _relative_page(request, session, actor, relative_id)
 
 
+def _act(
+    request: Request, session: PageSession, actor: Actor, relative_id: int, form: FormState, name: str, action: Action
+) -> Response:
+    """One form of the relative's page: saved, or the page again with form ``name`` as it was posted."""
+    return run(
+        request,
+        session,
+        form,
+        action,
+        lambda: _relative_page(request, session, actor, relative_id, failed=name, form=form),
+        patterns=PATTERNS,
+    )
+
+
 @router.post("/relatives/{relative_id}/consent")
 def give_consent(
     request: Request, relative_id: int, session: PageSession, actor: PageActor, form: PostedForm
 ) -> Response:
-    lang = lang_of(request)
     relatives.get_relative(session, actor, relative_id, what="consent")  # outsiders get 404 first
     data = {
         "scope": text(form, "scope") or "",
@@ -231,24 +242,20 @@ def give_consent(
         form.add("scope", translate(request, N_("Choose one of the options")))
     if not data["given_how"]:
         form.add("given_how", translate(request, N_("Choose one of the options")))
-    given = submit(form, lang, ConsentCreate, data, lambda d: consents.give_consent(session, actor, relative_id, d))
-    return settle(
-        request,
-        session,
-        form,
-        given,
-        patterns=PATTERNS,
-        again=lambda: _relative_page(request, session, actor, relative_id, failed="consent", form=form),
+    action = Action(
+        ConsentCreate,
+        data,
+        lambda d: consents.give_consent(session, actor, relative_id, d),
         done=N_("The consent is recorded."),
         then=f"/relatives/{relative_id}",
     )
+    return _act(request, session, actor, relative_id, form, "consent", action)
 
 
 @router.post("/relatives/{relative_id}/consent/withdraw")
 def withdraw_consent(
     request: Request, relative_id: int, session: PageSession, actor: PageActor, form: PostedForm
 ) -> Response:
-    lang = lang_of(request)
     relative = relatives.get_relative(session, actor, relative_id, what="consent")
     chosen = text(form, "consent_id")
     history = {c.id: c for c in consents.consents_of(session, actor, relative.id)}
@@ -257,46 +264,29 @@ def withdraw_consent(
         raise NotFound("consent", consent_id)  # another relative's consent: as if it did not exist
     if consent_id is None:
         form.add("consent_id", translate(request, N_("Choose the consent to withdraw")))
-    data = {"note": text(form, "withdraw_note")}
-    done = submit(
-        form,
-        lang,
+    action = Action(
         ConsentWithdraw,
-        data,
+        {"note": text(form, "withdraw_note")},
         lambda d: consents.withdraw_consent(session, actor, consent_id or 0, d),
-        rename={"note": "withdraw_note"},
-    )
-    return settle(
-        request,
-        session,
-        form,
-        done,
-        patterns=PATTERNS,
-        again=lambda: _relative_page(request, session, actor, relative_id, failed="withdraw", form=form),
         done=N_("The consent is withdrawn. It stays in the history."),
         then=f"/relatives/{relative_id}",
+        rename={"note": "withdraw_note"},
     )
+    return _act(request, session, actor, relative_id, form, "withdraw", action)
 
 
 @router.post("/relatives/{relative_id}/involvement")
 def record_involvement(
     request: Request, relative_id: int, session: PageSession, actor: PageActor, form: PostedForm
 ) -> Response:
-    lang = lang_of(request)
     relatives.get_relative(session, actor, relative_id)
     data = {"involvement": text(form, "involvement"), "on": day(form, "on"), "version": text(form, "version")}
-    if data["version"] is None:  # the form always carries the version it was made against
-        form.add(None, translate(request, N_("The form is out of date; reload the page and try again.")))
-    done = submit(
-        form, lang, InvolvementRecord, data, lambda d: relatives.record_involvement(session, actor, relative_id, d)
-    )
-    return settle(
-        request,
-        session,
-        form,
-        done,
-        patterns=PATTERNS,
-        again=lambda: _relative_page(request, session, actor, relative_id, failed="involvement", form=form),
+    checked_version(request, form)  # the service compares it
+    action = Action(
+        InvolvementRecord,
+        data,
+        lambda d: relatives.record_involvement(session, actor, relative_id, d),
         done=N_("Involvement is recorded."),
         then=f"/relatives/{relative_id}",
     )
+    return _act(request, session, actor, relative_id, form, "involvement", action)

@@ -16,10 +16,10 @@ from helhet.tasks.models import OPEN_TASK_STATUSES, Task, TaskKind, TaskStatus
 from helhet.tasks.schemas import TaskCancel, TaskComplete, TaskCreate, TaskReassign, TaskVersion
 from helhet.users.actor import Actor
 from helhet.web import labels
+from helhet.web.actions import STALE, Action, checked_version, run
 from helhet.web.deps import PageActor, PageSession
-from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, submit, text
-from helhet.web.handovers import Action, act, checked_version
-from helhet.web.render import flash, lang_of, render, see_other, translate
+from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, text
+from helhet.web.render import lang_of, render, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -86,7 +86,6 @@ def new_task(request: Request, person_id: int, session: PageSession, actor: Page
 
 @router.post("/persons/{person_id}/tasks/new")
 def create_task(request: Request, person_id: int, session: PageSession, actor: PageActor, form: PostedForm) -> Response:
-    lang = lang_of(request)
     persons.get_person(session, actor, person_id, what="task form")
     data = {
         "person_id": person_id,
@@ -98,13 +97,14 @@ def create_task(request: Request, person_id: int, session: PageSession, actor: P
         "description": text(form, "description"),
         "due_on": day(form, "due_on"),
     }
-    task = submit(form, lang, TaskCreate, data, lambda d: tasks.create_task(session, actor, d))
-    if task is None:
-        session.rollback()
-        return _new_page(request, session, actor, person_id, form, 422)
-    session.commit()
-    flash(request, translate(request, N_("The task is created.")))
-    return see_other(f"/tasks/{task.id}")
+    action = Action(
+        TaskCreate,
+        data,
+        lambda d: tasks.create_task(session, actor, d),
+        done=N_("The task is created."),
+        then=lambda task: f"/tasks/{task.id}",
+    )
+    return run(request, session, form, action, lambda: _new_page(request, session, actor, person_id, form, 422))
 
 
 # A task: details, history, actions -------------------------------------------------------------------------
@@ -172,10 +172,10 @@ def task_detail(request: Request, task_id: int, session: PageSession, actor: Pag
 def _act(
     request: Request, session: PageSession, actor: Actor, task_id: int, form: FormState, name: str, action: Action
 ) -> Response:
-    """One action on a task: the version checked, then ``act``; the page again (422) or back to the task."""
+    """One action on a task: the version checked, then saved, or the page again with form ``name`` (422)."""
     task = tasks.get_task(session, actor, task_id)
-    action.data["version"] = checked_version(request, form, task.version, what="task")
-    return act(request, session, form, action, lambda: _task_page(request, session, actor, task, {name: form}, 422))
+    action.data["version"] = checked_version(request, form, task.version, STALE["task"])
+    return run(request, session, form, action, lambda: _task_page(request, session, actor, task, {name: form}, 422))
 
 
 @router.post("/tasks/{task_id}/claim")
@@ -184,8 +184,8 @@ def claim_task(request: Request, task_id: int, session: PageSession, actor: Page
         TaskVersion,
         {},
         lambda d: tasks.claim_task(session, actor, task_id, d.version),
-        N_("You have taken the task from the queue."),
-        f"/tasks/{task_id}",
+        done=N_("You have taken the task from the queue."),
+        then=f"/tasks/{task_id}",
     )
     return _act(request, session, actor, task_id, form, "claim", action)
 
@@ -196,8 +196,8 @@ def start_task(request: Request, task_id: int, session: PageSession, actor: Page
         TaskVersion,
         {},
         lambda d: tasks.start_task(session, actor, task_id, d.version),
-        N_("The task is started."),
-        f"/tasks/{task_id}",
+        done=N_("The task is started."),
+        then=f"/tasks/{task_id}",
     )
     return _act(request, session, actor, task_id, form, "start", action)
 
@@ -208,9 +208,9 @@ def complete_task(request: Request, task_id: int, session: PageSession, actor: P
         TaskComplete,
         {"note": text(form, "complete_note")},
         lambda d: tasks.complete_task(session, actor, task_id, d),
-        N_("The task is done."),
-        f"/tasks/{task_id}",
-        {"note": "complete_note"},
+        done=N_("The task is done."),
+        then=f"/tasks/{task_id}",
+        rename={"note": "complete_note"},
     )
     return _act(request, session, actor, task_id, form, "complete", action)
 
@@ -221,9 +221,9 @@ def cancel_task(request: Request, task_id: int, session: PageSession, actor: Pag
         TaskCancel,
         {"reason": text(form, "cancel_reason")},
         lambda d: tasks.cancel_task(session, actor, task_id, d),
-        N_("The task is cancelled."),
-        f"/tasks/{task_id}",
-        {"reason": "cancel_reason"},
+        done=N_("The task is cancelled."),
+        then=f"/tasks/{task_id}",
+        rename={"reason": "cancel_reason"},
     )
     return _act(request, session, actor, task_id, form, "cancel", action)
 
@@ -240,8 +240,8 @@ def reassign_task(request: Request, task_id: int, session: PageSession, actor: P
         TaskReassign,
         data,
         lambda d: tasks.reassign_task(session, actor, task_id, d),
-        N_("The task is reassigned."),
-        f"/tasks/{task_id}",
-        {"note": "reassign_note"},
+        done=N_("The task is reassigned."),
+        then=f"/tasks/{task_id}",
+        rename={"note": "reassign_note"},
     )
     return _act(request, session, actor, task_id, form, "reassign", action)

@@ -1,22 +1,18 @@
 """Pages: municipal decisions (vedtak) and the service delivered against them, week by week.
 
-Also the small helpers the coordination pages of this area share (relatives, appointments): numbers typed
-with a decimal comma, and service reasons with values in them shown in the user's language.
+``PATTERNS`` (reasons with dates and numbers in them) also serve the relatives and appointments pages.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from helhet import clock
-from helhet.i18n import N_, Language, format_date, gettext
+from helhet.i18n import N_
 from helhet.pathways import views
 from helhet.persons import service as persons
 from helhet.persons.models import Person
@@ -24,9 +20,10 @@ from helhet.users.actor import Actor
 from helhet.vedtak import service as vedtak
 from helhet.vedtak.models import ServiceDelivery, Vedtak, VolumeUnit
 from helhet.vedtak.schemas import DeliveryCreate, DeliveryReport, VedtakCreate
+from helhet.web.actions import Action, Patterns, run
 from helhet.web.deps import PageActor, PageSession
-from helhet.web.forms import FormState, PostedForm, csrf_guard, day, submit, text
-from helhet.web.render import flash, lang_of, render, see_other, translate
+from helhet.web.forms import FormState, PostedForm, csrf_guard, day, number, text
+from helhet.web.render import lang_of, render
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -40,8 +37,6 @@ REASONS = (
     N_("deliveries are logged by the delivering or responsible unit"),
     N_("the vedtak is withdrawn: nothing is delivered against it"),
 )
-
-Patterns = Sequence[tuple[re.Pattern[str], str]]
 
 #: reasons with values in them not already matched by ``web/reasons.PATTERNS`` (dates in groups ending in
 #: ``_on`` are shown as dd.mm.yyyy)
@@ -66,77 +61,6 @@ PATTERNS: Patterns = (
         N_("outside the period of the vedtak (%(start_on)s to %(end_on)s)"),
     ),
 )
-
-
-# Helpers shared by the vedtak, relatives and appointments pages ----------------------------------------------
-
-
-def localise(form: FormState, lang: Language, patterns: Patterns, rename: Mapping[str, str] | None = None) -> FormState:
-    """Service reasons with values in them, rebuilt from a translated template (beside fields and above);
-    ``rename`` moves a problem from a model's field to the form's name for it (Pydantic's and the service's)."""
-
-    def one(message: str) -> str:
-        for pattern, template in patterns:
-            match = pattern.match(message)
-            if match:
-                values = {k: _shown(k, v, lang) for k, v in match.groupdict().items()}
-                shown = gettext(lang, template) % values
-                return shown[:1].upper() + shown[1:]
-        return message
-
-    names, errors = rename or {}, dict[str, str]()
-    for name, message in form.errors.items():
-        errors.setdefault(names.get(name, name), one(message))  # the first problem of a field is shown
-    form.errors = errors
-    form.general = [one(message) for message in form.general]
-    return form
-
-
-def settle(
-    request: Request,
-    session: Session,
-    form: FormState,
-    result: object | None,
-    *,
-    patterns: Patterns,
-    again: Callable[[], Response],
-    done: str,
-    then: str,
-    rename: Mapping[str, str] | None = None,
-) -> Response:
-    """The end of a submit: refused (``result`` None) rolls back and shows the form again with every problem in
-    the user's language (``again``, status 422); saved commits, flashes ``done`` and redirects to ``then``."""
-    if result is None:
-        session.rollback()
-        localise(form, lang_of(request), patterns, rename)
-        return again()
-    session.commit()
-    flash(request, translate(request, done))
-    return see_other(then)
-
-
-def _shown(name: str, value: str, lang: Language) -> str:
-    if name.endswith("_on"):
-        try:
-            return format_date(date.fromisoformat(value), lang)
-        except ValueError:
-            return value
-    return value
-
-
-def number(form: FormState, name: str, request: Request, *, whole: bool = False) -> str | None:
-    """A number as typed in Norway (``7,5``), as text for Pydantic; a problem beside the field if it is none."""
-    value = text(form, name)
-    if value is None:
-        return None
-    cleaned = value.replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    try:
-        int(cleaned) if whole else float(cleaned)
-    except ValueError:
-        message = N_("Write a whole number, e.g. 45") if whole else N_("Write a number, e.g. 7,5")
-        form.add(name, translate(request, message))
-        return None
-    return cleaned
 
 
 # The person's vedtak ---------------------------------------------------------------------------------------
@@ -191,7 +115,7 @@ def create_vedtak(
         "unit_id": text(form, "unit_id"),
         "service_type": text(form, "service_type"),
         "legal_basis": text(form, "legal_basis"),
-        "volume": number(form, "volume", request),
+        "volume": number(form, "volume", lang),
         "volume_unit": text(form, "volume_unit"),
         "decided_on": day(form, "decided_on"),
         "start_on": day(form, "start_on"),
@@ -199,16 +123,15 @@ def create_vedtak(
         "review_on": day(form, "review_on"),
         "note": text(form, "note"),
     }
-    made = submit(form, lang, VedtakCreate, data, lambda d: vedtak.create_vedtak(session, actor, person_id, d))
-    return settle(
-        request,
-        session,
-        form,
-        made,
-        patterns=PATTERNS,
-        again=lambda: _new_page(request, session, actor, person, form, 422),
+    action = Action(
+        VedtakCreate,
+        data,
+        lambda d: vedtak.create_vedtak(session, actor, person_id, d),
         done=N_("The vedtak is registered."),
-        then=f"/vedtak/{made.id if made else ''}",
+        then=lambda made: f"/vedtak/{made.id}",
+    )
+    return run(
+        request, session, form, action, lambda: _new_page(request, session, actor, person, form, 422), patterns=PATTERNS
     )
 
 
@@ -265,21 +188,24 @@ def vedtak_detail(request: Request, vedtak_id: int, session: PageSession, actor:
 def record_delivery(
     request: Request, vedtak_id: int, session: PageSession, actor: PageActor, form: PostedForm
 ) -> Response:
-    lang = lang_of(request)
     vedtak.get_vedtak(session, actor, vedtak_id)  # outsiders get 404 before anything else
     data = {
         "delivered_on": day(form, "delivered_on"),
-        "amount": number(form, "amount", request),
+        "amount": number(form, "amount", lang_of(request)),
         "note": text(form, "note"),
     }
-    done = submit(form, lang, DeliveryCreate, data, lambda d: vedtak.record_delivery(session, actor, vedtak_id, d))
-    return settle(
+    action = Action(
+        DeliveryCreate,
+        data,
+        lambda d: vedtak.record_delivery(session, actor, vedtak_id, d),
+        done=N_("The delivery is logged."),
+        then=f"/vedtak/{vedtak_id}#deliveries",
+    )
+    return run(
         request,
         session,
         form,
-        done,
+        action,
+        lambda: _detail_page(request, session, actor, vedtak_id, form, 422),
         patterns=PATTERNS,
-        again=lambda: _detail_page(request, session, actor, vedtak_id, form, 422),
-        done=N_("The delivery is logged."),
-        then=f"/vedtak/{vedtak_id}#deliveries",
     )
