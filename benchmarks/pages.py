@@ -1,7 +1,7 @@
 """Benchmark: server time of the worklist home page and the pathway page, through the real app.
 
 The data is built as ``helhet demo`` builds it (reference data, the sample pathways of ``helhet.samples`` through
-the real services), on SQLite like the demo, and on PostgreSQL as well when ``--url`` or
+the real services, 100 persons per transaction), on SQLite like the demo, and on PostgreSQL as well when ``--url`` or
 ``HELHET_BENCH_DATABASE_URL`` names one (the database is dropped and made anew). A unit leader of the busiest
 unit (most persons it serves now) signs in through the login form; the pages are then requested with the
 FastAPI TestClient, so routing, the session cookie, the services, the audit rows, the commit and the Jinja
@@ -38,6 +38,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import count_statements, percentile, summary, time_calls
 
 PASSWORD = "benk-side-tid-2026"
+CHUNK = 100  # sample persons per transaction
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -67,7 +68,12 @@ def build(url: str, persons: int) -> tuple[Engine, Subject]:
     migrate.upgrade(engine)
     with Session(engine, expire_on_commit=False) as session, session.begin():
         seed.load_reference(session)
-        samples.generate(session, persons=persons, seed=2026)
+    # a few transactions of at most CHUNK persons: one unit of work appends all its audit events in one
+    # statement, and PostgreSQL takes at most 65,535 parameters in one
+    for start in range(0, persons, CHUNK):
+        with Session(engine, expire_on_commit=False) as session, session.begin():
+            samples.generate(session, persons=min(CHUNK, persons - start), seed=2026 + start)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
         subject = busiest(session)
         users.add_user(
             session,
