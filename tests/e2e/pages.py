@@ -27,6 +27,7 @@ class Check:
     then: Callable[[Page], None] | None = None
     status: int = 200  # what the page answers (an error page is checked too)
     shot: str | None = None  # saved as docs/screenshots/<shot>.png (in bokmål)
+    shot_media: str = "screen"  # "print": the screenshot shows the page as printed
 
 
 def submit_empty(page: Page) -> None:
@@ -76,7 +77,14 @@ PAGES: tuple[Check, ...] = (
     # crisis plan
     Check("crisis plan", "/persons/{person}/crisis-plan", "dogn", DOGN),
     Check("crisis plan edit", "/persons/{person}/crisis-plan/edit", "dogn", DOGN),
-    Check("crisis plan print", "/persons/{person}/crisis-plan/print", "dogn", DOGN, shot="crisis-plan-print"),
+    Check(
+        "crisis plan print",
+        "/persons/{person}/crisis-plan/print",
+        "dogn",
+        DOGN,
+        shot="crisis-plan-print",
+        shot_media="print",
+    ),
     # mapping
     Check("mapping", "/persons/{person}/mapping", "dogn", DOGN),
     Check("AUDIT form", "/persons/{person}/mapping/audit", "dogn", DOGN),

@@ -43,7 +43,7 @@ _axe = Axe()
 
 @pytest.fixture(scope="module")
 def ids(world: World, atlas_store: object) -> dict[str, Any]:
-    found = full_pathway(world, "Ola", "Nordmann")
+    found: dict[str, Any] = dict(full_pathway(world, "Ola", "Nordmann"))
     found["awaiting"] = awaiting(world).referral_id
     found["granted"] = granted_without_episode(world).referral_id
     found["family_name"] = "Nordmann"
@@ -90,7 +90,7 @@ def audit_page(page: Page, lang: Language) -> tuple[list[str], list[str]]:
     """(failing, lesser) findings on the page as it is now."""
     options = AXE_OPTIONS if lang == "nb" else {**AXE_OPTIONS, "rules": SAME_IN_BOTH_LANGUAGES}
     results = _axe.run(page, options=options)
-    failing, lesser = house_checks(page, lang), []
+    failing, lesser = house_checks(page, lang), list[str]()
     for violation in results.response.get("violations", []):
         serious = violation.get("impact") in FAILING_IMPACTS or violation["id"] in HOUSE_RULES
         (failing if serious else lesser).append(describe(violation))
@@ -153,7 +153,9 @@ def test_every_page_passes_axe(
                 if lesser:
                     notes[label] = lesser
                 if check.shot and lang == "nb":
+                    page.emulate_media(media=check.shot_media)  # type: ignore[arg-type]
                     shot(page, check.shot)
+                    page.emulate_media(media="screen")
             if user is not None:
                 sign_out(page)
     finally:
