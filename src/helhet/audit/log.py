@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from helhet import clock
 from helhet.audit.models import AuditEvent, AuditHead
+from helhet.audit.policy import SEEN
 from helhet.users.actor import Actor
 
 GENESIS = "0" * 64
@@ -70,6 +71,8 @@ def _append(
     reason: str | None,
     detail: dict[str, Any] | None,
 ) -> None:
+    if action != "read":
+        session.info.pop(SEEN, None)  # a change may end the relationship that gave access: ask again
     _pending(session).append(
         {
             "at": clock.now(),

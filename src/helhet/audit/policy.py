@@ -9,14 +9,18 @@ A user may see a person only through a care relationship:
 - a pending handover to one of the actor's units.
 Analysts and admins see no person-level data. The system actor (imports, generator) sees everything.
 Everyone else gets "not found", the same answer as for a person who does not exist.
+
+Within one transaction a person the actor was found to see is remembered (``may_see`` asks the database once
+per actor and person, however many domain doors a page goes through); the memory ends with the transaction,
+and with any change recorded in it (a change may end the very relationship that gave access).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import ColumnElement, Select, exists, false, literal, or_, select, union
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ColumnElement, Select, event, exists, false, literal, or_, select, union
+from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
 
 from helhet import clock
 from helhet.audit.models import EmergencyAccess
@@ -80,12 +84,39 @@ def may_see_clause(
     return or_(*clauses)
 
 
+#: ``session.info`` key of the (actor, person) pairs found visible in the current transaction
+SEEN = "helhet_policy_seen"
+
+
+def _seen_key(actor: Actor, person_id: int) -> tuple[object, ...]:
+    return (actor.user_id, actor.role, actor.unit_ids, person_id)
+
+
+def remember_seen(session: Session, actor: Actor, person_id: int) -> None:
+    """The caller checked (in its own statement) that ``actor`` may see the person: later doors need not ask."""
+    session.info.setdefault(SEEN, set()).add(_seen_key(actor, person_id))
+
+
+def forget_seen(session: Session) -> None:
+    session.info.pop(SEEN, None)
+
+
 def may_see(session: Session, actor: Actor, person_id: int) -> bool:
     if actor.is_system:
         return True
     if not actor.is_clinical:
         return False
-    return bool(session.scalar(select(may_see_clause(actor, literal(person_id)))))
+    if _seen_key(actor, person_id) in session.info.get(SEEN, ()):
+        return True
+    allowed = bool(session.scalar(select(may_see_clause(actor, literal(person_id)))))
+    if allowed:
+        remember_seen(session, actor, person_id)
+    return allowed
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_end(session: Session, transaction: SessionTransaction) -> None:
+    forget_seen(session)
 
 
 def may_review_emergency_access(actor: Actor) -> bool:

@@ -28,6 +28,7 @@ from helhet.gaps import service as gaps
 from helhet.gaps.catalogue import Check
 from helhet.mapping import service as mapping
 from helhet.mapping.schemas import MappingStatusRead
+from helhet.pathways.models import TeamRole
 from helhet.relatives import service as relatives
 from helhet.relatives.consent import in_force_clause
 from helhet.relatives.models import Consent, Relative
@@ -177,11 +178,13 @@ def coordination(
         **referral_targets,
     }
     found = gaps.person_gaps(session, actor, person_id, today)
+    members = team.current_team(session, actor, person_id)
     return Coordination(
         gaps=[GapView(g.check, g.result.detail, gap_link(g.check.code, person_id, targets)) for g in found.gaps],
         responsibility=transitions.responsibility_now(session, actor, person_id),
-        coordinator=team.current_coordinator(session, actor, person_id),
-        team=team.current_team(session, actor, person_id),
+        # the team's first coordinator, as ``team.current_coordinator`` reads it (same order), from the same rows
+        coordinator=next((m for m in members if m.role == TeamRole.COORDINATOR), None),
+        team=members,
         individual_plan=individual_plan.ip_read(ip_row, today) if ip_row else None,
         plan=measures.plan_view(session, actor, person_id, today),
         tasks=open_tasks,
@@ -211,15 +214,18 @@ def _handovers(rows: list[Handover], today: date) -> list[HandoverView]:
 
 def _crisis_plan(session: Session, actor: Actor, person_id: int, today: date) -> CrisisPlanSummary:
     status = crisis_requirement.crisis_plan_status(session, actor, person_id, today)
-    latest = session.scalar(
-        select(CrisisPlan).where(CrisisPlan.person_id == person_id).order_by(CrisisPlan.version_no.desc()).limit(1)
+    last_shared = (
+        select(func.max(CrisisPlanSharing.shared_on))
+        .where(CrisisPlanSharing.crisis_plan_id == CrisisPlan.id)
+        .scalar_subquery()
     )
-    shared = None
-    if latest is not None:
-        shared = session.scalar(
-            select(func.max(CrisisPlanSharing.shared_on)).where(CrisisPlanSharing.crisis_plan_id == latest.id)
-        )
-    return CrisisPlanSummary(status, latest, shared)
+    row = session.execute(
+        select(CrisisPlan, last_shared)
+        .where(CrisisPlan.person_id == person_id)
+        .order_by(CrisisPlan.version_no.desc())
+        .limit(1)
+    ).first()
+    return CrisisPlanSummary(status, row[0], row[1]) if row else CrisisPlanSummary(status, None, None)
 
 
 def _vedtak(session: Session, rows: list[Vedtak], person_id: int, today: date) -> list[VedtakView]:
