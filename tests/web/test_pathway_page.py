@@ -167,6 +167,25 @@ def test_read_pathway_gives_the_new_kinds_with_owners(session: Session, pathway:
     assert PathwayRead.model_validate(result.model_dump()).events == result.events
 
 
+@pytest.mark.parametrize(
+    ("key", "column", "at", "oslo_day"),
+    [
+        ("task", "created_at", datetime(2025, 4, 9, 22, 30, tzinfo=UTC), date(2025, 4, 10)),  # summer: UTC+2
+        ("handover", "created_at", datetime(2025, 10, 25, 22, 30, tzinfo=UTC), date(2025, 10, 26)),  # last summer night
+        ("appointment", "starts_at", datetime(2025, 1, 15, 22, 30, tzinfo=UTC), date(2025, 1, 15)),  # winter: UTC+1
+        ("appointment", "starts_at", datetime(2025, 1, 15, 23, 30, tzinfo=UTC), date(2025, 1, 16)),
+    ],
+)
+def test_timestamp_events_show_the_oslo_day(
+    session: Session, pathway: Any, coordinator: Actor, key: str, column: str, at: datetime, oslo_day: date
+) -> None:
+    person, made = pathway
+    setattr(made[key], column, at)
+    session.commit()
+    result = timeline.read_pathway(session, coordinator, person.id)
+    assert next(e for e in result.events if e.kind == key and e.id == made[key].id).on == oslo_day
+
+
 def test_script_in_a_goal_renders_inert(koordinator: TestClient, pathway: Any) -> None:
     person, _ = pathway
     html = koordinator.get(f"/persons/{person.id}").text
