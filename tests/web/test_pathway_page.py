@@ -20,10 +20,12 @@ from helhet.audit.models import AuditEvent
 from helhet.pathways import coordination, timeline
 from helhet.pathways.schemas import PathwayEvent, PathwayRead
 from helhet.persons.models import Person
+from helhet.reference.units import CareLevel
 from helhet.relatives.models import ConsentScope
 from helhet.users.actor import SYSTEM, Actor
 from helhet.users.models import Role
 from tests.appointments.builders import NEXT_MONDAY, book, treated_person
+from tests.builders import grant, make_referral
 from tests.careplans.builders import make_goal, make_measure, make_plan
 from tests.crisis_plans.builders import give_consent, make_appointment, make_crisis_plan, make_relative
 from tests.mapping.builders import record_questionnaire
@@ -245,6 +247,51 @@ def test_statements_for_the_page_do_not_grow_with_the_pathway(
     events = [len(timeline.read_pathway(session, SYSTEM, p.id).events) for p in (small, large)]
     assert events[1] > 2 * events[0]  # the large pathway really is larger
     assert counts[0] == counts[1]
+
+
+@pytest.fixture
+def granted_waiting(session: Session, pathway: Any, units: Units) -> Any:
+    """A second referral of the same person, granted and not yet started, received by the assessment unit."""
+    person, _ = pathway
+    referral = make_referral(session, person=person, receiving_unit_id=units.assessment.id, wished_level=None)
+    grant(session, SYSTEM, referral, CareLevel.OUTPATIENT)
+    session.commit()
+    return referral
+
+
+@pytest.mark.parametrize(
+    ("role", "unit", "start", "end", "vedtak"),
+    [
+        (Role.COORDINATOR, "test-kom-4601", False, False, True),  # municipal: makes vedtak, treats no episode
+        (Role.CLINICIAN, "test-vurd", True, False, False),  # the receiver starts the granted referral
+        (Role.CLINICIAN, "test-poli", False, True, False),  # the treating unit ends and discharges
+    ],
+)
+def test_page_offers_only_the_actions_the_actor_may_take(
+    client: TestClient,
+    session: Session,
+    pathway: Any,
+    granted_waiting: Any,
+    role: Role,
+    unit: str,
+    start: bool,
+    end: bool,
+    vedtak: bool,
+) -> None:
+    person, made = pathway
+    add_web_user(session, "handler", role, unit)
+    sign_in(client, "handler")
+    page = client.get(f"/persons/{person.id}")
+    assert page.status_code == 200
+    html = page.text
+    table = html[html.index('id="referrals-title"') : html.index('id="timeline-title"')]
+    assert (f'href="/referrals/{granted_waiting.id}/episodes/new"' in table) is start
+    assert (f'href="/episodes/{made["episode"].id}/end"' in html) is end
+    assert (f'href="/episodes/{made["episode"].id}/discharge"' in html) is end
+    actions = html[html.index('<nav class="actions no-print"') :]
+    actions = actions[: actions.index("</nav>")]
+    assert (f'href="/persons/{person.id}/vedtak/new"' in actions) is vedtak
+    assert f'href="/persons/{person.id}/tasks/new"' in actions  # every unit member makes tasks
 
 
 def test_gap_link_falls_back_to_the_section_when_the_object_is_unknown() -> None:

@@ -16,6 +16,7 @@ from helhet.persons import service as persons
 from helhet.persons.models import Person
 from helhet.referrals.models import Referral, ReferralStatus
 from helhet.users.actor import Actor
+from helhet.vedtak import service as vedtak
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, add_invalid, csrf_guard
 from helhet.web.referrals import may_assess
@@ -81,22 +82,40 @@ def emergency(request: Request, session: PageSession, actor: PageActor, form: Po
 
 @dataclass(frozen=True)
 class Allowed:
-    """Which actions the pathway page offers; the services decide, this only hides links that would fail."""
+    """Which actions the pathway page offers: the services' own rules, so a link is shown only to someone whose
+    submit would not be refused for who they are (the services still decide)."""
 
     actor: Actor
+    municipal_units: frozenset[int] = frozenset()  # the actor's active municipal units: the ones that make vedtak
+
+    @property
+    def in_a_unit(self) -> bool:
+        """Handovers, tasks and appointments are made in one of the actor's own units."""
+        return bool(self.actor.unit_ids)
+
+    @property
+    def new_vedtak(self) -> bool:
+        return bool(self.municipal_units)
 
     def assess(self, referral: Referral) -> bool:
         return may_assess(self.actor, referral)
 
     def start_episode(self, referral: Referral) -> bool:
-        return referral.status == ReferralStatus.GRANTED and self.actor.role in assessments.ASSESSING_ROLES
+        """A granted referral is started by the clinical staff of the unit that received it."""
+        return (
+            referral.status == ReferralStatus.GRANTED
+            and self.actor.role in assessments.ASSESSING_ROLES
+            and referral.receiving_unit_id in self.actor.unit_ids
+        )
 
     def end_episode(self, episode: Episode) -> bool:
+        """Only the treating unit ends (or discharges from) an episode."""
         return episode.ended_on is None and episode.unit_id in self.actor.unit_ids
 
 
 @router.get("/persons/{person_id}")
 def pathway(request: Request, person_id: int, session: PageSession, actor: PageActor) -> Response:
     page = views.pathway_page(session, actor, person_id)
+    municipal = frozenset(u.id for u in vedtak.responsible_units(session, actor))
     session.commit()  # keeps the access-log row
-    return render(request, "persons/pathway.html", page=page, can=Allowed(actor))
+    return render(request, "persons/pathway.html", page=page, can=Allowed(actor, municipal))
