@@ -19,11 +19,13 @@ def _interpolated_cdf(dist: stats.rv_discrete, x: np.ndarray) -> np.ndarray:
 
 def test_exact_proportion_limits_for_n_10_worked_by_hand() -> None:
     # Binomial(10, 0.5): P(R ≤ 1) = 11/1024, P(R ≤ 2) = 56/1024, P(R ≤ 7) = 968/1024, P(R ≤ 8) = 1013/1024.
-    # Upper 97.5 %: r = 8, α = (1013/1024 − 0.975)/(45/1024) = 14.6/45 → (8 − 14.6/45)/10 = 0.767556
     # Lower  2.5 %: r = 2, α = (56/1024 − 0.025)/(45/1024) = 30.4/45 → (2 − 30.4/45)/10 = 0.132444
+    # Upper 97.5 %: r = 8, α = (1013/1024 − 0.975)/(45/1024) = 14.6/45 → (8 + 1 − 14.6/45)/10 = 0.867556:
+    # P(R ≥ 9) = 11/1024 < 0.025 is flagged, P(R ≥ 8) = 56/1024 is not; symmetric with the lower limit.
     limits = fn.funnel_limits_proportion(0.5, 10, levels=(0.95,))
-    assert limits.upper[0, 0] == pytest.approx((8 - 14.6 / 45) / 10, abs=1e-12)
+    assert limits.upper[0, 0] == pytest.approx((9 - 14.6 / 45) / 10, abs=1e-12)
     assert limits.lower[0, 0] == pytest.approx((2 - 30.4 / 45) / 10, abs=1e-12)
+    assert limits.upper[0, 0] == pytest.approx(1 - limits.lower[0, 0], abs=1e-12)
     assert limits.levels == (0.95,) and limits.phi == 1.0 and limits.tau2 == 0.0
 
 
@@ -31,24 +33,86 @@ def test_exact_proportion_limits_invert_the_interpolated_binomial_cdf() -> None:
     n = np.array([5, 20, 73, 150, 999, 4000, 25_000])
     limits = fn.funnel_limits_proportion(0.12, n)
     for row, level in enumerate(limits.levels):
-        for q, bound in (((1 - level) / 2, limits.lower[row]), ((1 + level) / 2, limits.upper[row])):
-            inside = bound > 0  # limits clipped at 0 for tiny n are not inverses
-            got = _interpolated_cdf(stats.binom(n[inside], 0.12), bound[inside] * n[inside])
-            np.testing.assert_allclose(got, q, rtol=1e-9)
+        lower, upper = limits.lower[row], limits.upper[row]
+        inside = lower > 0  # limits clipped at 0 for tiny n are not inverses
+        got = _interpolated_cdf(stats.binom(n[inside], 0.12), lower[inside] * n[inside])
+        np.testing.assert_allclose(got, (1 - level) / 2, rtol=1e-9)
+        # the upper limit sits one count above the interpolated quantile
+        inside = upper < 1
+        got = _interpolated_cdf(stats.binom(n[inside], 0.12), upper[inside] * n[inside] - 1)
+        np.testing.assert_allclose(got, (1 + level) / 2, rtol=1e-9)
     assert np.all(np.diff(limits.upper[1]) < 0) and np.all(np.diff(limits.lower[1][limits.lower[1] > 0]) > 0)
     assert np.all(limits.lower[0] >= limits.lower[1]) and np.all(limits.upper[0] <= limits.upper[1])
+
+
+@pytest.mark.parametrize("target", [0.02, 0.106, 0.5, 0.894, 0.98])
+def test_exact_proportion_limits_flag_exactly_what_the_binomial_tail_test_rejects(target: float) -> None:
+    # Every whole count k of n is compared with SciPy's binomial tails: above ⇔ P(X ≥ k) < α/2,
+    # below ⇔ P(X ≤ k) < α/2.
+    for n in (1, 3, 6, 11, 40, 257, 1000):
+        k = np.arange(n + 1)
+        limits = fn.funnel_limits_proportion(target, np.full(n + 1, n))
+        flags = fn.classify(k / n, limits)
+        for level in limits.levels:
+            tail = (1 - level) / 2
+            want = np.where(
+                stats.binom.sf(k - 1, n, target) < tail,
+                "above",
+                np.where(stats.binom.cdf(k, n, target) < tail, "below", "within"),
+            )
+            assert flags[level].tolist() == want.tolist(), (target, n, level)
+
+
+def test_all_or_none_in_a_small_area_is_within_and_a_clear_outlier_is_not() -> None:
+    # 6 of 6 at p0 = 0.894 is the most likely outcome (P = 0.894⁶ = 0.51): within, at both levels
+    all_six = fn.funnel_limits_proportion(0.894, [6])
+    assert all_six.upper[:, 0].tolist() == [1.0, 1.0]
+    assert fn.classify([1.0], all_six)[0.998].tolist() == ["within"]
+    assert fn.classify([1.0], all_six)[0.95].tolist() == ["within"]
+    # 0 of 6 at p0 = 0.106: P = 0.51 as well
+    none_of_six = fn.funnel_limits_proportion(0.106, [6])
+    assert fn.classify([0.0], none_of_six)[0.998].tolist() == ["within"]
+    # 20 of 100 at p0 = 0.5: P(X ≤ 20) = 5.6e-10
+    assert fn.classify([0.2], fn.funnel_limits_proportion(0.5, [100]))[0.998].tolist() == ["below"]
+    # over-dispersion on: the normal limits with τ² never come inside the exact ones
+    rng = np.random.default_rng(6)
+    n = np.concatenate([rng.integers(200, 2000, 60), np.full(40, 6)])
+    k = rng.binomial(n, np.clip(0.894 + rng.normal(0, 0.04, 100), 0, 1))
+    k[60:] = 6
+    limits = fn.funnel_limits_proportion(0.894, n, overdispersed=True, successes=k, consistent=True)
+    assert limits.tau2 > 0
+    assert set(fn.classify(k / n, limits)[0.998][60:].tolist()) == {"within"}
+    exact = fn.funnel_limits_proportion(0.894, n)
+    assert np.all(limits.upper >= exact.upper) and np.all(limits.lower <= exact.lower)
 
 
 def test_exact_oe_limits_invert_the_interpolated_poisson_cdf() -> None:
     expected = np.array([0.5, 3.0, 10.0, 42.5, 400.0, 9000.0])
     limits = fn.funnel_limits_oe(expected)
-    # E = 10, upper 97.5 %: P(O ≤ 16) = 0.972958, P(O ≤ 17) = 0.985722 → (17 − 0.010722/0.012764)/10 = 1.6160
-    assert limits.upper[0, 2] == pytest.approx(1.6160, abs=1e-4)
+    # E = 10, upper 97.5 %: P(O ≤ 16) = 0.972958, P(O ≤ 17) = 0.985722 → (17 + 1 − 0.010722/0.012764)/10 = 1.7160
+    # (P(O ≥ 18) = 0.0143 is flagged, P(O ≥ 17) = 0.0270 is not)
+    assert limits.upper[0, 2] == pytest.approx(1.7160, abs=1e-4)
     for row, level in enumerate(limits.levels):
-        for q, bound in (((1 - level) / 2, limits.lower[row]), ((1 + level) / 2, limits.upper[row])):
-            inside = bound > 0
-            got = _interpolated_cdf(stats.poisson(expected[inside]), bound[inside] * expected[inside])
-            np.testing.assert_allclose(got, q, rtol=1e-9)
+        inside = limits.lower[row] > 0
+        got = _interpolated_cdf(stats.poisson(expected[inside]), limits.lower[row][inside] * expected[inside])
+        np.testing.assert_allclose(got, (1 - level) / 2, rtol=1e-9)
+        got = _interpolated_cdf(stats.poisson(expected), limits.upper[row] * expected - 1)
+        np.testing.assert_allclose(got, (1 + level) / 2, rtol=1e-9)
+
+
+def test_exact_oe_limits_flag_exactly_what_the_poisson_tail_test_rejects() -> None:
+    for e in (0.3, 1.0, 2.5, 7.2, 30.0, 180.0):
+        observed = np.arange(int(e * 4 + 15))
+        limits = fn.funnel_limits_oe(np.full(observed.size, e))
+        flags = fn.classify(observed / e, limits)
+        for level in limits.levels:
+            tail = (1 - level) / 2
+            want = np.where(
+                stats.poisson.sf(observed - 1, e) < tail,
+                "above",
+                np.where(stats.poisson.cdf(observed, e) < tail, "below", "within"),
+            )
+            assert flags[level].tolist() == want.tolist(), (e, level)
 
 
 def test_normal_limits_are_target_plus_minus_z_standard_errors() -> None:

@@ -1,20 +1,29 @@
 """Funnel plot limits and over-dispersion for the atlas (Spiegelhalter 2005, Stat Med 24:1185–1202).
 
 Limits are computed for every size at once: ``lower`` and ``upper`` have one row per level and one column per
-size (trials n for proportions, expected count E for O/E ratios). Exact limits use the interpolated quantile
-of Spiegelhalter's appendix A.1.1 (interpolation between whole counts): with r_q the smallest count whose CDF
-reaches q (``ppf``),
+size (trials n for proportions, expected count E for O/E ratios).
 
-    α = (F(r_q) − q) / (F(r_q) − F(r_q − 1)),        limit = (r_q − α) / n     (or / E for O/E)
+Exact limits come from the binomial (or Poisson) distribution with interpolation between whole counts
+(Spiegelhalter's appendix A.1.1, the APHO/PHE "Technical guide: funnel plots"), placed so that a whole count
+lies beyond a limit exactly when an exact one-sided tail test rejects it at that level:
 
-i.e. the CDF is joined linearly between whole counts, so the funnel is smooth rather than stepped. For tiny n
-or E, where r_q = 0, the formula dips below 0; such limits are set to 0.
+    below  ⇔  P(X ≤ k) < (1 − level)/2,        above  ⇔  P(X ≥ k) < (1 − level)/2.
+
+With q the tail probability, r_q the smallest count whose CDF reaches q (``ppf``) and
+``α = (F(r_q) − q) / (F(r_q) − F(r_q − 1))``, the lower limit is ``(r_q − α) / n`` (q = (1 − level)/2) and the
+upper ``(r_q + 1 − α) / n`` (q = (1 + level)/2); divide by E for O/E. Both lie between the last count that is
+not flagged and the first that is, and move smoothly with n or E. The upper limit is one count above the
+published ``r_q − α``: that form flags the count r_q although P(X ≥ r_q) > (1 − level)/2, and at the edges it
+flags the most likely outcome (6 of 6 at p0 = 0.894, P = 0.51, against an upper limit of 0.9997). Proportion
+limits are clipped to [0, 1], so k = n is never above and k = 0 never below; O/E limits are clipped at 0.
 
 Over-dispersion (Spiegelhalter 2005, §6): z-scores against the target are winsorised at the 10th/90th
 percentiles, ``φ = mean(z_w²)``; when φ > 1 an additive random-effects variance
 ``τ² = (Iφ − (I − 1)) / (Σw − Σw²/Σw)`` with ``w = 1/s²`` widens the limits to ``target ± z·sqrt(s² + τ²)``
-(normal, on the proportion or ratio scale). When φ ≤ 1, τ² = 0 and the exact limits are kept. See
-`overdispersion` for the ``consistent`` option, which rescales φ to about 1 without over-dispersion.
+(normal, on the proportion or ratio scale), but never inside the exact limits: a count whose exact tail
+probability is above the level's is not flagged, however the normal approximation fares near 0 or 1 or at
+small n. When φ ≤ 1, τ² = 0 and the exact limits are kept. See `overdispersion` for the ``consistent`` option,
+which rescales φ to about 1 without over-dispersion.
 """
 
 from __future__ import annotations
@@ -114,13 +123,22 @@ def overdispersion(
     return Overdispersion(phi, float(tau2))
 
 
-def _interpolated_quantile(dist: Any, q: FloatArray) -> FloatArray:
-    """Spiegelhalter's interpolated quantile ``r_q − α`` of a discrete (frozen, broadcast) distribution."""
+def _interpolated_quantile(dist: Any, q: FloatArray, *, upper: bool = False) -> FloatArray:
+    """The interpolated quantile ``r_q − α`` of a discrete (frozen, broadcast) distribution, ``r_q + 1 − α``
+    for an ``upper`` limit: counts beyond it are exactly those an exact tail test rejects (module docstring)."""
     r = dist.ppf(q)
     at_r, below_r = dist.cdf(r), dist.cdf(r - 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = np.where(at_r > below_r, (at_r - q) / (at_r - below_r), 0.0)
-    return as_float(r - alpha)
+    return as_float(r + (1 if upper else 0) - alpha)
+
+
+def _exact_limits(
+    dist: Any, size: FloatArray, lower_q: FloatArray, upper_q: FloatArray
+) -> tuple[FloatArray, FloatArray]:
+    lower = np.where(size > 0, _interpolated_quantile(dist, lower_q) / size, np.nan)
+    upper = np.where(size > 0, _interpolated_quantile(dist, upper_q, upper=True) / size, np.nan)
+    return lower, upper
 
 
 def _tail_probabilities(levels: Sequence[float]) -> tuple[tuple[float, ...], FloatArray, FloatArray]:
@@ -138,6 +156,14 @@ def _normal_limits(
     return target - half, target + half
 
 
+def _widened(
+    exact: tuple[FloatArray, FloatArray], target: float, s: FloatArray, levels: tuple[float, ...], tau2: float
+) -> tuple[FloatArray, FloatArray]:
+    """Over-dispersed normal limits, never inside the exact ones (flag only where both would flag)."""
+    lower, upper = _normal_limits(target, s, levels, tau2)
+    return np.fmin(lower, exact[0]), np.fmax(upper, exact[1])
+
+
 def funnel_limits_proportion(
     target_p: float,
     n: npt.ArrayLike,
@@ -152,11 +178,12 @@ def funnel_limits_proportion(
 ) -> FunnelLimits:
     """Funnel limits for a proportion with target ``target_p`` at trial counts ``n`` (whole numbers).
 
-    ``method="exact"`` interpolates binomial quantiles (module docstring); ``"normal"`` is
-    ``p0 ± z·sqrt(p0(1 − p0)/n)``. With ``overdispersed=True`` φ and τ² are estimated from the areas'
-    ``successes`` out of ``areas_n`` (default: ``n``, when the limits are wanted at the areas themselves; pass
-    a grid as ``n`` and the areas as ``areas_n`` to draw a smooth funnel); ``winsor`` and ``consistent`` go
-    to `overdispersion`.
+    ``method="exact"`` interpolates binomial quantiles so that a count is beyond a limit exactly when the
+    exact binomial tail test rejects it (module docstring), and over-dispersed limits are never inside those;
+    ``"normal"`` is ``p0 ± z·sqrt(p0(1 − p0)/n + τ²)``. With ``overdispersed=True`` φ and τ² are estimated
+    from the areas' ``successes`` out of ``areas_n`` (default: ``n``, when the limits are wanted at the areas
+    themselves; pass a grid as ``n`` and the areas as ``areas_n`` to draw a smooth funnel); ``winsor`` and
+    ``consistent`` go to `overdispersion`.
     """
     if not 0 < target_p < 1:
         raise Invalid("target_p", target_p, "must lie strictly between 0 and 1")
@@ -171,13 +198,13 @@ def funnel_limits_proportion(
         z = z_scores_proportion(successes, size if areas_n is None else areas_n, target_p)
         phi, tau2 = overdispersion(*z, winsor=winsor, consistent=consistent)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if tau2 > 0 or method == "normal":
-            s = np.where(size > 0, np.sqrt(target_p * (1 - target_p) / size), np.nan)
+        s = np.where(size > 0, np.sqrt(target_p * (1 - target_p) / size), np.nan)
+        if method == "normal":
             lower, upper = _normal_limits(target_p, s, levels_, tau2)
         else:
-            dist = stats.binom(size[None, :], target_p)
-            lower = np.where(size > 0, _interpolated_quantile(dist, lower_q) / size, np.nan)
-            upper = np.where(size > 0, _interpolated_quantile(dist, upper_q) / size, np.nan)
+            lower, upper = _exact_limits(stats.binom(size[None, :], target_p), size, lower_q, upper_q)
+            if tau2 > 0:
+                lower, upper = _widened((lower, upper), target_p, s, levels_, tau2)
     return FunnelLimits(target_p, size, levels_, np.clip(lower, 0.0, 1.0), np.clip(upper, 0.0, 1.0), phi, tau2)
 
 
@@ -194,9 +221,10 @@ def funnel_limits_oe(
 ) -> FunnelLimits:
     """Funnel limits for an O/E ratio (target 1) at expected counts ``expected``.
 
-    ``method="exact"`` interpolates Poisson(E) quantiles and divides by E; ``"normal"`` is
-    ``1 ± z·sqrt(1/E)``. ``overdispersed=True`` estimates φ and τ² from the areas' ``observed`` and
-    ``areas_expected`` (default: ``expected``), as in `funnel_limits_proportion`.
+    ``method="exact"`` interpolates Poisson(E) quantiles (an exact Poisson tail test, as for proportions) and
+    divides by E; over-dispersed limits are never inside those; ``"normal"`` is ``1 ± z·sqrt(1/E + τ²)``.
+    ``overdispersed=True`` estimates φ and τ² from the areas' ``observed`` and ``areas_expected`` (default:
+    ``expected``), as in `funnel_limits_proportion`.
     """
     size = np.atleast_1d(as_float(expected))
     if np.any(size < 0):
@@ -209,13 +237,14 @@ def funnel_limits_oe(
         z = z_scores_oe(observed, size if areas_expected is None else areas_expected)
         phi, tau2 = overdispersion(*z, winsor=winsor, consistent=consistent)
     with np.errstate(divide="ignore", invalid="ignore"):
-        if tau2 > 0 or method == "normal":
-            s = np.where(size > 0, np.sqrt(1 / size), np.nan)
+        s = np.where(size > 0, np.sqrt(1 / size), np.nan)
+        if method == "normal":
             lower, upper = _normal_limits(1.0, s, levels_, tau2)
         else:
             dist = stats.poisson(np.where(size > 0, size, 1.0)[None, :])
-            lower = np.where(size > 0, _interpolated_quantile(dist, lower_q) / size, np.nan)
-            upper = np.where(size > 0, _interpolated_quantile(dist, upper_q) / size, np.nan)
+            lower, upper = _exact_limits(dist, size, lower_q, upper_q)
+            if tau2 > 0:
+                lower, upper = _widened((lower, upper), 1.0, s, levels_, tau2)
     return FunnelLimits(1.0, size, levels_, np.maximum(lower, 0.0), np.maximum(upper, 0.0), phi, tau2)
 
 
