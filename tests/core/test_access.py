@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helhet.audit import log as audit
+from helhet.audit import policy
 from helhet.audit.models import AuditEvent
 from helhet.errors import Invalid, NotFound
 from helhet.pathways import timeline
@@ -99,3 +100,24 @@ def test_unit_leader_reviews_emergency_access(
     assert [g.id for g in persons.emergency_grants_to_review(session, unit_leader)] == [grant.id]
     persons.review_emergency_access(session, unit_leader, grant.id, "Begrunnet, ok")
     assert persons.emergency_grants_to_review(session, unit_leader) == []
+
+
+def test_a_person_seen_is_remembered_until_the_transaction_ends_or_a_change_is_recorded(
+    session: Session, referral_in_unit, clinician: Actor, units: Units
+) -> None:  # type: ignore[no-untyped-def]
+    pid = referral_in_unit.person_id
+    session.commit()
+    assert policy.may_see(session, clinician, pid)
+    referral_in_unit.receiving_unit_id = units.other.id  # the clinician's units lose the relationship
+    session.flush()
+    assert policy.may_see(session, clinician, pid)  # remembered within the transaction ...
+    audit.record_change(session, clinician, "referral.moved", "referral", referral_in_unit.id, person_id=pid)
+    assert not policy.may_see(session, clinician, pid)  # ... until a change is recorded
+    referral_in_unit.receiving_unit_id = units.assessment.id
+    session.commit()
+    assert policy.may_see(session, clinician, pid)
+    referral_in_unit.receiving_unit_id = units.other.id
+    session.commit()  # a new transaction asks again
+    assert not policy.may_see(session, clinician, pid)
+    with pytest.raises(NotFound):
+        timeline.read_pathway(session, clinician, pid)

@@ -18,9 +18,11 @@ and with any change recorded in it (a change may end the very relationship that 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, event, exists, false, literal, or_, select, union
+from sqlalchemy import ColumnElement, Select, bindparam, event, exists, false, literal, or_, select, union
 from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
+from sqlalchemy.types import Date, Integer
 
 from helhet import clock
 from helhet.audit.models import EmergencyAccess
@@ -37,10 +39,9 @@ def sees_person_data(actor: Actor) -> bool:
     return actor.is_system or actor.is_clinical
 
 
-def _relations(actor: Actor) -> list[Select[int]]:
-    """One SELECT of person ids per kind of care relationship of ``actor``."""
-    units = list(actor.unit_ids)
-    since = clock.today() - timedelta(days=get_settings().relation_grace_days)
+def _relation_selects(units: Any, user_id: Any, since: Any, today: Any, now: Any) -> list[Select[int]]:
+    """One SELECT of person ids per kind of care relationship, for the actor's ``units`` and ``user_id`` on
+    ``today`` (``since``: the grace period's first day; ``now``: for expiring grants). Values or bind parameters."""
     open_or_recent_referral = or_(Referral.status.in_(OPEN_STATUSES), Referral.closed_on >= since)
     return [
         select(Referral.person_id).where(
@@ -51,15 +52,49 @@ def _relations(actor: Actor) -> list[Select[int]]:
             Episode.unit_id.in_(units), or_(Episode.ended_on.is_(None), Episode.ended_on >= since)
         ),
         select(CareTeamMember.person_id).where(
-            or_(CareTeamMember.unit_id.in_(units), CareTeamMember.user_id == actor.user_id),
-            or_(CareTeamMember.to_date.is_(None), CareTeamMember.to_date >= clock.today()),
+            or_(CareTeamMember.unit_id.in_(units), CareTeamMember.user_id == user_id),
+            or_(CareTeamMember.to_date.is_(None), CareTeamMember.to_date >= today),
         ),
-        select(EmergencyAccess.person_id).where(
-            EmergencyAccess.user_id == actor.user_id, EmergencyAccess.expires_at > clock.now()
-        ),
+        select(EmergencyAccess.person_id).where(EmergencyAccess.user_id == user_id, EmergencyAccess.expires_at > now),
         # a unit asked to take over (a pending handover to it) sees the person, so it can decide
         select(Handover.person_id).where(Handover.to_unit_id.in_(units), Handover.status == HandoverStatus.PENDING),
     ]
+
+
+def relation_params(actor: Actor) -> dict[str, Any]:
+    """The values of the relationships' bind parameters for ``actor`` now (see ``may_see_bound``)."""
+    today = clock.today()
+    return {
+        "policy_units": sorted(actor.unit_ids),
+        "policy_user_id": actor.user_id,
+        "policy_since": today - timedelta(days=get_settings().relation_grace_days),
+        "policy_today": today,
+        "policy_now": clock.now(),
+    }
+
+
+def _relations(actor: Actor) -> list[Select[int]]:
+    """The relationships of ``actor`` with its values in the statement (subqueries for search and worklists)."""
+    values = relation_params(actor)
+    return _relation_selects(*(values[f"policy_{k}"] for k in ("units", "user_id", "since", "today", "now")))
+
+
+def _exists_any(relations: list[Select[int]], person_id_column: Any) -> ColumnElement[bool]:
+    return or_(*(exists(r.where(r.selected_columns[0] == person_id_column)) for r in relations))
+
+
+def may_see_bound(person_id_column: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """``may_see_clause`` for any clinical actor, with bind parameters instead of the actor's values: build a
+    statement with it once and execute it with ``relation_params(actor)``, so it is neither rebuilt nor
+    recompiled on each read (the hot path's door)."""
+    relations = _relation_selects(
+        bindparam("policy_units", expanding=True, type_=Integer),
+        bindparam("policy_user_id", type_=Integer),
+        bindparam("policy_since", type_=Date),
+        bindparam("policy_today", type_=Date),
+        bindparam("policy_now", type_=EmergencyAccess.expires_at.type),
+    )
+    return _exists_any(relations, person_id_column)
 
 
 def visible_person_ids(actor: Actor) -> Select[int]:
@@ -77,11 +112,7 @@ def may_see_clause(
         return literal(True)
     if not actor.is_clinical:
         return literal(False)
-    clauses = []
-    for relation in _relations(actor):
-        column = relation.selected_columns[0]
-        clauses.append(exists(relation.where(column == person_id_column)))
-    return or_(*clauses)
+    return _exists_any(_relations(actor), person_id_column)
 
 
 #: ``session.info`` key of the (actor, person) pairs found visible in the current transaction
@@ -116,7 +147,8 @@ def may_see(session: Session, actor: Actor, person_id: int) -> bool:
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_at_end(session: Session, transaction: SessionTransaction) -> None:
-    forget_seen(session)
+    if transaction.parent is None or transaction.nested:  # not at the end of a flush's subtransaction
+        forget_seen(session)
 
 
 def may_review_emergency_access(actor: Actor) -> bool:

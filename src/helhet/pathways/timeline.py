@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, select, union_all
+from sqlalchemy import Select, bindparam, case, literal, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Integer
 
@@ -68,22 +68,36 @@ ORDER = {
 }
 
 
+_PERSON_COLUMNS = (
+    Person.id,
+    Person.given_name,
+    Person.family_name,
+    Person.fodselsnummer,
+    Person.birth_date,
+    Person.sex,
+    Person.municipality_number,
+    Person.preferred_language,
+    Person.interpreter_needed,
+    Person.interpreter_language,
+    Person.version,
+)
+#: the door's statement, built once: the person with the access check, every value a bind parameter
+_PERSON_FOR_CLINICIAN = select(*_PERSON_COLUMNS, policy.may_see_bound(Person.id).label("allowed")).where(
+    Person.id == bindparam("person_id", type_=Integer)
+)
+_PERSON_FOR_SYSTEM = select(*_PERSON_COLUMNS, literal(True).label("allowed")).where(
+    Person.id == bindparam("person_id", type_=Integer)
+)
+
+
 def _person_row(session: Session, actor: Actor, person_id: int) -> dict[str, Any]:
-    stmt = select(
-        Person.id,
-        Person.given_name,
-        Person.family_name,
-        Person.fodselsnummer,
-        Person.birth_date,
-        Person.sex,
-        Person.municipality_number,
-        Person.preferred_language,
-        Person.interpreter_needed,
-        Person.interpreter_language,
-        Person.version,
-        policy.may_see_clause(actor, Person.id).label("allowed"),
-    ).where(Person.id == person_id)
-    row = session.connection().execute(stmt).mappings().first()
+    if not policy.sees_person_data(actor):
+        raise NotFound("person", person_id)
+    if actor.is_system:
+        row = session.connection().execute(_PERSON_FOR_SYSTEM, {"person_id": person_id}).mappings().first()
+    else:
+        params = {"person_id": person_id, **policy.relation_params(actor)}
+        row = session.connection().execute(_PERSON_FOR_CLINICIAN, params).mappings().first()
     if row is None or not row["allowed"]:
         raise NotFound("person", person_id)
     policy.remember_seen(session, actor, person_id)  # the domain doors the page goes through next need not ask
