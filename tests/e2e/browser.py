@@ -74,5 +74,10 @@ def shot(page: Page, name: str, at: Locator | None = None) -> Path:
     return path
 
 
+def flash(page: Page) -> Locator:
+    """The confirmation shown after a form is saved (one per page, from the redirect that ended the form)."""
+    return page.locator("main > .notice[role=status]")
+
+
 def main_text(page: Page) -> str:
     return page.locator("main").inner_text()

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from helhet.audit.models import EmergencyAccess
 from helhet.referrals.models import Referral
 from helhet.users.models import User
-from tests.e2e.browser import main_text, nb, nbn, open_page, sign_in, sign_out
+from tests.e2e.browser import flash, main_text, nb, nbn, open_page, sign_in, sign_out
 from tests.e2e.world import VURD, World
 
 pytestmark = pytest.mark.browser
@@ -60,7 +60,7 @@ def test_emergency_access_needs_a_reason_and_says_it_is_logged(page: Page, world
     before, _, after = nb(
         "Emergency access granted until %(until)s. Your reason is logged and will be reviewed."
     ).partition("%(until)s")
-    expect(page.locator(".notice")).to_have_text(re.compile(re.escape(before) + ".+" + re.escape(after)))
+    expect(flash(page)).to_have_text(re.compile(re.escape(before) + ".+" + re.escape(after)))
 
     with world.session() as session:
         user = session.scalar(select(User).where(User.username == "utenfor"))
@@ -80,7 +80,7 @@ def test_sign_out_ends_the_session(page: Page, world: World) -> None:
     expect(page.locator("h1")).to_have_text("Espen Moen")
 
     sign_out(page)
-    expect(page.locator(".notice")).to_have_text(nb("You are signed out."))
+    expect(flash(page)).to_have_text(nb("You are signed out."))
     page.go_back()  # the pathway is not in the cache (no-store): the server asks for a sign-in
     expect(page.locator("form[action='/login']")).to_be_visible()
     assert "Moen" not in main_text(page)

@@ -13,7 +13,7 @@ from helhet import clock
 from helhet.i18n import format_date
 from helhet.transitions.models import Handover, HandoverKind, HandoverStatus
 from helhet.users.models import User
-from tests.e2e.browser import nb, open_page, shot, sign_in, sign_out
+from tests.e2e.browser import flash, nb, open_page, shot, sign_in, sign_out
 from tests.e2e.world import DOGN, KOMMUNE, World
 
 pytestmark = pytest.mark.browser
@@ -35,9 +35,7 @@ def test_discharge_handover_is_accepted_and_responsibility_moves(page: Page, wor
     page.check("input[name=checklist][value=discharge_summary_sent]")
     page.get_by_role("button", name=nb("Send the handover")).click()
 
-    expect(page.locator(".notice").first).to_have_text(
-        nb("The handover is sent. Your unit is responsible until it is accepted.")
-    )
+    expect(flash(page)).to_have_text(nb("The handover is sent. Your unit is responsible until it is accepted."))
     responsible = page.locator("section[aria-labelledby=responsible-title]")
     expect(responsible).to_contain_text(
         nb(
@@ -74,7 +72,7 @@ def test_discharge_handover_is_accepted_and_responsibility_moves(page: Page, wor
     page.fill("#f-accept_note", "Tatt imot; hjemmebesøk avtalt.")
     page.get_by_role("button", name=nb("Accept the handover")).click()
 
-    expect(page.locator(".notice").first).to_have_text(nb("The handover is accepted. Your unit is now responsible."))
+    expect(flash(page)).to_have_text(nb("The handover is accepted. Your unit is now responsible."))
     accepted = nb("%(unit)s, the receiving unit, is responsible for the person. It accepted the handover %(when)s.")
     expect(page.locator("section[aria-labelledby=responsible-title]")).to_contain_text(
         accepted.partition("%(when)s")[0] % {"unit": receiver}

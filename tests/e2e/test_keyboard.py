@@ -11,7 +11,7 @@ from helhet.persons.models import Person
 from helhet.reference.units import CareLevel
 from helhet.referrals.models import Referral
 from tests.builders import synthetic_fnr
-from tests.e2e.browser import PASSWORD, nb
+from tests.e2e.browser import PASSWORD, flash, nb
 from tests.e2e.world import VURD, World
 
 pytestmark = pytest.mark.browser
@@ -108,7 +108,7 @@ def test_sign_in_and_register_a_referral_with_the_keyboard_alone(page: Page, wor
     tab_to(page, f"button:text-is('{nb('Register the referral')}')")
     page.keyboard.press("Enter")
 
-    expect(page.locator(".notice")).to_have_text(nb("The referral is registered."))
+    expect(flash(page)).to_have_text(nb("The referral is registered."))
     expect(page.locator("h1")).to_have_text("Hanne-Marie Lie")
     with world.session() as session:
         person = session.scalar(select(Person).where(Person.fodselsnummer == fnr))

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from helhet.mapping.instruments import get_instrument
 from helhet.mapping.models import QuestionnaireResult
-from tests.e2e.browser import nb, open_page, shot, sign_in
+from tests.e2e.browser import flash, nb, open_page, shot, sign_in
 from tests.e2e.world import DOGN, World
 
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def test_audit_live_score_then_saved_score(page: Page, world: World) -> None:
     shot(page, "mapping-audit-live-score", at=page.locator("[data-score-output]"))
 
     page.get_by_role("button", name=nb("Save the %(code)s", code="AUDIT")).click()
-    expect(page.locator(".notice").first).to_be_visible()
+    expect(flash(page)).to_be_visible()
     with world.session() as session:
         saved = session.scalar(select(QuestionnaireResult).where(QuestionnaireResult.person_id == seeded.person_id))
         assert saved is not None

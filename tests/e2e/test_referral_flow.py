@@ -12,7 +12,7 @@ from helhet.persons.models import Person
 from helhet.reference.units import CareLevel
 from helhet.referrals.models import Referral, ReferralStatus
 from tests.builders import synthetic_fnr
-from tests.e2e.browser import lab, main_text, nb, nbn, shot, sign_in
+from tests.e2e.browser import flash, lab, main_text, nb, nbn, shot, sign_in
 from tests.e2e.world import KOMMUNE, VURD, World
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,7 @@ def test_coordinator_registers_a_referral_with_the_persons_wish(page: Page, worl
     page.check("input[name=substances][value=alcohol]")
     page.get_by_role("button", name=nb("Register the referral")).click()
 
-    expect(page.locator(".notice")).to_have_text(nb("The referral is registered."))
+    expect(flash(page)).to_have_text(nb("The referral is registered."))
     expect(page.locator("h1")).to_have_text("Ingrid Solberg")
     table = page.locator("section[aria-labelledby=referrals-title] table")
     expect(table).to_contain_text(world.unit_name(VURD))
@@ -103,7 +103,7 @@ def test_clinician_assesses_against_the_wish_and_must_explain_a_difference(page:
     page.fill("#f-wish_difference_note", "Stabil bolig og jobb; poliklinikk først, døgn om det ikke holder.")
     page.get_by_role("button", name=nb("Save the assessment")).click()
 
-    expect(page.locator(".notice")).to_have_text(nb("The assessment is saved."))
+    expect(flash(page)).to_have_text(nb("The assessment is saved."))
     assert page.url.endswith(f"/persons/{seeded.person_id}")
     compare_table = page.locator("table.compare")
     expect(compare_table.locator("td").nth(0)).to_have_text(lab(CareLevel.INPATIENT_SHORT))
