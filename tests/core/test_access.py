@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from helhet import clock
 from helhet.audit import log as audit
 from helhet.audit import policy
-from helhet.audit.models import AuditEvent
+from helhet.audit.models import AuditEvent, EmergencyAccess
 from helhet.errors import Invalid, NotFound
 from helhet.pathways import timeline
 from helhet.persons import service as persons
@@ -121,3 +124,24 @@ def test_a_person_seen_is_remembered_until_the_transaction_ends_or_a_change_is_r
     assert not policy.may_see(session, clinician, pid)
     with pytest.raises(NotFound):
         timeline.read_pathway(session, clinician, pid)
+
+
+def test_a_remembered_check_is_asked_again_when_the_clock_has_moved_on(
+    session: Session, units: Units, clinician: Actor
+) -> None:
+    person = make_person(session)
+    start = datetime(2025, 4, 10, 10, 0, tzinfo=UTC)
+    with clock.freeze(start):
+        session.add(
+            EmergencyAccess(
+                person_id=person.id,
+                user_id=clinician.user_id,
+                reason="akutt",
+                granted_at=start,
+                expires_at=start + timedelta(hours=1),
+            )
+        )
+        session.flush()
+        assert policy.may_see(session, clinician, person.id)
+    with clock.freeze(start + timedelta(hours=2)):  # the grant has expired, in the same transaction
+        assert not policy.may_see(session, clinician, person.id)

@@ -12,7 +12,8 @@ Everyone else gets "not found", the same answer as for a person who does not exi
 
 Within one transaction a person the actor was found to see is remembered (``may_see`` asks the database once
 per actor and person, however many domain doors a page goes through); the memory ends with the transaction,
-and with any change recorded in it (a change may end the very relationship that gave access).
+with any change recorded in it (a change may end the very relationship that gave access), and after
+``REMEMBER_FOR`` (or when the clock goes back, as a test's frozen clock may).
 """
 
 from __future__ import annotations
@@ -123,9 +124,18 @@ def _seen_key(actor: Actor, person_id: int) -> tuple[object, ...]:
     return (actor.user_id, actor.role, actor.unit_ids, person_id)
 
 
+#: how long a check is remembered at most (a grant that expires meanwhile is asked about again)
+REMEMBER_FOR = timedelta(seconds=30)
+
+
 def remember_seen(session: Session, actor: Actor, person_id: int) -> None:
     """The caller checked (in its own statement) that ``actor`` may see the person: later doors need not ask."""
-    session.info.setdefault(SEEN, set()).add(_seen_key(actor, person_id))
+    session.info.setdefault(SEEN, {})[_seen_key(actor, person_id)] = clock.now()
+
+
+def _remembered(session: Session, actor: Actor, person_id: int) -> bool:
+    checked_at = session.info.get(SEEN, {}).get(_seen_key(actor, person_id))
+    return checked_at is not None and checked_at <= clock.now() < checked_at + REMEMBER_FOR
 
 
 def forget_seen(session: Session) -> None:
@@ -137,7 +147,7 @@ def may_see(session: Session, actor: Actor, person_id: int) -> bool:
         return True
     if not actor.is_clinical:
         return False
-    if _seen_key(actor, person_id) in session.info.get(SEEN, ()):
+    if _remembered(session, actor, person_id):
         return True
     allowed = bool(session.scalar(select(may_see_clause(actor, literal(person_id)))))
     if allowed:
