@@ -71,7 +71,11 @@ def test_analyst_sees_the_catalogue_with_definitions_and_a_picker(analyst: TestC
     assert "<h1>Atlas: variasjon i rusbehandling</h1>" in page
     assert 'href="/atlas/wish_concordance"' in page
     assert "Samsvar mellom ønsket og tildelt nivå" in page
-    assert "granted referrals assigned the wished level" in page  # the definition
+    # the definitions in bokmål, not marked as English
+    assert "henvisninger med rett som er tildelt det ønskede behandlingsnivået" in page
+    assert "granted referrals assigned the wished level" not in page and '<dd lang="en">' not in page
+    wish = page[page.index('href="/atlas/wish_concordance"') :]
+    assert "kalenderåret henvisningen ble mottatt" in wish[: wish.index("</tr>")]  # the period
     assert "Høyere er bedre" in page
     assert 'name="level"' in page and 'name="year"' in page
     assert '<option value="2024">2024</option>' in page
@@ -91,6 +95,8 @@ def test_indicator_page_ranks_areas_with_intervals_flags_and_charts(analyst: Tes
     assert response.status_code == 200
     page = response.text
     assert page.count("<h1>") == 1
+    assert "henvisninger med rett som er tildelt det ønskede behandlingsnivået / henvisninger med rett og med" in page
+    assert '<span lang="en">' not in page
     bergen = row_of(page, "Bergen")
     assert ">90<" in bergen  # n: 60 + 30
     assert "61,1 %" in bergen  # 55 of 90
@@ -245,5 +251,6 @@ def test_pages_in_english(analyst: TestClient) -> None:
     analyst.get("/lang/en", params={"next": "/atlas"})
     page = analyst.get("/atlas/wish_concordance", params={"level": "area", "year": "2024"}).text
     assert "<h1>Wish concordance: assigned level = wished level</h1>" in page
+    assert "granted referrals assigned the wished level / granted referrals with both" in page  # the definition
     assert "61.1 %" in row_of(page, "Bergen")
     assert "Referral areas range from" in page

@@ -3,6 +3,10 @@
 Every indicator is documented (numerator, denominator, exclusions, period, direction of "better", source in
 DOMAIN.md) and is computed from the store with one grouped DuckDB query per indicator, for all levels (RHF,
 HF, referral area, municipality, treating unit) and years at once (GROUPING SETS).
+
+The definitions (numerator, denominator, exclusions, period) are English gettext sources marked with ``N_``
+(extracted via ``locale/babel.cfg``): the atlas pages show them in the reader's language, while
+``helhet atlas list`` and the offline report keep the English.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import duckdb
 import polars as pl
 
 from helhet.analytics.queries import INPATIENT_SQL, has_table
+from helhet.i18n import N_
 
 Level = Literal["rhf", "hf", "area", "municipality", "unit"]
 LEVELS: tuple[Level, ...] = ("rhf", "hf", "area", "municipality", "unit")
@@ -42,7 +47,7 @@ class Indicator:
     sql: str  # SELECT with the geography columns, year, and k (0/1) [and n weight] or value
     needs: tuple[str, ...] = ()  # optional store tables
     casemix: bool = False  # also report case-mix adjusted O/E
-    period: str = "calendar year of the referral's receipt"
+    period: str = N_("calendar year of the referral's receipt")
 
 
 GEO = "rhf_code, hf_code, area_code, municipality_number, unit_id, year"
@@ -53,9 +58,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "New referrals per 10,000 adults",
         "Nye henvisninger per 10 000 voksne",
         "rate",
-        "referrals received in the year (residence at receipt)",
-        "adult population (18+) on 1 January",
-        "none",
+        N_("referrals received in the year (residence at receipt)"),
+        N_("adult population (18+) on 1 January"),
+        N_("none"),
         "neither",
         "DOMAIN.md §8.1–8.2",
         f"SELECT {GEO}, 1 AS k FROM referral_facts",
@@ -65,9 +70,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Share granted the right to necessary care",
         "Andel med rett til nødvendig helsehjelp",
         "proportion",
-        "assessments granting the right",
-        "assessed referrals (granted or rejected)",
-        "referrals returned for more information or not yet assessed",
+        N_("assessments granting the right"),
+        N_("assessed referrals (granted or rejected)"),
+        N_("referrals returned for more information or not yet assessed"),
         "neither",
         "DOMAIN.md §1.3, §8.2",
         f"SELECT {GEO}, (outcome = 'granted')::INT AS k FROM referral_facts WHERE outcome IN ('granted', 'rejected')",
@@ -77,9 +82,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Share assigned inpatient care",
         "Andel tildelt døgnbehandling",
         "proportion",
-        "granted referrals assigned detox, inpatient or user-controlled bed",
-        "granted referrals with a level",
-        "not granted; no assigned level",
+        N_("granted referrals assigned detox, inpatient or user-controlled bed"),
+        N_("granted referrals with a level"),
+        N_("not granted; no assigned level"),
         "neither",
         "DOMAIN.md §3, §8.2 (24 % inpatient in 2015)",
         f"SELECT {GEO}, assigned_inpatient::INT AS k FROM referral_facts "
@@ -91,9 +96,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Wish concordance: assigned level = wished level",
         "Samsvar mellom ønsket og tildelt nivå",
         "proportion",
-        "granted referrals assigned the wished level",
-        "granted referrals with both a wished and an assigned level",
-        "no wish recorded",
+        N_("granted referrals assigned the wished level"),
+        N_("granted referrals with both a wished and an assigned level"),
+        N_("no wish recorded"),
         "higher",
         "DOMAIN.md §1.1, §13.3",
         f"SELECT {GEO}, (assigned_level = wished_level)::INT AS k FROM referral_facts "
@@ -105,9 +110,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Wish concordance among those wishing inpatient care",
         "Samsvar blant dem som ønsket døgnbehandling",
         "proportion",
-        "granted referrals wishing inpatient care and assigned the wished level",
-        "granted referrals wishing inpatient care",
-        "no wish recorded",
+        N_("granted referrals wishing inpatient care and assigned the wished level"),
+        N_("granted referrals wishing inpatient care"),
+        N_("no wish recorded"),
         "higher",
         "DOMAIN.md §13.3",
         f"SELECT {GEO}, (assigned_level = wished_level)::INT AS k FROM referral_facts "
@@ -118,9 +123,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Wish concordance among homeless persons",
         "Samsvar blant bostedsløse",
         "proportion",
-        "granted referrals of homeless persons assigned the wished level",
-        "granted referrals of homeless or temporarily housed persons with a wish",
-        "no wish recorded",
+        N_("granted referrals of homeless persons assigned the wished level"),
+        N_("granted referrals of homeless or temporarily housed persons with a wish"),
+        N_("no wish recorded"),
         "higher",
         "DOMAIN.md §4.4, §13.3",
         f"SELECT {GEO}, (assigned_level = wished_level)::INT AS k FROM referral_facts "
@@ -131,9 +136,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Assessed within 10 working days",
         "Vurdert innen 10 virkedager",
         "proportion",
-        "referrals assessed on or before the assessment due date",
-        "referrals assessed, or whose due date has passed at the reference date",
-        "none",
+        N_("referrals assessed on or before the assessment due date"),
+        N_("referrals assessed, or whose due date has passed at the reference date"),
+        N_("none"),
         "higher",
         "DOMAIN.md §1.2, §2.5",
         f"SELECT {GEO}, (assessed_on IS NOT NULL AND assessed_on <= assessment_due)::INT AS k FROM referral_facts "
@@ -144,9 +149,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Start-deadline breaches (fristbrudd)",
         "Fristbrudd",
         "proportion",
-        "granted referrals started after the deadline, or not started when it passed",
-        "granted referrals with a start deadline that is passed or met",
-        "none",
+        N_("granted referrals started after the deadline, or not started when it passed"),
+        N_("granted referrals with a start deadline that is passed or met"),
+        N_("none"),
         "lower",
         "DOMAIN.md §1.4, §1.6",
         f"SELECT {GEO}, (coalesce(first_start, $as_of) > start_deadline)::INT AS k FROM referral_facts "
@@ -158,9 +163,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Waiting time, days (median and 90th percentile)",
         "Ventetid, dager (median og p90)",
         "quantile",
-        "days from receipt to the first episode",
-        "referrals with a started episode",
-        "not started",
+        N_("days from receipt to the first episode"),
+        N_("referrals with a started episode"),
+        N_("not started"),
         "lower",
         "DOMAIN.md §8.2 (mean 33 days in 2023)",
         f"SELECT {GEO}, waiting_days AS value FROM referral_facts WHERE waiting_days IS NOT NULL",
@@ -170,9 +175,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Re-referral or acute admission within 90 days after a rejection",
         "Ny henvisning eller akuttinnleggelse innen 90 dager etter avslag",
         "proportion",
-        "rejected referrals followed by a new referral or a detox episode within 90 days",
-        "rejected referrals whose 90 days have passed",
-        "none",
+        N_("rejected referrals followed by a new referral or a detox episode within 90 days"),
+        N_("rejected referrals whose 90 days have passed"),
+        N_("none"),
         "lower",
         "DOMAIN.md §1.7",
         """SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, f.unit_id, f.year,
@@ -187,25 +192,25 @@ CATALOGUE: tuple[Indicator, ...] = (
         "Dropout from inpatient care",
         "Avbrudd i døgnbehandling",
         "proportion",
-        "ended inpatient episodes ended by dropout",
-        "ended inpatient episodes",
-        "detox episodes",
+        N_("ended inpatient episodes ended by dropout"),
+        N_("ended inpatient episodes"),
+        N_("detox episodes"),
         "lower",
         "DOMAIN.md §3",
         """SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, e.unit_id, year(e.ended_on) AS year,
             (e.end_reason = 'dropout')::INT AS k
             FROM episode e JOIN referral_facts f ON f.referral_id = e.referral_id
             WHERE e.ended_on IS NOT NULL AND e.level IN ('inpatient_short', 'inpatient_long')""",
-        period="calendar year the episode ended",
+        period=N_("calendar year the episode ended"),
     ),
     Indicator(
         "followup_7d_after_discharge",
         "Attended follow-up within 7 days after inpatient discharge",
         "Oppfølging innen 7 dager etter utskrivning",
         "proportion",
-        "inpatient discharges followed by an attended appointment within 7 days",
-        "inpatient discharges whose 7 days have passed",
-        "death, transfer to another inpatient stay",
+        N_("inpatient discharges followed by an attended appointment within 7 days"),
+        N_("inpatient discharges whose 7 days have passed"),
+        N_("death, transfer to another inpatient stay"),
         "higher",
         "issue 3 §4; DOMAIN.md §4.6",
         f"""SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, e.unit_id, year(e.ended_on) AS year,
@@ -217,16 +222,16 @@ CATALOGUE: tuple[Indicator, ...] = (
               AND coalesce(e.end_reason, '') NOT IN ('died', 'transferred')
               AND e.ended_on + INTERVAL 7 DAY <= $as_of""",
         needs=("appointment",),
-        period="calendar year of discharge",
+        period=N_("calendar year of discharge"),
     ),
     Indicator(
         "noshow_outreach",
         "No-shows followed by outreach within 2 working days",
         "Uteblivelser fulgt opp med oppsøkende kontakt innen 2 virkedager",
         "proportion",
-        "no-shows whose outreach task was done by its due date",
-        "no-shows with a passed outreach due date",
-        "none",
+        N_("no-shows whose outreach task was done by its due date"),
+        N_("no-shows with a passed outreach due date"),
+        N_("none"),
         "higher",
         "issue 3 §10; DOMAIN.md §13.4",
         """SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, a.unit_id,
@@ -236,16 +241,16 @@ CATALOGUE: tuple[Indicator, ...] = (
             LEFT JOIN task t ON t.id = a.outreach_task_id
             WHERE a.attendance = 'no_show' AND coalesce(t.due_on, CAST(a.starts_at AS DATE)) < $as_of""",
         needs=("appointment", "task"),
-        period="calendar year of the appointment",
+        period=N_("calendar year of the appointment"),
     ),
     Indicator(
         "interpreter_when_needed",
         "Interpreter booked or used when needed",
         "Tolk bestilt eller brukt ved behov",
         "proportion",
-        "appointments needing an interpreter where one was booked or used",
-        "appointments needing an interpreter",
-        "the person declined an interpreter",
+        N_("appointments needing an interpreter where one was booked or used"),
+        N_("appointments needing an interpreter"),
+        N_("the person declined an interpreter"),
         "higher",
         "DOMAIN.md §7",
         """SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, a.unit_id,
@@ -253,7 +258,7 @@ CATALOGUE: tuple[Indicator, ...] = (
             FROM appointment a JOIN person_geo g ON g.person_key = a.person_key
             WHERE a.interpreter_status NOT IN ('not_needed', 'declined_by_person')""",
         needs=("appointment",),
-        period="calendar year of the appointment",
+        period=N_("calendar year of the appointment"),
     ),
 )
 
@@ -304,9 +309,9 @@ COORDINATION: tuple[Indicator, ...] = (
         "Inpatient discharges with a handover accepted by the day of discharge",
         "Utskrivninger fra døgn med overlevering akseptert senest utskrivningsdagen",
         "proportion",
-        "ended inpatient stays whose handover (discharge or transfer) was accepted on or before the day of discharge",
-        "ended detox and inpatient stays (treating unit; the person's residence)",
-        "death; user-controlled beds; transfers to another episode in the same unit",
+        N_("ended inpatient stays whose handover (discharge or transfer) was accepted by the day of discharge"),
+        N_("ended detox and inpatient stays (treating unit; the person's residence)"),
+        N_("death; user-controlled beds; transfers to another episode in the same unit"),
         "higher",
         "DOMAIN.md §4.6, §5.4 ROP-13; issue 3 §4 (discharge without an accepted handover is flagged)",
         f"""SELECT {PERSON_GEO_COLUMNS}, e.unit_id, year(e.ended_on) AS year,
@@ -314,17 +319,19 @@ COORDINATION: tuple[Indicator, ...] = (
                     AND CAST(h.decided_at AS DATE) <= e.ended_on)::INT AS k
             FROM {DISCHARGES}""",
         needs=("handover",),
-        period="calendar year of discharge",
+        period=N_("calendar year of discharge"),
     ),
     Indicator(
         "crisis_plan_at_discharge",
         "Current crisis plan at inpatient discharge (ROP-11)",
         "Gjeldende kriseplan ved utskrivning fra døgn (ROP-11)",
         "proportion",
-        "ended inpatient stays where the person had a crisis plan made on or before the day of discharge and not "
-        "past its review date",
-        "ended detox and inpatient stays (treating unit; the person's residence)",
-        "death; user-controlled beds; transfers to another episode in the same unit",
+        N_(
+            "ended inpatient stays where the person had a crisis plan made on or before the day of discharge and not "
+            "past its review date"
+        ),
+        N_("ended detox and inpatient stays (treating unit; the person's residence)"),
+        N_("death; user-controlled beds; transfers to another episode in the same unit"),
         "higher",
         "DOMAIN.md §4.2, §5.4 ROP-11",
         f"""SELECT {PERSON_GEO_COLUMNS}, e.unit_id, year(e.ended_on) AS year,
@@ -332,49 +339,53 @@ COORDINATION: tuple[Indicator, ...] = (
                     AND (c.review_by IS NULL OR c.review_by >= e.ended_on))::INT AS k
             FROM {DISCHARGES}""",
         needs=("crisis_plan",),
-        period="calendar year of discharge",
+        period=N_("calendar year of discharge"),
     ),
     Indicator(
         "vedtak_delivery",
         "Vedtak delivered as decided over the year",
         "Vedtak levert som vedtatt gjennom året",
         "proportion",
-        "vedtak with at least (1 - vedtak_shortfall_threshold), by default 80 %, of the volume decided for their "
-        "complete weeks of the year delivered in those weeks",
-        "vedtak with a weekly volume and a complete ISO week in the year (part weeks pro-rated), up to the "
-        "reference date (responsible municipal unit; the person's residence); one count per vedtak and year, so "
-        "the weeks of one vedtak do not count as independent",
-        "withdrawn vedtak; vedtak without a weekly volume; the current, incomplete week",
+        N_(
+            "vedtak with at least (1 - vedtak_shortfall_threshold), by default 80 %, of the volume decided for their "
+            "complete weeks of the year delivered in those weeks"
+        ),
+        N_(
+            "vedtak with a weekly volume and a complete ISO week in the year (part weeks pro-rated), up to the "
+            "reference date (responsible municipal unit; the person's residence); one count per vedtak and year, so "
+            "the weeks of one vedtak do not count as independent"
+        ),
+        N_("withdrawn vedtak; vedtak without a weekly volume; the current, incomplete week"),
         "higher",
         "DOMAIN.md §4.3, §5.4 ROP-09; vedtak/delivery.py",
         f"""{VEDTAK_YEARS}
             SELECT {GEO}, (delivered >= $delivered_share * decided - 1e-9)::INT AS k FROM vedtak_years""",
         needs=("vedtak", "service_delivery"),
-        period="calendar year of the weeks (the week's first day in the period)",
+        period=N_("calendar year of the weeks (the week's first day in the period)"),
     ),
     Indicator(
         "vedtak_delivery_ratio",
         "Delivered against decided volume per vedtak (median and 90th percentile)",
         "Levert mot vedtatt omfang per vedtak (median og p90)",
         "quantile",
-        "volume delivered in the vedtak's complete weeks of the year",
-        "volume decided for the same weeks (one value per vedtak and year)",
-        "withdrawn vedtak; vedtak without a weekly volume; the current, incomplete week",
+        N_("volume delivered in the vedtak's complete weeks of the year"),
+        N_("volume decided for the same weeks (one value per vedtak and year)"),
+        N_("withdrawn vedtak; vedtak without a weekly volume; the current, incomplete week"),
         "higher",
         "DOMAIN.md §4.3, §5.4 ROP-09",
         f"""{VEDTAK_YEARS}
             SELECT {GEO}, delivered / decided AS value FROM vedtak_years""",
         needs=("vedtak", "service_delivery"),
-        period="calendar year of the weeks",
+        period=N_("calendar year of the weeks"),
     ),
     Indicator(
         "rop01_substance_mapped",
         "ROP-01: substance use mapped with AUDIT or DUDIT at the start of treatment",
         "ROP-01: rusmiddelbruk kartlagt med AUDIT eller DUDIT ved oppstart",
         "proportion",
-        "starts with an AUDIT or DUDIT from 12 months before to mapping_within_days (30) days after the start",
-        "first episodes of referrals whose mapping_within_days have passed (treating unit)",
-        "the person declined substance-use mapping in that time and was not mapped",
+        N_("starts with an AUDIT or DUDIT from 12 months before to mapping_within_days (30) days after the start"),
+        N_("first episodes of referrals whose mapping_within_days have passed (treating unit)"),
+        N_("the person declined substance-use mapping in that time and was not mapped"),
         "higher",
         "DOMAIN.md §5.4 ROP-01, §11; gaps/rules.py",
         f"""SELECT {PERSON_GEO_COLUMNS}, s.unit_id, year(s.started_on) AS year, s.mapped::INT AS k
@@ -392,18 +403,20 @@ COORDINATION: tuple[Indicator, ...] = (
             JOIN person_geo g ON g.person_key = s.person_key
             WHERE s.mapped OR NOT s.declined""",
         needs=("mapping_questionnaire", "mapping_declined"),
-        period="calendar year of the start",
+        period=N_("calendar year of the start"),
     ),
     Indicator(
         "rop09_services_delivered",
         "ROP-09: vedtak delivered as decided at the end of the year",
         "ROP-09: vedtak levert som vedtatt ved årets slutt",
         "proportion",
-        "vedtak with no short week among the complete weeks of the last SHORTFALL_LOOKBACK_WEEKS (4) weeks before "
-        "the reference day, and something delivered if the period began more than NO_DELIVERY_START_DAYS (14) "
-        "days before it (the gap check, run on 31 December, or on the reference date in its year)",
-        "vedtak with a weekly volume and a complete week in those four weeks (responsible municipal unit)",
-        "withdrawn vedtak; vedtak without a weekly volume",
+        N_(
+            "vedtak with no short week among the complete weeks of the last SHORTFALL_LOOKBACK_WEEKS (4) weeks before "
+            "the reference day, and something delivered if the period began more than NO_DELIVERY_START_DAYS (14) "
+            "days before it (the gap check, run on 31 December, or on the reference date in its year)"
+        ),
+        N_("vedtak with a weekly volume and a complete week in those four weeks (responsible municipal unit)"),
+        N_("withdrawn vedtak; vedtak without a weekly volume"),
         "higher",
         "DOMAIN.md §5.4 ROP-09; vedtak/delivery.py; gaps/rules.py",
         f"""{VEDTAK_WEEKS},
@@ -423,18 +436,22 @@ COORDINATION: tuple[Indicator, ...] = (
                 )))::INT AS k
             FROM per_year y JOIN person_geo g ON g.person_key = y.person_key""",
         needs=("vedtak", "service_delivery"),
-        period="calendar year (its last four weeks)",
+        period=N_("calendar year (its last four weeks)"),
     ),
     Indicator(
         "rop10_housing_assistance",
         "ROP-10: homeless or unstably housed referred persons with a housing vedtak",
         "ROP-10: bostedsløse eller ustabilt bosatte henviste med boligvedtak",
         "proportion",
-        "referrals of homeless or temporarily housed persons with a housing vedtak (housing assistance, temporary "
-        "accommodation or supported housing) decided from 12 months before to 90 days after receipt",
-        "referrals of persons homeless or in temporary housing at receipt, whose 90 days have passed "
-        "(municipality level; no unit)",
-        "withdrawn vedtak; declined housing assistance is not in the store",
+        N_(
+            "referrals of homeless or temporarily housed persons with a housing vedtak (housing assistance, temporary "
+            "accommodation or supported housing) decided from 12 months before to 90 days after receipt"
+        ),
+        N_(
+            "referrals of persons homeless or in temporary housing at receipt, whose 90 days have passed "
+            "(municipality level; no unit)"
+        ),
+        N_("withdrawn vedtak; declined housing assistance is not in the store"),
         "higher",
         "DOMAIN.md §4.4, §5.4 ROP-10",
         """SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, NULL::BIGINT AS unit_id, f.year,
@@ -450,9 +467,9 @@ COORDINATION: tuple[Indicator, ...] = (
         "ROP-12: the person's wished level of care recorded",
         "ROP-12: personens ønskede behandlingsnivå registrert",
         "proportion",
-        "referrals with a wished level of care recorded",
-        "referrals received in the year (receiving unit)",
-        "none; goals in the person's own words (the rest of ROP-12) are not in the store",
+        N_("referrals with a wished level of care recorded"),
+        N_("referrals received in the year (receiving unit)"),
+        N_("none; goals in the person's own words (the rest of ROP-12) are not in the store"),
         "higher",
         "DOMAIN.md §5.4 ROP-12, §13.3",
         f"SELECT {GEO}, (wished_level IS NOT NULL)::INT AS k FROM referral_facts",
@@ -462,9 +479,9 @@ COORDINATION: tuple[Indicator, ...] = (
         "ROP-13: handovers answered by the receiver within the acceptance deadline",
         "ROP-13: overleveringer besvart av mottaker innen fristen",
         "proportion",
-        "handovers accepted or declined on or before their acceptance due date",
-        "handovers decided, or whose acceptance due date has passed (receiving unit)",
-        "cancelled handovers",
+        N_("handovers accepted or declined on or before their acceptance due date"),
+        N_("handovers decided, or whose acceptance due date has passed (receiving unit)"),
+        N_("cancelled handovers"),
         "higher",
         "DOMAIN.md §5.4 ROP-13; Settings.handover_acceptance_working_days",
         f"""SELECT {PERSON_GEO_COLUMNS}, h.to_unit_id AS unit_id, year(CAST(h.created_at AS DATE)) AS year,
@@ -472,7 +489,7 @@ COORDINATION: tuple[Indicator, ...] = (
             FROM handover h JOIN person_geo g ON g.person_key = h.person_key
             WHERE h.status <> 'cancelled' AND (h.acceptance_due < $as_of OR h.status IN ('accepted', 'declined'))""",
         needs=("handover",),
-        period="calendar year the handover was made",
+        period=N_("calendar year the handover was made"),
     ),
 )
 #: the ROP gap checks the atlas computes from the store (pass rate per municipality and the other levels);

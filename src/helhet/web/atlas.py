@@ -61,6 +61,21 @@ def _name(indicator: Indicator, lang: Language) -> str:
     return indicator.name_nb if lang == "nb" else indicator.name_en
 
 
+@dataclass(frozen=True)
+class Definition:
+    """An indicator's definition in the page's language (the catalogue's English is the gettext source)."""
+
+    numerator: str
+    denominator: str
+    exclusions: str
+    period: str
+
+    @classmethod
+    def of(cls, indicator: Indicator, lang: Language) -> Definition:
+        parts = (indicator.numerator, indicator.denominator, indicator.exclusions, indicator.period)
+        return cls(*(gettext(lang, part) for part in parts))
+
+
 @router.get("/atlas/assets/plotly.min.js")
 def plotly_js() -> Response:
     """Plotly's own script from the installed package (no CDN); cached long, renewed with the version."""
@@ -77,6 +92,7 @@ def plotly_js() -> Response:
 class CatalogueEntry:
     indicator: Indicator
     name: str
+    definition: Definition
     better: str
     kind: str
     available: bool
@@ -110,6 +126,7 @@ def catalogue(
         CatalogueEntry(
             i,
             _name(i, lang),
+            Definition.of(i, lang),
             gettext(lang, BETTER[i.better]),
             gettext(lang, KINDS[i.kind]),
             store is None or i.code in store.available,
@@ -205,6 +222,7 @@ def indicator_page(
     context: dict[str, Any] = {
         "indicator": indicator,
         "name": _name(indicator, lang),
+        "definition": Definition.of(indicator, lang),
         "better": gettext(lang, BETTER[indicator.better]),
         "form": form,
         "level_choices": _level_choices(lang),
