@@ -2,7 +2,7 @@
 
 Two overview pages (``/persons/{id}/care-team`` and ``/persons/{id}/care-plan``) and one small page per action,
 so each form has its own URL, its own fields and its own error summary. Every action page is described once
-by an ``Action`` (its path, template, input model, how the form maps to the model, which service it calls)
+by a ``FormPage`` (its path, template, input model, how the form maps to the model, which service it calls)
 and served by the same two routes: GET shows the form, POST submits it in one transaction.
 """
 
@@ -115,7 +115,7 @@ def care_plan(request: Request, person_id: int, session: PageSession, actor: Pag
 
 
 @dataclass(frozen=True)
-class Action:
+class FormPage:
     """One form page: ``GET`` shows it, ``POST`` submits it. ``item`` names the path's second id, if any."""
 
     path: str  # below /persons/{person_id}
@@ -200,8 +200,8 @@ def _measure_defaults(session: Session, actor: Actor, person_id: int, measure_id
     return {"evaluated_on": clock.today(), "version": measure.version}
 
 
-ACTIONS: list[Action] = [
-    Action(
+FORM_PAGES: list[FormPage] = [
+    FormPage(
         "care-team/members",
         "member.html",
         N_("Add a member to the care team"),
@@ -217,7 +217,7 @@ ACTIONS: list[Action] = [
         "care-team",
         defaults=lambda s, a, p, i: {"from_date": clock.today(), "unit_id": a.active_unit_id},
     ),
-    Action(
+    FormPage(
         "care-team/members/{item_id}/end",
         "member_end.html",
         N_("End a care-team membership"),
@@ -230,7 +230,7 @@ ACTIONS: list[Action] = [
         item="member",
         check_item=_member_of,
     ),
-    Action(
+    FormPage(
         "coordinator",
         "coordinator.html",
         N_("Assign the coordinator"),
@@ -246,7 +246,7 @@ ACTIONS: list[Action] = [
         "care-team",
         defaults=_coordinator_version,
     ),
-    Action(
+    FormPage(
         "individual-plan",
         "individual_plan.html",
         N_("Individual plan (IP) and coordinator offer"),
@@ -266,7 +266,7 @@ ACTIONS: list[Action] = [
         "care-team",
         defaults=_ip_defaults,
     ),
-    Action(
+    FormPage(
         "care-plan/start",
         "plan_start.html",
         N_("Start a care plan"),
@@ -277,7 +277,7 @@ ACTIONS: list[Action] = [
         "care-plan",
         defaults=lambda s, a, p, i: {"started_on": clock.today()},
     ),
-    Action(
+    FormPage(
         "care-plan/decline",
         "plan_decline.html",
         N_("The person does not want a care plan now"),
@@ -288,7 +288,7 @@ ACTIONS: list[Action] = [
         "care-plan",
         defaults=lambda s, a, p, i: {"declined_on": clock.today()},
     ),
-    Action(
+    FormPage(
         "care-plan/participation",
         "participation.html",
         N_("How the person took part in the plan"),
@@ -299,7 +299,7 @@ ACTIONS: list[Action] = [
         "care-plan",
         defaults=_plan_version,
     ),
-    Action(
+    FormPage(
         "care-plan/goals",
         "goal.html",
         N_("Add a goal"),
@@ -310,7 +310,7 @@ ACTIONS: list[Action] = [
         "care-plan",
         defaults=lambda s, a, p, i: {"own_words": True},
     ),
-    Action(
+    FormPage(
         "care-plan/goals/{item_id}/status",
         "goal_status.html",
         N_("Change the goal's status"),
@@ -323,7 +323,7 @@ ACTIONS: list[Action] = [
         item="goal",
         check_item=_goal_of,
     ),
-    Action(
+    FormPage(
         "care-plan/goals/{item_id}/measures",
         "measure.html",
         N_("Add a measure"),
@@ -343,7 +343,7 @@ ACTIONS: list[Action] = [
         item="goal",
         check_item=_goal_of,
     ),
-    Action(
+    FormPage(
         "care-plan/measures/{item_id}/evaluate",
         "evaluate.html",
         N_("Evaluate a measure"),
@@ -369,7 +369,7 @@ def _action_page(
     request: Request,
     session: Session,
     actor: Actor,
-    action: Action,
+    action: FormPage,
     person_id: int,
     item_id: int | None,
     form: FormState,
@@ -409,7 +409,7 @@ ENUMS = {
 }
 
 
-def _show(action: Action) -> Callable[..., Response]:
+def _show(action: FormPage) -> Callable[..., Response]:
     def show(
         request: Request, person_id: int, session: PageSession, actor: PageActor, item_id: int | None = None
     ) -> Response:
@@ -422,7 +422,7 @@ def _show(action: Action) -> Callable[..., Response]:
     return show
 
 
-def _post(action: Action) -> Callable[..., Response]:
+def _post(action: FormPage) -> Callable[..., Response]:
     def post(
         request: Request,
         person_id: int,
@@ -448,7 +448,7 @@ def _post(action: Action) -> Callable[..., Response]:
     return post
 
 
-for _action in ACTIONS:
+for _action in FORM_PAGES:
     _path = f"/persons/{{person_id}}/{_action.path}"
     router.add_api_route(_path, _show(_action), methods=["GET"], response_class=Response)
     router.add_api_route(_path, _post(_action), methods=["POST"], response_class=Response)
