@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from helhet.analytics import queries
+from helhet.analytics import pages, queries
 from helhet.analytics.atlas import build_atlas
 from helhet.analytics.indicators import BY_CODE, compute_raw
 from helhet.errors import Invalid
@@ -176,3 +176,38 @@ def test_variation_measures_include_scv(tmp_path: Path) -> None:
     assert row["ft"] == pytest.approx(0.6 / 0.2)
     assert row["ft2"] == pytest.approx(0.5 / 0.3)
     assert row["scv"] > 0
+
+
+def _store_with_a_history_tail(folder: Path) -> Path:
+    b = StoreBuilder()
+    unit = b.unit()
+    for year, count in ((2013, 6), (2019, 6), (2023, 30), (2024, 30)):
+        for i in range(count):
+            b.referral(unit, received=date(year, 3, 4), assigned="inpatient_short" if i % 2 else "outpatient")
+    return b.write(folder)
+
+
+def test_a_generated_store_shows_only_the_years_it_covers(tmp_path: Path) -> None:
+    # The generator writes earlier referrals as history; its ground_truth.json says which years it covers.
+    folder = _store_with_a_history_tail(tmp_path / "store")
+    (folder / queries.GROUND_TRUTH).write_text('{"as_of": "2024-12-31", "years": 2, "planted": []}')
+    assert queries.covered_years(folder) == (2023, 2024)
+    con = queries.connect(folder)
+    raw = compute_raw(con, BY_CODE["wish_concordance"], AS_OF)
+    assert sorted(set(raw["year"].to_list())) == [2023, 2024]
+    assert value(raw, "national", "NO", 2023)["n"] == 30
+    atlas = build_atlas(con, AS_OF, ["wish_concordance", "assigned_inpatient"])
+    assert set(atlas.values["year"].to_list()) == {2023, 2024}
+    assert atlas.casemix.height == 0 or set(atlas.casemix["year"].to_list()) <= {2023, 2024}
+    assert pages.open_store(folder).years == (2023, 2024)
+
+
+def test_a_store_from_a_database_keeps_all_its_years(tmp_path: Path) -> None:
+    folder = _store_with_a_history_tail(tmp_path / "store")
+    assert queries.covered_years(folder) is None
+    raw = compute_raw(queries.connect(folder), BY_CODE["wish_concordance"], AS_OF)
+    assert sorted(set(raw["year"].to_list())) == [2013, 2019, 2023, 2024]
+    assert pages.open_store(folder).years == (2013, 2019, 2023, 2024)
+    # an unreadable ground truth is ignored rather than hiding years
+    (folder / queries.GROUND_TRUTH).write_text("{not json")
+    assert queries.covered_years(folder) is None

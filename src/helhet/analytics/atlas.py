@@ -18,7 +18,7 @@ import polars as pl
 from helhet.analytics import funnel, stats, variation
 from helhet.analytics.indicators import CATALOGUE, LEVELS, Indicator, available, compute_raw
 from helhet.analytics.population import adult_population
-from helhet.analytics.queries import display_names
+from helhet.analytics.queries import display_names, in_period
 
 SMALL = 5  # counts 1-4 are suppressed
 AGE_BAND_SQL = (
@@ -223,7 +223,7 @@ def _casemix(
     )
     cells = con.sql(f"""
         SELECT area_code, year, {", ".join(CASEMIX_COVARIATES)}, sum(k)::BIGINT AS k, count(*) AS n
-        FROM ({source}) s WHERE area_code IS NOT NULL GROUP BY ALL
+        FROM ({source}) s WHERE area_code IS NOT NULL AND {in_period(con)} GROUP BY ALL
     """).pl()
     if cells.height == 0:
         return pl.DataFrame(), {}

@@ -18,7 +18,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
-from helhet.analytics.queries import INPATIENT_SQL, has_table
+from helhet.analytics.queries import INPATIENT_SQL, has_table, in_period
 from helhet.i18n import N_
 
 Level = Literal["rhf", "hf", "area", "municipality", "unit"]
@@ -572,6 +572,7 @@ def compute_raw(con: duckdb.DuckDBPyConnection, indicator: Indicator, as_of: dat
     sql = f"""
         SELECT {_level_case()} AS level, {_code_case()} AS code, year, {measures}
         FROM ({source}) s
+        WHERE {in_period(con)}
         GROUP BY {_grouping_sets()}
     """
     frame = con.sql(sql).pl()

@@ -72,7 +72,12 @@ def open_store(folder: Path) -> Store:
     """The store's years and units; ``Invalid`` when no store is built there (or a table is missing)."""
     with _lock:
         con, _ = _connection(folder)
-        years = tuple(int(r[0]) for r in con.execute("SELECT DISTINCT year FROM referral_facts ORDER BY 1").fetchall())
+        years = tuple(
+            int(r[0])
+            for r in con.execute(
+                f"SELECT DISTINCT year FROM referral_facts WHERE {queries.in_period(con)} ORDER BY 1"
+            ).fetchall()
+        )
         trusts = {str(r[0]): r[1] for r in con.execute("SELECT id, health_trust_code FROM unit").fetchall()}
         codes = tuple(i.code for i in available(con))
     return Store(folder, years, trusts, codes)

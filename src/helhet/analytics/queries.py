@@ -5,6 +5,8 @@ SQL gathers (joins and groups in DuckDB); ``indicators.py`` and ``stats.py`` com
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -64,8 +66,31 @@ def _view(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
     con.execute(f"CREATE VIEW {table} AS SELECT {', '.join(columns)} FROM read_parquet('{path}')")
 
 
+#: written by the generator beside its Parquet tables; its ``as_of`` and ``years`` give the period it covers
+GROUND_TRUTH = "ground_truth.json"
+
+
+def covered_years(folder: Path) -> tuple[int, int] | None:
+    """The calendar years a generated store covers, ``(as_of.year − years + 1, as_of.year)``, from its
+    ``ground_truth.json``; ``None`` (all years) for a store built from a database, which has all its years.
+
+    The generator also writes a thin tail of earlier referrals (history for the prior-episodes covariate and the
+    LAR stock); without this they would show as real, tiny years in the atlas.
+    """
+    path = folder / GROUND_TRUTH
+    if not path.is_file():
+        return None
+    try:
+        truth = json.loads(path.read_text(encoding="utf-8"))
+        last, years = date.fromisoformat(truth["as_of"]).year, int(truth["years"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    return (last - years + 1, last) if years > 0 else None
+
+
 def connect(folder: Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the store's tables as views, geography, and the ``referral_facts`` view."""
+    """A DuckDB connection with the store's tables as views, geography, the ``referral_facts`` view, and
+    ``store_period`` (one row: the first and last year covered, NULL when all years are)."""
     files = check_folder(folder)
     con = duckdb.connect()
     if threads:
@@ -74,7 +99,21 @@ def connect(folder: Path, threads: int | None = None) -> duckdb.DuckDBPyConnecti
         _view(con, table, path)
     _geography_tables(con)
     con.execute(REFERRAL_FACTS)
+    first, last = covered_years(folder) or (None, None)
+    con.execute(
+        "CREATE TEMP TABLE store_period AS SELECT ?::INTEGER AS first_year, ?::INTEGER AS last_year", [first, last]
+    )
     return con
+
+
+def in_period(con: duckdb.DuckDBPyConnection, column: str = "year") -> str:
+    """SQL condition: ``column`` lies within the store's covered years (true for a store with all its years)."""
+    if not has_table(con, "store_period"):
+        return "TRUE"
+    rows = con.execute("SELECT first_year, last_year FROM store_period").fetchall()
+    if not rows or rows[0][0] is None:
+        return "TRUE"
+    return f"{column} BETWEEN {int(rows[0][0])} AND {int(rows[0][1])}"
 
 
 def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
