@@ -265,11 +265,12 @@ def _casemix(
 
 
 def build_atlas(con: duckdb.DuckDBPyConnection, as_of: date, indicators: list[str] | None = None) -> Atlas:
-    chosen = [i for i in available(con) if indicators is None or i.code in indicators]
+    present = available(con)  # asked once: each call looks up every optional table
+    chosen = [i for i in present if indicators is None or i.code in indicators]
     notes = [
         f"{i.code}: left out (needs {', '.join(i.needs)})"
         for i in CATALOGUE
-        if i not in available(con) and (indicators is None or i.code in indicators)
+        if i not in present and (indicators is None or i.code in indicators)
     ]
     frames, casemix_frames, mor = [], [], {}
     for indicator in chosen:

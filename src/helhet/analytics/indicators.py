@@ -18,7 +18,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
-from helhet.analytics.queries import INPATIENT_SQL, has_table, in_period
+from helhet.analytics.queries import INPATIENT_SQL, in_period
 from helhet.i18n import N_
 
 Level = Literal["rhf", "hf", "area", "municipality", "unit"]
@@ -519,7 +519,9 @@ LEFT JOIN geo_area ga ON ga.area_code = coalesce(d.district_area_code, gm.area_c
 
 
 def available(con: duckdb.DuckDBPyConnection) -> list[Indicator]:
-    return [i for i in CATALOGUE if all(has_table(con, t) for t in i.needs)]
+    """The indicators whose optional tables are in the store (one look-up of the table names)."""
+    tables = {str(r[0]) for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    return [i for i in CATALOGUE if all(t in tables for t in i.needs)]
 
 
 def _grouping_sets() -> str:
