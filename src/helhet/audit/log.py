@@ -156,6 +156,10 @@ def _merge_reads(pending: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return merged
 
 
+#: rows appended in one statement on PostgreSQL; a bulk unit of work (a data load) appends with executemany
+CTE_MAX_ROWS = 1000
+
+
 def flush_pending(session: Session) -> int:
     """Append the collected events to the chain now; returns how many rows. Called before every commit."""
     pending = session.info.pop(_PENDING, None)
@@ -176,8 +180,9 @@ def flush_pending(session: Session) -> int:
         row["prev_hash"] = prev
         row["hash"] = prev = compute_hash(row)
     move_head = update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev)
-    if session.get_bind().dialect.name == "postgresql":
+    if session.get_bind().dialect.name == "postgresql" and len(pending) <= CTE_MAX_ROWS:
         # one round trip: the rows go in through a data-modifying CTE of the statement that moves the head
+        # (a statement holds at most 65,535 parameters, 14 a row: larger batches take the executemany path)
         session.execute(move_head.add_cte(insert(AuditEvent).values(pending).cte("appended")))
     else:
         session.execute(insert(AuditEvent), pending)
