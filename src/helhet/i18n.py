@@ -3,13 +3,10 @@
 Source strings are English; bokmål (``nb``) is the default language of the user interface and ``en`` can be
 chosen. The catalogs live in ``helhet/locale/<lang>/LC_MESSAGES/messages.po`` with the compiled ``.mo`` beside
 them (both are committed, so a fresh install works without a build step). After changing a user-facing
-string::
-
-    cd src/helhet
-    pybabel extract -F locale/babel.cfg -o locale/messages.pot --project Helhet --no-location --sort-output --no-wrap .
-    pybabel update -i locale/messages.pot -d locale --no-fuzzy-matching --no-wrap --ignore-obsolete
-    # translate the new entries in locale/nb/LC_MESSAGES/messages.po, then
-    pybabel compile -d locale --statistics
+string, run ``scripts/i18n``: it extracts (``locale/babel.cfg``: the pages, ``i18n.py`` and the atlas
+catalogue), updates both catalogs, fills bokmål from any ``locale/nb/pending/*.po`` (pairs written beside new
+pages when several people work at once; fold them in and delete them), compiles, and lists what still lacks
+bokmål. Translate those entries in ``locale/nb/LC_MESSAGES/messages.po`` and run it again.
 
 ``tests/web/test_i18n.py`` fails when a string in the templates or pages has no bokmål translation, or when
 a ``.mo`` file is older than its ``.po``.

@@ -14,7 +14,7 @@ from helhet.web import messages, reasons
             "vedtak was changed by someone else (version 3, you sent 2); reload and try again",
             "Noen andre endret dette mens du arbeidet",
         ),
-        ("the task is already completed", "Dette er allerede fullført"),
+        ("the task is done, not open", "Dette kan ikke lenger endres: status er gjort"),
         ("the relative is 12 years old on 2025-04-10; a child must never interpret", "Den pårørende er 12 år; barn"),
         ("say why the vedtak is withdrawn", "Skriv hvorfor vedtaket trekkes tilbake"),
         ("the appointment is cancelled_by_person", "Dette kan ikke lenger endres: status er avlyst av personen"),
@@ -25,7 +25,7 @@ def test_service_reasons_are_shown_in_bokmal(english: str, bokmal: str) -> None:
 
 
 def test_english_reasons_stay_english_in_the_english_ui() -> None:
-    assert messages.reason("en", "the task is already completed") == "This is already completed"
+    assert messages.reason("en", "the task is done, not open") == "This can no longer be changed: it is done"
 
 
 def test_every_pattern_template_keeps_the_groups_it_names() -> None:
