@@ -21,6 +21,7 @@ from helhet.transitions.schemas import (
     HandoverDecline,
     HandoverRead,
     HandoverRow,
+    ReceiverName,
     Responsibility,
 )
 
@@ -78,6 +79,15 @@ def cancel_handover(
 ) -> HandoverRead:
     data.version = require_version(if_match, data.version)
     return _done(session, response, handovers.cancel_handover(session, actor, handover_id, data))
+
+
+@router.put("/handovers/{handover_id}/receiver", response_model=HandoverRead)
+def name_receiver(
+    handover_id: int, data: ReceiverName, session: DbSession, actor: ApiActor, if_match: IfMatch, response: Response
+) -> HandoverRead:
+    """Name or change the receiver in the receiving unit (ROP-13); send the handover's ETag."""
+    data.version = require_version(if_match, data.version)
+    return _done(session, response, handovers.name_receiver(session, actor, handover_id, data))
 
 
 @router.put("/handovers/{handover_id}/checklist/{item}", response_model=HandoverRead)

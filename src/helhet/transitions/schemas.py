@@ -31,6 +31,13 @@ class HandoverDecline(BaseModel):
     version: int | None = None
 
 
+class ReceiverName(BaseModel):
+    """Name (or change) the person in the receiving unit who receives the handover (ROP-13)."""
+
+    receiver_user_id: int
+    version: int | None = None  # the handover's version
+
+
 class ChecklistTick(BaseModel):
     """Tick (``done=true``) or untick a checklist item. Some items take a link or a confirmation."""
 

@@ -40,6 +40,7 @@ from helhet.transitions.schemas import (
     HandoverCreate,
     HandoverDecline,
     HandoverRead,
+    ReceiverName,
     Responsibility,
 )
 from helhet.units.models import Unit
@@ -175,6 +176,37 @@ def cancel_handover(session: Session, actor: Actor, handover_id: int, data: Hand
     handover.status = HandoverStatus.CANCELLED
     handover.decision_reason = reason
     _decided(session, actor, handover, "handover.cancelled", reason)
+    return handover
+
+
+def name_receiver(session: Session, actor: Actor, handover_id: int, data: ReceiverName) -> Handover:
+    """Name, or change, the receiver: a user of the receiving unit (ROP-13: every handover has a named receiver).
+    Either unit may do it while the handover is pending; after acceptance, the receiving unit."""
+    handover = get_handover(session, actor, handover_id)
+    check_version("handover", handover.version, data.version)
+    allowed = {handover.from_unit_id, handover.to_unit_id}
+    if handover.status == HandoverStatus.ACCEPTED:
+        allowed = {handover.to_unit_id}
+    if not (actor.is_system or allowed & actor.unit_ids):
+        raise Forbidden("only the sending and receiving units name the receiver")
+    if handover.status not in (HandoverStatus.PENDING, HandoverStatus.ACCEPTED):
+        raise Conflict(f"the handover is {handover.status.value}")
+    if not _is_member(session, data.receiver_user_id, handover.to_unit_id):
+        raise Invalid("receiver_user_id", data.receiver_user_id, "the receiver must be a member of the receiving unit")
+    if data.receiver_user_id == handover.receiver_user_id:
+        raise Invalid("receiver_user_id", data.receiver_user_id, "this is already the receiver")
+    before = handover.receiver_user_id
+    handover.receiver_user_id, handover.updated_at = data.receiver_user_id, clock.now()
+    session.flush()
+    audit.record_change(
+        session,
+        actor,
+        "handover.receiver_named",
+        "handover",
+        handover.id,
+        person_id=handover.person_id,
+        detail={"receiver_user_id": data.receiver_user_id, "previous_receiver_user_id": before},
+    )
     return handover
 
 
