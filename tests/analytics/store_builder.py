@@ -253,6 +253,117 @@ class StoreBuilder:
             {"id": self._id(), "person_id": person_id, "area": area, "declined_on": day}
         )
 
+    # the records of the other ROP gap checks (analytics/rop.py)
+    def screening(self, person_id: int, day: date, status: str = "screened_no_findings") -> None:
+        self.tables["mapping_mental_health"].append(
+            {"id": self._id(), "person_id": person_id, "status": status, "screened_on": day}
+        )
+
+    def somatic(self, person_id: int, day: date) -> None:
+        self.tables["mapping_somatic_check"].append(
+            {"id": self._id(), "person_id": person_id, "checked_on": day, "examiner": "gp"}
+        )
+
+    def task(
+        self,
+        person_id: int,
+        kind: str,
+        created: date,
+        *,
+        owner: int | None = None,
+        status: str = "open",
+        completed: date | None = None,
+    ) -> None:
+        self.tables["task"].append(
+            {
+                "id": self._id(),
+                "person_id": person_id,
+                "kind": kind,
+                "due_on": created + timedelta(days=14),
+                "status": status,
+                "created_at": datetime(created.year, created.month, created.day, 9, tzinfo=UTC),
+                "completed_on": completed,
+                "owner_user_id": owner,
+            }
+        )
+
+    def situation(
+        self,
+        person_id: int,
+        day: date,
+        income: str = "work",
+        *,
+        activity: str = "work",
+        network: str = "relatives",
+        financial_problems: bool = False,
+    ) -> None:
+        self.tables["mapping_situation"].append(
+            {
+                "id": self._id(),
+                "person_id": person_id,
+                "recorded_on": day,
+                "income": income,
+                "activity": activity,
+                "network": network,
+                "financial_problems": financial_problems,
+            }
+        )
+
+    def children(self, person_id: int, day: date, answer: str = "no", assessed: date | None = None) -> None:
+        self.tables["mapping_children"].append(
+            {"id": self._id(), "person_id": person_id, "asked_on": day, "answer": answer, "needs_assessed_on": assessed}
+        )
+
+    def plan(self, person_id: int, started: date, status: str = "active", closed: date | None = None) -> int:
+        plan_id = self._id()
+        self.tables["care_plan"].append(
+            {"id": plan_id, "person_id": person_id, "status": status, "started_on": started, "closed_on": closed}
+        )
+        return plan_id
+
+    def measure(self, plan_id: int, made: date, evaluate_by: date, evaluated: date | None = None) -> None:
+        person = next(p["person_id"] for p in self.tables["care_plan"] if p["id"] == plan_id)
+        self.tables["care_plan_measure"].append(
+            {
+                "id": self._id(),
+                "plan_id": plan_id,
+                "person_id": person,
+                "owner_unit_id": 1,
+                "evaluate_by": evaluate_by,
+                "status": "active",
+                "last_evaluated_on": evaluated,
+                "created_at": datetime(made.year, made.month, made.day, 9, tzinfo=UTC),
+            }
+        )
+
+    def member(self, person_id: int, unit_id: int, role: str, since: date, until: date | None = None) -> None:
+        self.tables["care_team_member"].append(
+            {
+                "id": self._id(),
+                "person_id": person_id,
+                "unit_id": unit_id,
+                "role": role,
+                "from_date": since,
+                "to_date": until,
+            }
+        )
+
+    def ip_status(self, person_id: int, status: str, day: date, version: int = 1) -> None:
+        self.tables["individual_plan_status"].append(
+            {
+                "id": self._id(),
+                "person_id": person_id,
+                "version": version,
+                "status": status,
+                "recorded_at": datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
+            }
+        )
+
+    def contact(self, person_id: int, counterpart: str, day: date, kind: str = "meeting") -> None:
+        self.tables["collaboration_contact"].append(
+            {"id": self._id(), "person_id": person_id, "counterpart": counterpart, "kind": kind, "contact_on": day}
+        )
+
     def write(self, folder: Path) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         types = {
@@ -288,6 +399,23 @@ class StoreBuilder:
             "volume": pa.float64(),
             "amount": pa.float64(),
             "version_no": pa.int64(),
+            "version": pa.int64(),
+            "screened_on": pa.date32(),
+            "checked_on": pa.date32(),
+            "recorded_on": pa.date32(),
+            "asked_on": pa.date32(),
+            "needs_assessed_on": pa.date32(),
+            "evaluate_by": pa.date32(),
+            "last_evaluated_on": pa.date32(),
+            "contact_on": pa.date32(),
+            "to_date": pa.date32(),
+            "offered_on": pa.date32(),
+            "answered_on": pa.date32(),
+            "recorded_at": pa.timestamp("us", tz="UTC"),
+            "infection_status_checked": pa.bool_(),
+            "follow_up_needed": pa.bool_(),
+            "nav_contact": pa.bool_(),
+            "financial_problems": pa.bool_(),
         }
         for table, columns in {**REQUIRED, **OPTIONAL}.items():
             rows = self.tables[table]

@@ -18,6 +18,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
+from helhet.analytics import rop
 from helhet.analytics.queries import INPATIENT_SQL, in_period
 from helhet.i18n import N_
 
@@ -503,7 +504,9 @@ ROP_INDICATORS = {
     "ROP-12": "rop12_wish_recorded",
     "ROP-13": "rop13_handover_in_time",
 }
-CATALOGUE = CATALOGUE + COORDINATION
+ROP_INDICATORS |= rop.CODES
+ROP_CHECKS = tuple(Indicator(**check) for check in rop.CHECKS)
+CATALOGUE = CATALOGUE + COORDINATION + ROP_CHECKS
 
 BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}
 

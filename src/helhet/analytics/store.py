@@ -61,6 +61,7 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
         "completed_on",
         "source_type",
         "source_id",
+        "owner_user_id",  # a staff id, never a person's: ROP-03 asks whether follow-up actions have owners
     ),
     # coordination: handovers and discharges, crisis plans, mapping, vedtak and delivery (no free text)
     "handover": (
@@ -101,6 +102,45 @@ OPTIONAL: dict[str, tuple[str, ...]] = {
         "status",
     ),
     "service_delivery": ("id", "vedtak_id", "person_id", "delivered_on", "amount", "unit_id"),
+    # the other ROP gap checks (analytics/rop.py): mapping records, care plans, care team, IP and cooperation
+    "mapping_mental_health": ("id", "person_id", "status", "screened_on", "unit_id"),
+    "mapping_somatic_check": (
+        "id",
+        "person_id",
+        "checked_on",
+        "examiner",
+        "unit_id",
+        "injecting",
+        "infection_status_checked",
+        "follow_up_needed",
+        "follow_up_task_id",
+    ),
+    "mapping_situation": (
+        "id",
+        "person_id",
+        "recorded_on",
+        "unit_id",
+        "income",
+        "nav_contact",
+        "financial_problems",
+        "activity",
+        "network",
+    ),
+    "mapping_children": ("id", "person_id", "asked_on", "unit_id", "answer", "needs_assessed_on"),
+    "care_plan": ("id", "person_id", "status", "started_on", "closed_on"),
+    "care_plan_measure": (
+        "id",
+        "plan_id",
+        "person_id",
+        "owner_unit_id",
+        "evaluate_by",
+        "status",
+        "last_evaluated_on",
+        "created_at",
+    ),
+    "individual_plan_status": ("id", "person_id", "version", "status", "offered_on", "answered_on", "recorded_at"),
+    "care_team_member": ("id", "person_id", "unit_id", "role", "from_date", "to_date"),
+    "collaboration_contact": ("id", "person_id", "counterpart", "kind", "contact_on"),
 }
 
 PERSON_COLUMNS = {"person_id", "id"}

@@ -1,0 +1,309 @@
+"""The ROP gap checks of the person's municipal follow-up as atlas indicators (DOMAIN.md §5.4): ROP-02 to ROP-08,
+ROP-14 and ROP-15, each a pass rate per municipality (and area, HF, RHF) and year.
+
+Each check is the operational gap rule of ``gaps/rules.py`` (over the facts ``gaps/facts.py`` loads), evaluated
+per person at a reference day: 31 December of each year, or the store's reference date (``as_of``) in its own
+year. The persons are those in service on that day's year: an episode started on or before the reference day and
+not ended before 1 January. Geography is the person's residence; there is no unit level (the checks are the
+municipality's). A person's records count when dated on or before the reference day; statuses the store keeps
+only as they are now (a plan's measures and their evaluation dates, a task's owner) are read as they are, so
+for past years those checks show today's state of the records that existed then.
+
+The months of the rules (``Settings.somatic_check_months``, ``cooperation_months``) are days as the rules count
+them (``round(30.44 × months)``), filled in when this module is imported.
+
+The checks are plain field sets (``CHECKS``) that ``indicators.py`` makes into its ``Indicator`` and adds to the
+catalogue, so this module does not import the catalogue and there is no import cycle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helhet.config import get_settings
+from helhet.i18n import N_
+
+
+def _days(months: int) -> int:
+    """Months as ``gaps.rules._months`` counts them."""
+    return round(30.44 * months)
+
+
+_settings = get_settings()
+SOMATIC_DAYS = _days(_settings.somatic_check_months)
+COOPERATION_DAYS = _days(_settings.cooperation_months)
+
+#: persons in service per year with their reference day (``ref``) and residence: the denominator of every check
+FRAME = """
+WITH rop_years AS (
+    SELECT y AS year, least(make_date(CAST(y AS INTEGER), 12, 31), $as_of) AS ref
+    FROM range(coalesce((SELECT min(year(started_on)) FROM episode), year($as_of)), year($as_of) + 1) t(y)
+),
+rop_persons AS (
+    SELECT DISTINCT e.person_key, y.year, y.ref
+    FROM episode e JOIN rop_years y
+      ON e.started_on <= y.ref AND (e.ended_on IS NULL OR e.ended_on >= make_date(CAST(y.year AS INTEGER), 1, 1))
+),
+rop_frame AS (
+    SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id,
+           CAST(f.year AS BIGINT) AS year, f.ref, f.person_key
+    FROM rop_persons f JOIN person_geo g ON g.person_key = f.person_key
+)"""
+#: the columns every check returns before its ``k``
+OUT = "f.rhf_code, f.hf_code, f.area_code, f.municipality_number, f.unit_id, f.year"
+
+
+def _latest(table: str, day: str, columns: str) -> str:
+    """A CTE body: the latest ``table`` row on or before each frame row's reference day (by day, then id)."""
+    return f"""SELECT * EXCLUDE (rn) FROM (
+        SELECT f.person_key, f.year, {columns},
+               row_number() OVER (PARTITION BY f.person_key, f.year ORDER BY x.{day} DESC, x.id DESC) AS rn
+        FROM rop_frame f JOIN {table} x ON x.person_key = f.person_key AND x.{day} <= f.ref
+    ) WHERE rn = 1"""
+
+
+HOUSING_AT_REF = """SELECT f.person_key, f.year, arg_max(h.status, h.from_date) AS status
+        FROM rop_frame f JOIN housing_period h ON h.person_key = f.person_key AND h.from_date <= f.ref
+        GROUP BY ALL"""
+SITUATION_AT_REF = _latest("mapping_situation", "recorded_on", "x.income, x.activity, x.network, x.financial_problems")
+CHILDREN_AT_REF = _latest("mapping_children", "asked_on", "x.answer, x.needs_assessed_on")
+#: the person's plan on the reference day (the latest started and not closed by then), with its measures made by
+#: then and how many of them had an evaluation overdue (``careplans.measures.overdue_clause``)
+PLANS = """rop_plan AS (SELECT * EXCLUDE (rn) FROM (
+        SELECT f.person_key, f.year, f.ref, p.id AS plan_id, p.status,
+               row_number() OVER (PARTITION BY f.person_key, f.year ORDER BY p.started_on DESC, p.id DESC) AS rn
+        FROM rop_frame f JOIN care_plan p ON p.person_key = f.person_key AND p.started_on <= f.ref
+         AND (p.closed_on IS NULL OR p.closed_on > f.ref)) WHERE rn = 1),
+    rop_plans AS (
+        SELECT p.person_key, p.year, p.status, count(m.id) AS measures,
+               count(m.id) FILTER (WHERE m.status = 'active' AND m.evaluate_by < p.ref
+                                   AND (m.last_evaluated_on IS NULL OR m.last_evaluated_on < m.evaluate_by)) AS overdue
+        FROM rop_plan p LEFT JOIN care_plan_measure m ON m.plan_id = p.plan_id AND CAST(m.created_at AS DATE) <= p.ref
+        GROUP BY ALL
+    )"""
+
+
+def _contact(counterpart: str) -> str:
+    """SQL: a documented contact with ``counterpart`` within the cooperation months up to the reference day."""
+    return f"""EXISTS (SELECT 1 FROM collaboration_contact c WHERE c.person_key = f.person_key
+                AND c.counterpart = '{counterpart}'
+                AND c.contact_on BETWEEN f.ref - INTERVAL {COOPERATION_DAYS} DAY AND f.ref)"""
+
+
+def _check(
+    code: str,
+    name_en: str,
+    name_nb: str,
+    numerator: str,
+    denominator: str,
+    exclusions: str,
+    *,
+    sql: str,
+    needs: tuple[str, ...],
+) -> dict[str, Any]:
+    """The fields of one ``indicators.Indicator``."""
+    return {
+        "code": code,
+        "name_en": name_en,
+        "name_nb": name_nb,
+        "kind": "proportion",
+        "numerator": numerator,
+        "denominator": denominator,
+        "exclusions": exclusions,
+        "better": "higher",
+        "source": f"DOMAIN.md §5.4 {name_en.split(':')[0]}; gaps/rules.py",
+        "sql": sql,
+        "needs": needs,
+        "period": N_("the person's situation on 31 December of the year (the reference date in its own year)"),
+    }
+
+
+DENOMINATOR = N_(
+    "persons in service in the year (an episode started by the reference day and not ended before 1 January), "
+    "by residence"
+)
+
+CHECKS: tuple[dict[str, Any], ...] = (
+    _check(
+        "rop02_mental_health_screened",
+        "ROP-02: mental health screened",
+        "ROP-02: psykisk helse kartlagt",
+        N_("persons with a mental-health screening or diagnostic status recorded by the reference day"),
+        DENOMINATOR,
+        N_("none (a screening recorded as not screened does not count)"),
+        sql=f"""{FRAME}
+            SELECT {OUT}, EXISTS (SELECT 1 FROM mapping_mental_health s WHERE s.person_key = f.person_key
+                AND s.status <> 'not_screened' AND s.screened_on <= f.ref)::INT AS k
+            FROM rop_frame f""",
+        needs=("mapping_mental_health",),
+    ),
+    _check(
+        "rop03_somatic_checked",
+        "ROP-03: somatic health checked, follow-up actions owned",
+        "ROP-03: somatisk helse undersøkt, oppfølging med eier",
+        N_(
+            "persons with a somatic health check within somatic_check_months (12) months before the reference day "
+            "and no open somatic follow-up task without a named owner"
+        ),
+        DENOMINATOR,
+        N_("the person declined a somatic check after the last one"),
+        sql=f"""{FRAME},
+            somatic AS (
+                SELECT f.*,
+                    (SELECT max(c.checked_on) FROM mapping_somatic_check c
+                     WHERE c.person_key = f.person_key AND c.checked_on <= f.ref) AS last_check,
+                    (SELECT max(d.declined_on) FROM mapping_declined d WHERE d.person_key = f.person_key
+                     AND d.area = 'somatic' AND d.declined_on <= f.ref) AS declined_on,
+                    (SELECT count(*) FROM task t WHERE t.person_key = f.person_key
+                     AND t.kind = 'somatic_follow_up' AND t.owner_user_id IS NULL
+                     AND CAST(t.created_at AS DATE) <= f.ref
+                     AND (t.status IN ('open', 'in_progress') OR (t.status = 'done' AND t.completed_on > f.ref))
+                    ) AS unowned
+                FROM rop_frame f
+            )
+            SELECT {OUT}, (f.last_check IS NOT NULL AND f.ref <= f.last_check + INTERVAL {SOMATIC_DAYS} DAY
+                           AND f.unowned = 0)::INT AS k
+            FROM somatic f
+            WHERE NOT (f.declined_on IS NOT NULL AND (f.last_check IS NULL OR f.last_check < f.declined_on))""",
+        needs=("mapping_somatic_check", "mapping_declined", "task"),
+    ),
+    _check(
+        "rop04_situation_recorded",
+        "ROP-04: overall situation recorded",
+        "ROP-04: helhetlig livssituasjon kartlagt",
+        N_(
+            "persons whose housing is known and whose latest situation record has income, work or activity and "
+            "network known, and who were asked about minor children, by the reference day"
+        ),
+        DENOMINATOR,
+        N_("none"),
+        sql=f"""{FRAME},
+            housing AS ({HOUSING_AT_REF}),
+            situation AS ({SITUATION_AT_REF}),
+            children AS ({CHILDREN_AT_REF})
+            SELECT {OUT}, (h.status IS NOT NULL AND s.income IS NOT NULL AND s.income <> 'unknown'
+                           AND s.activity <> 'unknown' AND s.network <> 'unknown' AND c.answer IS NOT NULL)::INT AS k
+            FROM rop_frame f
+            LEFT JOIN housing h USING (person_key, year)
+            LEFT JOIN situation s USING (person_key, year)
+            LEFT JOIN children c USING (person_key, year)""",
+        needs=("mapping_situation", "mapping_children"),
+    ),
+    _check(
+        "rop05_plan_with_measures",
+        "ROP-05: a plan with goals and measures",
+        "ROP-05: plan med mål og tiltak",
+        N_(
+            "persons with an active care plan with at least one measure (every measure has an owning unit and an "
+            "evaluation date: the service refuses one without) on the reference day"
+        ),
+        DENOMINATOR,
+        N_("the person declined a plan"),
+        sql=f"""{FRAME},
+            {PLANS}
+            SELECT {OUT}, (p.status IS NOT NULL AND p.measures > 0)::INT AS k
+            FROM rop_frame f LEFT JOIN rop_plans p USING (person_key, year)
+            WHERE p.status IS DISTINCT FROM 'declined'""",
+        needs=("care_plan", "care_plan_measure"),
+    ),
+    _check(
+        "rop06_measures_evaluated",
+        "ROP-06: measures evaluated on time",
+        "ROP-06: tiltak evaluert i tide",
+        N_("persons none of whose active measures had an evaluation date passed without an evaluation"),
+        N_("persons in service in the year whose current plan has measures on the reference day, by residence"),
+        N_("persons without measures"),
+        sql=f"""{FRAME},
+            {PLANS}
+            SELECT {OUT}, (p.overdue = 0)::INT AS k
+            FROM rop_frame f JOIN rop_plans p USING (person_key, year)
+            WHERE p.measures > 0""",
+        needs=("care_plan", "care_plan_measure"),
+    ),
+    _check(
+        "rop07_coordinator_and_ip",
+        "ROP-07: coordinator assigned and individual plan offered",
+        "ROP-07: koordinator oppnevnt og individuell plan tilbudt",
+        N_(
+            "persons with a coordinator on the care team and an individual plan answered (accepted or declined) on "
+            "the reference day"
+        ),
+        N_(
+            "persons in service in the year with long-term coordinated needs: care team members from two or more "
+            "units on the reference day, by residence"
+        ),
+        N_("persons with a care team from fewer than two units"),
+        sql=f"""{FRAME},
+            team AS (
+                SELECT f.person_key, f.year, count(DISTINCT t.unit_id) AS units,
+                       count(*) FILTER (WHERE t.role = 'coordinator') AS coordinators
+                FROM rop_frame f JOIN care_team_member t ON t.person_key = f.person_key
+                 AND t.from_date <= f.ref AND (t.to_date IS NULL OR t.to_date >= f.ref)
+                GROUP BY ALL
+            ),
+            ip AS (SELECT * EXCLUDE (rn) FROM (
+                SELECT f.person_key, f.year, i.status,
+                       row_number() OVER (PARTITION BY f.person_key, f.year ORDER BY i.version DESC) AS rn
+                FROM rop_frame f JOIN individual_plan_status i ON i.person_key = f.person_key
+                 AND CAST(i.recorded_at AS DATE) <= f.ref) WHERE rn = 1)
+            SELECT {OUT}, (t.coordinators > 0 AND coalesce(i.status IN ('accepted', 'declined'), false))::INT AS k
+            FROM rop_frame f JOIN team t USING (person_key, year) LEFT JOIN ip i USING (person_key, year)
+            WHERE t.units >= 2""",
+        needs=("care_team_member", "individual_plan_status"),
+    ),
+    _check(
+        "rop08_cooperation_documented",
+        "ROP-08: cooperation with GP and specialist service documented",
+        "ROP-08: samarbeid med fastlege og spesialisthelsetjenesten dokumentert",
+        N_(
+            "persons with a documented contact with the GP and one with the specialist service within "
+            "cooperation_months (6) months before the reference day"
+        ),
+        DENOMINATOR,
+        N_("none"),
+        sql=f"""{FRAME}
+            SELECT {OUT}, ({_contact("gp")} AND {_contact("specialist")})::INT AS k FROM rop_frame f""",
+        needs=("collaboration_contact",),
+    ),
+    _check(
+        "rop14_nav_information",
+        "ROP-14: NAV information and advice documented",
+        "ROP-14: opplysning, råd og veiledning fra NAV dokumentert",
+        N_("persons with a documented NAV contact within cooperation_months (6) months before the reference day"),
+        N_(
+            "persons in service in the year homeless or in temporary housing, or with social assistance, no income "
+            "or financial problems in their latest situation record, on the reference day, by residence"
+        ),
+        N_("persons without a financial or housing problem recorded"),
+        sql=f"""{FRAME},
+            housing AS ({HOUSING_AT_REF}),
+            situation AS ({SITUATION_AT_REF})
+            SELECT {OUT}, {_contact("nav")}::INT AS k
+            FROM rop_frame f
+            LEFT JOIN housing h USING (person_key, year)
+            LEFT JOIN situation s USING (person_key, year)
+            WHERE coalesce(h.status IN ('homeless', 'temporary'), false)
+               OR coalesce(s.income IN ('social_assistance', 'none'), false)
+               OR coalesce(s.financial_problems, false)""",
+        needs=("mapping_situation", "collaboration_contact"),
+    ),
+    _check(
+        "rop15_children_assessed",
+        "ROP-15: asked about minor children, their needs assessed",
+        "ROP-15: spurt om mindreårige barn, barnas behov vurdert",
+        N_(
+            "persons asked about minor children by the reference day, and, when they have minor children, whose "
+            "children's needs were assessed by then"
+        ),
+        DENOMINATOR,
+        N_("none"),
+        sql=f"""{FRAME},
+            children AS ({CHILDREN_AT_REF})
+            SELECT {OUT}, (c.answer IS NOT NULL AND (c.answer <> 'yes' OR c.needs_assessed_on <= f.ref))::INT AS k
+            FROM rop_frame f LEFT JOIN children c USING (person_key, year)""",
+        needs=("mapping_children",),
+    ),
+)
+
+#: gap check → indicator code (``indicators.ROP_INDICATORS`` has the checks computed elsewhere in the catalogue)
+CODES = {f"ROP-{check['code'][3:5]}": check["code"] for check in CHECKS}
