@@ -14,6 +14,7 @@ content), a deleted row (a gap in the sequence or a ``prev_hash`` that points el
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator
@@ -21,8 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import String, Update, bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm.attributes import set_committed_value
 
 from helhet import clock
 from helhet.audit.models import AuditEvent, AuditHead
@@ -179,15 +181,32 @@ def flush_pending(session: Session) -> int:
         row["seq"] = seq
         row["prev_hash"] = prev
         row["hash"] = prev = compute_hash(row)
-    move_head = update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev)
-    if session.get_bind().dialect.name == "postgresql" and len(pending) <= CTE_MAX_ROWS:
+    connection = session.connection()
+    if connection.dialect.name == "postgresql" and len(pending) <= CTE_MAX_ROWS:
         # one round trip: the rows go in through a data-modifying CTE of the statement that moves the head
         # (a statement holds at most 65,535 parameters, 14 a row: larger batches take the executemany path)
-        session.execute(move_head.add_cte(insert(AuditEvent).values(pending).cte("appended")))
+        params = {f"{column}_{i}": row[column] for i, row in enumerate(pending) for column in _COLUMNS}
+        connection.execute(_append_statement(len(pending)), {**params, "last_hash": prev})
     else:
-        session.execute(insert(AuditEvent), pending)
-        session.execute(move_head)
+        connection.execute(insert(AuditEvent), pending)
+        connection.execute(_MOVE_HEAD, {"last_hash": prev})
+    held = session.identity_map.get(session.identity_key(AuditHead, 1))
+    if held is not None:  # a head loaded in this session (ensure_head, verify) shows the moved head
+        set_committed_value(held, "last_hash", prev)
     return len(pending)
+
+
+_COLUMNS = tuple(AuditEvent.__table__.columns.keys())
+_MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(last_hash=bindparam("last_hash", type_=String))
+
+
+@functools.lru_cache(maxsize=32)
+def _append_statement(rows: int) -> Update:
+    """The CTE append of ``rows`` events, built once per size with bind parameters (``column_i``), so neither
+    SQLAlchemy (compiled cache) nor PostgreSQL (a prepared statement) works it out again on every read."""
+    table = AuditEvent.__table__
+    values = [{c: bindparam(f"{c}_{i}", type_=table.c[c].type) for c in _COLUMNS} for i in range(rows)]
+    return _MOVE_HEAD.add_cte(insert(AuditEvent).values(values).cte("appended"))
 
 
 @event.listens_for(Session, "before_commit")

@@ -21,7 +21,6 @@ from helhet.referrals.models import Referral
 from helhet.relatives.models import Consent, Relative
 from helhet.tasks.models import Task, TaskStatus
 from helhet.transitions.models import Discharge, Handover
-from helhet.units.models import Unit
 from helhet.vedtak.models import Vedtak
 
 EventSource = Callable[[ColumnElement[int]], Select[Any]]
@@ -56,8 +55,8 @@ def _event(
     owner_id: Any = _NO_ID,
     other_unit_id: Any = _NO_ID,
 ) -> Select[Any]:
-    """One SELECT in the shape every source shares (the labels name the UNION's columns)."""
-    unit_name = Unit.name if unit_id is not _NO_ID else _NO_TEXT
+    """One SELECT in the shape every source shares (the labels name the UNION's columns). The unit's name is not
+    here: ``timeline`` joins the unit once, outside the UNION (one join instead of one per source)."""
     return select(
         literal(kind).label("kind"),
         id_.label("id"),
@@ -65,7 +64,6 @@ def _event(
         on.label("on"),
         until.label("until"),
         unit_id.label("unit_id"),
-        unit_name.label("unit_name"),
         level.label("level"),
         other_level.label("other_level"),
         status.label("status"),
@@ -77,181 +75,145 @@ def _event(
 
 def referral_events(person_id: ColumnElement[int]) -> Select[Any]:
     r = Referral
-    return (
-        _event(
-            "referral",
-            r.id,
-            r.received_on,
-            r.receiving_unit_id,
-            referral_id=r.id,
-            until=r.closed_on,
-            level=_text(r.wished_level),
-            status=_text(r.status),
-            note=r.what_matters,
-            owner_id=r.registered_by,
-            other_unit_id=r.referrer_unit_id,
-        )
-        .join(Unit, Unit.id == r.receiving_unit_id)
-        .where(r.person_id == person_id)
-    )
+    return _event(
+        "referral",
+        r.id,
+        r.received_on,
+        r.receiving_unit_id,
+        referral_id=r.id,
+        until=r.closed_on,
+        level=_text(r.wished_level),
+        status=_text(r.status),
+        note=r.what_matters,
+        owner_id=r.registered_by,
+        other_unit_id=r.referrer_unit_id,
+    ).where(r.person_id == person_id)
 
 
 def assessment_events(person_id: ColumnElement[int]) -> Select[Any]:
     a = Assessment
-    return (
-        _event(
-            "assessment",
-            a.id,
-            a.assessed_on,
-            a.unit_id,
-            referral_id=a.referral_id,
-            until=a.start_deadline,
-            level=_text(a.assigned_level),
-            other_level=_text(a.wished_level),
-            status=_text(a.outcome),
-            note=a.wish_difference_note,
-            owner_id=a.assessed_by,
-        )
-        .join(Unit, Unit.id == a.unit_id)
-        .where(a.person_id == person_id)
-    )
+    return _event(
+        "assessment",
+        a.id,
+        a.assessed_on,
+        a.unit_id,
+        referral_id=a.referral_id,
+        until=a.start_deadline,
+        level=_text(a.assigned_level),
+        other_level=_text(a.wished_level),
+        status=_text(a.outcome),
+        note=a.wish_difference_note,
+        owner_id=a.assessed_by,
+    ).where(a.person_id == person_id)
 
 
 def episode_events(person_id: ColumnElement[int]) -> Select[Any]:
     e = Episode
-    return (
-        _event(
-            "episode",
-            e.id,
-            e.started_on,
-            e.unit_id,
-            referral_id=e.referral_id,
-            until=e.ended_on,
-            level=_text(e.level),
-            status=_text(e.end_reason),
-            note=e.end_note,
-            owner_id=e.responsible_user_id,
-        )
-        .join(Unit, Unit.id == e.unit_id)
-        .where(e.person_id == person_id)
-    )
+    return _event(
+        "episode",
+        e.id,
+        e.started_on,
+        e.unit_id,
+        referral_id=e.referral_id,
+        until=e.ended_on,
+        level=_text(e.level),
+        status=_text(e.end_reason),
+        note=e.end_note,
+        owner_id=e.responsible_user_id,
+    ).where(e.person_id == person_id)
 
 
 def handover_events(person_id: ColumnElement[int]) -> Select[Any]:
     """A handover as it was created, from the sending unit (status: where it stands now)."""
     h = Handover
-    return (
-        _event(
-            "handover",
-            h.id,
-            _day(h.created_at),
-            h.from_unit_id,
-            until=h.planned_on,
-            level=_text(h.kind),
-            status=_text(h.status),
-            note=h.note,
-            owner_id=h.created_by,
-            other_unit_id=h.to_unit_id,
-        )
-        .join(Unit, Unit.id == h.from_unit_id)
-        .where(h.person_id == person_id)
-    )
+    return _event(
+        "handover",
+        h.id,
+        _day(h.created_at),
+        h.from_unit_id,
+        until=h.planned_on,
+        level=_text(h.kind),
+        status=_text(h.status),
+        note=h.note,
+        owner_id=h.created_by,
+        other_unit_id=h.to_unit_id,
+    ).where(h.person_id == person_id)
 
 
 def handover_decision_events(person_id: ColumnElement[int]) -> Select[Any]:
     """Accepted or declined by the receiver, or cancelled by the sender: the day responsibility was settled."""
     h = Handover
-    return (
-        _event(
-            "handover_decision",
-            h.id,
-            _day(h.decided_at),
-            h.to_unit_id,
-            level=_text(h.kind),
-            status=_text(h.status),
-            note=h.decision_reason,
-            owner_id=h.decided_by,
-            other_unit_id=h.from_unit_id,
-        )
-        .join(Unit, Unit.id == h.to_unit_id)
-        .where(h.person_id == person_id, h.decided_at.is_not(None))
-    )
+    return _event(
+        "handover_decision",
+        h.id,
+        _day(h.decided_at),
+        h.to_unit_id,
+        level=_text(h.kind),
+        status=_text(h.status),
+        note=h.decision_reason,
+        owner_id=h.decided_by,
+        other_unit_id=h.from_unit_id,
+    ).where(h.person_id == person_id, h.decided_at.is_not(None))
 
 
 def discharge_events(person_id: ColumnElement[int]) -> Select[Any]:
     d = Discharge
     with_handover = case((d.without_accepted_handover, "without_handover"), else_="with_handover")
-    return (
-        _event(
-            "discharge",
-            d.id,
-            d.discharged_on,
-            d.unit_id,
-            status=with_handover,
-            note=d.reason_without_handover,
-            owner_id=d.recorded_by,
-        )
-        .join(Unit, Unit.id == d.unit_id)
-        .where(d.person_id == person_id)
-    )
+    return _event(
+        "discharge",
+        d.id,
+        d.discharged_on,
+        d.unit_id,
+        status=with_handover,
+        note=d.reason_without_handover,
+        owner_id=d.recorded_by,
+    ).where(d.person_id == person_id)
 
 
 def task_events(person_id: ColumnElement[int]) -> Select[Any]:
     """A task as it was created; ``until`` is its due day, ``status`` where it stands now."""
     t = Task
-    return (
-        _event(
-            "task",
-            t.id,
-            _day(t.created_at),
-            t.unit_id,
-            until=t.due_on,
-            level=_text(t.kind),
-            status=_text(t.status),
-            note=t.title,
-            owner_id=t.owner_user_id,
-        )
-        .join(Unit, Unit.id == t.unit_id)
-        .where(t.person_id == person_id)
-    )
+    return _event(
+        "task",
+        t.id,
+        _day(t.created_at),
+        t.unit_id,
+        until=t.due_on,
+        level=_text(t.kind),
+        status=_text(t.status),
+        note=t.title,
+        owner_id=t.owner_user_id,
+    ).where(t.person_id == person_id)
 
 
 def task_done_events(person_id: ColumnElement[int]) -> Select[Any]:
     t = Task
-    return (
-        _event(
-            "task_done",
-            t.id,
-            t.completed_on,
-            t.unit_id,
-            level=_text(t.kind),
-            status=_text(t.status),
-            note=t.title,
-            owner_id=t.owner_user_id,
-        )
-        .join(Unit, Unit.id == t.unit_id)
-        .where(t.person_id == person_id, t.status == TaskStatus.DONE, t.completed_on.is_not(None))
-    )
+    return _event(
+        "task_done",
+        t.id,
+        t.completed_on,
+        t.unit_id,
+        level=_text(t.kind),
+        status=_text(t.status),
+        note=t.title,
+        owner_id=t.owner_user_id,
+    ).where(t.person_id == person_id, t.status == TaskStatus.DONE, t.completed_on.is_not(None))
 
 
 def appointment_events(person_id: ColumnElement[int]) -> Select[Any]:
     """An appointment with its attendance (``status``) and interpreter status (``other_level``)."""
     a = Appointment
-    return (
-        _event(
-            "appointment",
-            a.id,
-            _day(a.starts_at),
-            a.unit_id,
-            level=_text(a.mode),
-            other_level=_text(a.interpreter_status),
-            status=_text(a.attendance),
-            note=a.purpose,
-            owner_id=a.owner_user_id,
-        )
-        .join(Unit, Unit.id == a.unit_id)
-        .where(a.person_id == person_id)
-    )
+    return _event(
+        "appointment",
+        a.id,
+        _day(a.starts_at),
+        a.unit_id,
+        level=_text(a.mode),
+        other_level=_text(a.interpreter_status),
+        status=_text(a.attendance),
+        note=a.purpose,
+        owner_id=a.owner_user_id,
+    ).where(a.person_id == person_id)
 
 
 def crisis_plan_events(person_id: ColumnElement[int]) -> Select[Any]:
@@ -274,10 +236,8 @@ def crisis_plan_events(person_id: ColumnElement[int]) -> Select[Any]:
 
 def _mapping(area: str, model: Any, on: Any, **columns: Any) -> Callable[[ColumnElement[int]], Select[Any]]:
     def source(person_id: ColumnElement[int]) -> Select[Any]:
-        return (
-            _event("mapping", model.id, on, model.unit_id, level=literal(area), **columns)
-            .join(Unit, Unit.id == model.unit_id)
-            .where(model.person_id == person_id)
+        return _event("mapping", model.id, on, model.unit_id, level=literal(area), **columns).where(
+            model.person_id == person_id
         )
 
     source.__name__ = f"mapping_{area}_events"
@@ -317,22 +277,18 @@ del q, m, s, sit, ch
 def vedtak_events(person_id: ColumnElement[int]) -> Select[Any]:
     """A vedtak from its decision; ``other_level`` is the decided weekly volume as text."""
     v = Vedtak
-    return (
-        _event(
-            "vedtak",
-            v.id,
-            v.decided_on,
-            v.unit_id,
-            until=v.end_on,
-            level=_text(v.service_type),
-            other_level=_text(v.volume),
-            status=_text(v.status),
-            note=v.legal_basis,
-            owner_id=v.created_by,
-        )
-        .join(Unit, Unit.id == v.unit_id)
-        .where(v.person_id == person_id)
-    )
+    return _event(
+        "vedtak",
+        v.id,
+        v.decided_on,
+        v.unit_id,
+        until=v.end_on,
+        level=_text(v.service_type),
+        other_level=_text(v.volume),
+        status=_text(v.status),
+        note=v.legal_basis,
+        owner_id=v.created_by,
+    ).where(v.person_id == person_id)
 
 
 def _relative_name() -> Any:

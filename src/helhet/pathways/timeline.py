@@ -20,6 +20,7 @@ from helhet.errors import NotFound
 from helhet.pathways import events as ev
 from helhet.pathways.schemas import PathwayEvent, PathwayRead
 from helhet.persons.models import Person
+from helhet.units.models import Unit
 from helhet.users.actor import Actor
 
 #: every domain with dated events adds its SELECT here; all of them run as one UNION ALL
@@ -115,10 +116,19 @@ def events_statement() -> Select[Any]:
     if _events_statement is None or _events_statement[0] != len(EVENT_SOURCES):
         person = bindparam("person_id", type_=Integer)
         query = union_all(*(source(person) for source in EVENT_SOURCES)).subquery()
-        if tuple(query.c.keys()) != _FIELDS:
-            raise RuntimeError(f"pathway event columns {tuple(query.c.keys())} do not match PathwayEvent {_FIELDS}")
+        expected = tuple(f for f in _FIELDS if f != "unit_name")
+        if tuple(query.c.keys()) != expected:
+            raise RuntimeError(f"pathway event columns {tuple(query.c.keys())} do not match PathwayEvent {expected}")
+        # the unit's name joined once here, not in each source (every source's unit_id is a non-null foreign key
+        # or no unit at all, so the outer join drops no event)
+        columns = [Unit.name.label(f) if f == "unit_name" else query.c[f] for f in _FIELDS]
         same_day = case(ORDER, value=query.c.kind, else_=len(ORDER))
-        _events_statement = (len(EVENT_SOURCES), select(query).order_by(query.c.on, same_day, query.c.id))
+        statement = (
+            select(*columns)
+            .select_from(query.outerjoin(Unit, Unit.id == query.c.unit_id))
+            .order_by(query.c.on, same_day, query.c.id)
+        )
+        _events_statement = (len(EVENT_SOURCES), statement)
     return _events_statement[1]
 
 
