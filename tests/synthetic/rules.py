@@ -255,6 +255,16 @@ def nothing_happened_after_the_as_of_day(con: duckdb.DuckDBPyConnection, t: Tabl
         "discharge": ("discharged_on", "recorded_at"),
         "vedtak": ("decided_on", "created_at"),
         "service_delivery": ("delivered_on", "recorded_at"),
+        "mapping_mental_health": ("screened_on", "recorded_at"),
+        "mapping_somatic_check": ("checked_on", "recorded_at"),
+        "mapping_situation": ("recorded_on", "recorded_at"),
+        "mapping_children": ("asked_on", "needs_assessed_on", "recorded_at"),
+        "care_plan": ("started_on", "closed_on", "participation_on", "created_at"),
+        "care_plan_goal": ("created_at",),
+        "care_plan_measure": ("last_evaluated_on", "created_at"),
+        "care_plan_evaluation": ("evaluated_on", "recorded_at"),
+        "individual_plan_status": ("offered_on", "answered_on", "recorded_at"),
+        "collaboration_contact": ("contact_on", "recorded_at"),
     }
     bad = []
     for table, columns in checks.items():
@@ -409,6 +419,55 @@ def vedtak_and_deliveries_agree(con: duckdb.DuckDBPyConnection, t: Tables, as_of
            OR (v.volume_unit = 'hours_per_week' AND d.amount > 24)
            OR d.delivered_on < v.start_on OR d.delivered_on > coalesce(v.end_on, DATE '{as_of}')""",
     )
+
+
+@rule
+def follow_up_records_follow_the_services_rules(con: duckdb.DuckDBPyConnection, t: Tables, as_of: date) -> list[Any]:
+    """Mapping records, plans and cooperation as the services make them (mapping, careplans, collaboration):
+    by a municipal unit, after the person's first start, children's needs only when there are children, one
+    current plan per person, measures of the plan's own goals and evaluated between their making and the next
+    date, an answered IP with its answer date, contacts with a known counterpart."""
+    if "mapping_situation" not in t:
+        return []
+    municipal = ", ".join(f"'{k.value}'" for k in MUNICIPAL_KINDS)
+    queries = [
+        f"""SELECT '{table}', x.id FROM {table} x LEFT JOIN unit u ON u.id = x.unit_id
+            LEFT JOIN (SELECT person_id, min(started_on) AS start FROM episode GROUP BY person_id) s USING (person_id)
+            WHERE u.kind NOT IN ({municipal}) OR u.id IS NULL OR s.start IS NULL OR x.{day} < s.start"""
+        for table, day in (
+            ("mapping_mental_health", "screened_on"),
+            ("mapping_somatic_check", "checked_on"),
+            ("mapping_situation", "recorded_on"),
+            ("mapping_children", "asked_on"),
+            ("collaboration_contact", "contact_on"),
+        )
+    ] + [
+        """SELECT 'children', id FROM mapping_children
+           WHERE (needs_assessed_on IS NOT NULL AND (answer <> 'yes' OR needs_assessed_on < asked_on))
+              OR (answer = 'yes' AND coalesce(number_of_children, 0) < 1)
+              OR living_with_person > number_of_children""",
+        "SELECT 'somatic', id FROM mapping_somatic_check WHERE follow_up_needed <> (follow_up_task_id IS NOT NULL)",
+        """SELECT 'plan', person_id FROM care_plan WHERE closed_on IS NULL GROUP BY person_id HAVING count(*) > 1
+           UNION ALL SELECT 'plan', id FROM care_plan WHERE (status = 'declined') = (declined_reason IS NULL)
+              OR (status = 'declined') <> (participation IS NULL)""",
+        """SELECT 'goal', g.id FROM care_plan_goal g JOIN care_plan p ON p.id = g.plan_id
+           WHERE g.person_id <> p.person_id OR p.status = 'declined'""",
+        """SELECT 'measure', m.id FROM care_plan_measure m JOIN care_plan_goal g ON g.id = m.goal_id
+           WHERE m.plan_id <> g.plan_id OR m.person_id <> g.person_id
+              OR m.last_evaluated_on < CAST(m.created_at AS DATE) OR m.evaluate_by <= m.last_evaluated_on""",
+        """SELECT 'evaluation', m.id FROM care_plan_measure m
+           LEFT JOIN (SELECT measure_id, max(evaluated_on) AS last, arg_max(next_evaluate_by, evaluated_on) AS next
+                      FROM care_plan_evaluation GROUP BY 1) e ON e.measure_id = m.id
+           WHERE m.last_evaluated_on IS DISTINCT FROM e.last OR (e.next IS NOT NULL AND e.next <> m.evaluate_by)""",
+        """SELECT 'ip', id FROM individual_plan_status
+           WHERE (status IN ('accepted', 'declined')) <> (answered_on IS NOT NULL) OR answered_on < offered_on
+              OR (status <> 'not_asked' AND offered_on IS NULL)
+           UNION ALL SELECT 'ip', person_id FROM individual_plan_status GROUP BY person_id, version
+           HAVING count(*) > 1""",
+        """SELECT 'contact', id FROM collaboration_contact
+           WHERE (counterpart = 'nav') <> (kind = 'information_advice')""",
+    ]
+    return [row for q in queries for row in sql(con, q)]
 
 
 def check(tables: Tables, as_of: date) -> dict[str, list[Any]]:

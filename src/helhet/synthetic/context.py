@@ -35,6 +35,9 @@ STREAMS = {
     "crisis": 11,
     "handovers": 12,
     "vedtak": 13,
+    "followup": 14,
+    "plans": 15,
+    "cooperation": 16,
 }
 
 

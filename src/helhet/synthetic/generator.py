@@ -23,12 +23,15 @@ from helhet import clock
 from helhet.synthetic import (
     appointments,
     care,
+    cooperation,
     crisis,
+    followup,
     handovers,
     mapping,
     outreach,
     pathways,
     persons,
+    plans,
     relatives,
     vedtak,
 )
@@ -55,6 +58,9 @@ TABLE_ORDER = (
     + crisis.TABLES
     + handovers.TABLES
     + vedtak.TABLES
+    + followup.TABLES
+    + plans.TABLES
+    + cooperation.TABLES
 )
 REGIONS = ("HSO", "HV", "HMN", "HN")
 Progress = Callable[[int, int], None]
@@ -181,6 +187,10 @@ def run_chunk(ctx: Context, chunk: int, n: int, figures: Figures) -> dict[str, p
     tables.update(crisis.generate(ctx, ctx.rng(chunk, "crisis"), p, path))
     tables.update(handovers.generate(ctx, ctx.rng(chunk, "handovers"), p, path))
     tables.update(vedtak.generate(ctx, ctx.rng(chunk, "vedtak"), p, path))
+    served = followup.service(ctx, p, path)
+    tables.update(followup.generate(ctx, ctx.rng(chunk, "followup"), p, served))
+    tables.update(plans.generate(ctx, ctx.rng(chunk, "plans"), p, served, team))
+    tables.update(cooperation.generate(ctx, ctx.rng(chunk, "cooperation"), p, served))
     figures.add(ctx.today, p, path)
     figures.add_coordination(tables)
     return tables

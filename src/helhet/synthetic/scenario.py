@@ -14,6 +14,7 @@ docs/synthetic.md.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -65,6 +66,13 @@ EFFECTS = {
             "share",
             "share of decided service hours the municipality delivers",
             applied_to="vedtak",
+        ),
+        Effect(
+            "somatic_check_share",
+            "municipality",
+            "share",
+            "share of persons in follow-up the municipality gives somatic health checks (ROP-03)",
+            applied_to="mapping_somatic_check",
         ),
         Effect(
             "handover_acceptance_delay_days",
@@ -251,3 +259,12 @@ def area_effects(scenario: Scenario, codes: tuple[str, ...]) -> AreaEffects:
             dtype=np.float64,
         )
     return AreaEffects(codes, values)
+
+
+def municipal_values(
+    scenario: Scenario, effect: str, municipalities: Sequence[str], default: float
+) -> npt.NDArray[np.float64]:
+    """A municipality effect as one value per municipality (index order of ``municipalities``); ``default``
+    where the scenario plants none."""
+    planted = scenario.effects.get(effect, {})
+    return np.array([planted.get(number, default) for number in municipalities], dtype=np.float64)

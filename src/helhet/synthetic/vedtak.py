@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from helhet.synthetic import calibration as cal
 from helhet.synthetic import columns as col
+from helhet.synthetic import scenario as scenarios
 from helhet.synthetic.context import Context, choice
 from helhet.synthetic.pathways import Pathways
 from helhet.synthetic.persons import Persons
@@ -42,12 +43,9 @@ NO_END = np.iinfo(np.int64).max // 4
 
 def delivery_levels(ctx: Context, municipality: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     """The mean share delivered in each row's municipality: planted, or the calibrated one."""
-    planted = ctx.scenario.effects.get("vedtak_delivery_share", {})
-    shares = np.full(len(ctx.units.municipalities), cal.VEDTAK_DELIVERY_SHARE)
-    index = {m: i for i, m in enumerate(ctx.units.municipalities)}
-    for number, value in planted.items():
-        if number in index:
-            shares[index[number]] = float(value)
+    shares = scenarios.municipal_values(
+        ctx.scenario, "vedtak_delivery_share", ctx.units.municipalities, cal.VEDTAK_DELIVERY_SHARE
+    )
     return shares[municipality]
 
 
