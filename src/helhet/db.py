@@ -107,6 +107,21 @@ def use_engine(engine: Engine) -> None:
     _session_factory = sessionmaker(bind=engine, expire_on_commit=False)
 
 
+@event.listens_for(Session, "before_flush")
+def _gap_changes_before(session: Session, context: Any, instances: Any) -> None:
+    from helhet.gaps import changes  # late: it needs the models, which need this module
+
+    changes.before_flush(session, context, instances)
+
+
+@event.listens_for(Session, "after_flush")
+def _gap_changes_after(session: Session, context: Any) -> None:
+    """Every session marks the gap snapshots of the persons whose facts it changed (``helhet/gaps/changes.py``)."""
+    from helhet.gaps import changes
+
+    changes.after_flush(session, context)
+
+
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
     """One user action: commit on success, roll back on any exception."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from helhet import clock
@@ -19,6 +18,7 @@ from helhet.persons.schemas import HousingIn
 from helhet.reference.units import CareLevel
 from helhet.users.actor import Actor
 from tests.builders import grant, make_episode, make_person, make_referral
+from tests.gaps.counting import statements
 from tests.personas import Units
 
 
@@ -87,18 +87,8 @@ def test_unit_gap_list_costs_a_constant_number_of_queries(session: Session, unit
             )
             grant(session, clinician, referral)
             make_episode(session, clinician, referral, units.poli.id, CareLevel.OUTPATIENT)
-        count = 0
-
-        def counter(*_args: object) -> None:
-            nonlocal count
-            count += 1
-
-        engine = session.get_bind()
-        event.listen(engine, "before_cursor_execute", counter)
-        try:
-            rows = gaps.unit_gaps(session, clinician, units.poli.id)
-        finally:
-            event.remove(engine, "before_cursor_execute", counter)
+        rows = []
+        count = statements(session, lambda: rows.extend(gaps.unit_gaps(session, clinician, units.poli.id)))
         assert rows
         return count
 

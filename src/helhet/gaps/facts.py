@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, case, func, select
@@ -23,7 +22,7 @@ from helhet.collaboration.models import CollaborationContact, Counterpart
 from helhet.config import get_settings
 from helhet.gaps.rules import PersonFacts
 from helhet.pathways.models import CareTeamMember, Episode, TeamRole
-from helhet.persons.models import UNSTABLE_HOUSING, HousingPeriod, Person
+from helhet.persons.models import UNSTABLE_HOUSING, HousingPeriod
 from helhet.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 from helhet.tasks.models import OPEN_TASK_STATUSES, Task
 from helhet.transitions.models import Handover, HandoverStatus
@@ -60,8 +59,8 @@ def _at_risk_days() -> int:
     return get_settings().deadline_at_risk_days
 
 
-def _core_statement(ids: Select[Any], today: date, at_risk_days: int, names: bool = False) -> Select[Any]:
-    """The core facts per person id (columns 0-13), then the person's names when ``names``."""
+def _core_statement(ids: Select[Any], today: date, at_risk_days: int) -> Select[Any]:
+    """The core facts per person id (columns 0-13)."""
     person = ids.cte("gap_persons")
     pid = person.c[0]
     service = (
@@ -173,15 +172,8 @@ def _core_statement(ids: Select[Any], today: date, at_risk_days: int, names: boo
     ).select_from(person)
     for part in parts:
         stmt = stmt.outerjoin(part, part.c.pid == pid)
-    if names:
-        stmt = stmt.add_columns(Person.given_name, Person.family_name).join(Person, Person.id == pid)
     return stmt
 
-
-#: for an id list that is itself kept (a unit's, per day): a kept statement object remembers its cache key, so
-#: the next request for the same unit skips building and hashing this large statement (on a small unit that is
-#: most of the cost)
-_kept_core_statement = lru_cache(maxsize=256)(_core_statement)
 
 _UNSTABLE = frozenset({s.value for s in UNSTABLE_HOUSING} | set(UNSTABLE_HOUSING))
 
@@ -240,27 +232,9 @@ def load(session: Session, ids: Select[Any], person_ids: list[int], today: date)
     return facts
 
 
-def load_named(session: Session, ids: Select[Any], today: date) -> tuple[dict[int, PersonFacts], dict[int, str]]:
-    """Facts and names of every person in ``ids`` (a unit's gap list): the names ride along in the core statement,
-    so the id list is not read once more just for them. ``ids`` should be a kept object (one per unit and day,
-    as ``gaps.service`` makes it): the core statement built on it is kept too."""
-    facts: dict[int, PersonFacts] = {}
-    names: dict[int, str] = {}
-    for row in session.connection().execute(_kept_core_statement(ids, today, _at_risk_days(), names=True)):
-        f = facts[row[0]] = PersonFacts(person_id=row[0], today=today)
-        _apply(f, row)
-        names[row[0]] = f"{row[14]} {row[15]}"
-    array = _id_array(session, list(facts))
-    known = ids if array is None else array
-    for fn in LOADERS:
-        if fn is not core_facts:
-            fn(session, known, today, facts)
-    return facts, names
-
-
-def _id_array(session: Session, person_ids: list[int]) -> Select[Any] | None:
-    """On PostgreSQL, the ids already read as one array parameter (``unnest``): the domain loaders then do not
-    evaluate the unit's union again in each of their statements. SQLite has no arrays and reads the union fast."""
+def id_array(session: Session, person_ids: list[int]) -> Select[Any] | None:
+    """On PostgreSQL, ids already read as one array parameter (``unnest``), so the loaders do not evaluate the
+    list's own query again in each of their statements; None on SQLite (no arrays)."""
     if session.get_bind().dialect.name != "postgresql":
         return None
     return select(func.unnest(bindparam("gap_person_ids", person_ids, type_=postgresql.ARRAY(Integer))))

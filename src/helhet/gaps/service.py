@@ -15,6 +15,7 @@ from helhet.audit import policy
 from helhet.config import get_settings
 from helhet.errors import NotFound
 from helhet.gaps import facts as fact_loaders
+from helhet.gaps import snapshot
 from helhet.gaps.catalogue import BY_CODE, Check
 from helhet.gaps.rules import Outcome, RuleResult, evaluate
 from helhet.pathways.models import CareTeamMember, Episode
@@ -49,7 +50,6 @@ def _evaluate(session: Session, ids: Select[Any], person_ids: list[int], today: 
 
 
 _ORDER = {check.code: ({"high": 0, "medium": 1, "low": 2}[check.severity], check.code) for check in BY_CODE.values()}
-_HIGH = frozenset(code for code, check in BY_CODE.items() if check.severity == "high")
 
 
 def _gaps(results: list[RuleResult]) -> list[Gap]:
@@ -96,28 +96,29 @@ def _unit_ids(unit_id: int, today: date) -> Select[Any]:
 def unit_gaps(
     session: Session, actor: Actor, unit_id: int | None = None, page: Page = Page(), today: date | None = None
 ) -> list[PersonGaps]:
-    """Persons of a unit with at least one gap, most high-severity gaps first; paginated."""
+    """Persons of a unit with at least one gap, most high-severity gaps first, then most gaps, then name;
+    paginated in SQL over the unit's gap snapshots (``gaps/snapshot.py``). One statement finds the snapshots
+    that are not current (none, once the night job or an earlier read made them), the loaders recompute just
+    those, and one statement reads the page."""
     unit = unit_of(actor, unit_id)
     if not policy.sees_person_data(actor):
         raise NotFound("unit", unit_id)
     today = today or clock.today()
-    loaded, names = fact_loaders.load_named(session, _unit_ids(unit, today), today)
-    settings = get_settings()
-    results = {pid: evaluate(f, settings) for pid, f in loaded.items()}
-    # rank on plain tuples; Gap objects are made only for the page shown
-    ranked = []
-    for pid, person_results in results.items():
-        found = high = 0
-        for r in person_results:
-            if r.outcome is Outcome.GAP:
-                found += 1
-                high += r.code in _HIGH
-        if found:
-            ranked.append((-high, -found, names[pid], pid))
-    ranked.sort()
-    shown = [
-        PersonGaps(pid, name, _gaps(results[pid]), results[pid])
-        for _, _, name, pid in ranked[page.offset : page.offset + page.limit]
-    ]
+    ids = _unit_ids(unit, today)
+    fresh = snapshot.refresh(session, ids, today)
+    state = snapshot.STATE.c
+    stmt = (
+        select(Person.id, Person.given_name, Person.family_name, state.results)
+        .join(snapshot.STATE, state.person_id == Person.id)
+        .where(Person.id.in_(ids), state.gaps > 0)
+        .order_by(state.high.desc(), state.gaps.desc(), Person.given_name, Person.family_name, Person.id)
+        .offset(page.offset)
+        .limit(page.limit)
+    )
+    shown = []
+    for pid, given, family, kept in session.connection().execute(stmt):
+        # results just computed win over the row: its write-back is skipped when a change raced with it
+        results = fresh.get(pid) or snapshot.restored(kept)
+        shown.append(PersonGaps(pid, f"{given} {family}", _gaps(results), results))
     log_list_view(session, actor, "unit_gaps", unit, [r.person_id for r in shown])
     return shown

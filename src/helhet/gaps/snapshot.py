@@ -1,0 +1,119 @@
+"""The per-person gap snapshot (``person_gap_state``): read it, and recompute the rows that are not current.
+
+A row is current for a day when it was computed for that Oslo day with the rules and thresholds in force
+(``rules_key``) and no change marked it since (``gaps/changes.py``). ``refresh`` finds the stale rows among a
+list of persons in one statement, recomputes just those with the fact loaders (a constant number of statements,
+and none at all when every row is current) and writes them back, each only if its ``facts_version`` is still
+the one read: a write that raced with the recomputation leaves its row stale for the next reader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from helhet import clock
+from helhet.config import get_settings
+from helhet.gaps import facts as fact_loaders
+from helhet.gaps.catalogue import BY_CODE
+from helhet.gaps.changes import STATE, upsert
+from helhet.gaps.rules import RULES, Outcome, RuleResult, evaluate
+from helhet.persons.models import Person
+
+_HIGH = frozenset(code for code, check in BY_CODE.items() if check.severity == "high")
+_PAGE_SIZE = 5000  # rows per write-back statement
+
+
+def rules_key() -> str:
+    """Fingerprint of what the results depend on besides the facts and the day: the rules, their severities and
+    the numeric settings (thresholds); a change makes every snapshot stale."""
+    settings = get_settings().model_dump()
+    numbers = sorted((k, v) for k, v in settings.items() if isinstance(v, int | float))
+    rules = [(code, BY_CODE[code].severity.value if code in BY_CODE else "") for code in RULES]
+    return hashlib.sha256(repr((numbers, rules)).encode()).hexdigest()[:16]
+
+
+def stale_clause(today: date, key: str) -> Any:
+    state = STATE.c
+    return or_(
+        state.person_id.is_(None), state.computed_for.is_(None), state.computed_for != today, state.rules_key != key
+    )
+
+
+def stale(session: Session, ids: Select[Any], today: date, key: str) -> dict[int, int]:
+    """Person id → facts version read (0 without a row) of each person in ``ids`` whose snapshot is not current."""
+    listed = ids.subquery("listed")
+    stmt = (
+        select(listed.c[0], func.coalesce(STATE.c.facts_version, 0))
+        .select_from(listed)
+        .outerjoin(STATE, STATE.c.person_id == listed.c[0])
+        .where(stale_clause(today, key))
+    )
+    return {pid: version for pid, version in session.connection().execute(stmt)}
+
+
+def refresh(session: Session, ids: Select[Any], today: date | None = None) -> dict[int, list[RuleResult]]:
+    """Recompute and write back the snapshots of the persons in ``ids`` that are not current for ``today``;
+    returns the results computed (empty when every snapshot was current)."""
+    today = today or clock.today()
+    key = rules_key()
+    versions = stale(session, ids, today, key)
+    if not versions:
+        return {}
+    return recompute(session, versions, today, key)
+
+
+def recompute(session: Session, versions: dict[int, int], today: date, key: str) -> dict[int, list[RuleResult]]:
+    person_ids = sorted(versions)
+    loaded = fact_loaders.load(session, _id_select(session, person_ids), person_ids, today)
+    settings = get_settings()
+    results = {pid: evaluate(f, settings) for pid, f in loaded.items()}
+    now = clock.now()
+    rows = []
+    for pid in person_ids:
+        kept = stored(results[pid])
+        gaps = [r for r in results[pid] if r.outcome is Outcome.GAP]
+        rows.append(
+            {
+                "person_id": pid,
+                "facts_version": versions[pid],
+                "computed_for": today,
+                "rules_key": key,
+                "results": kept,
+                "gaps": len(gaps),
+                "high": sum(1 for r in gaps if r.code in _HIGH),
+                "computed_at": now,
+            }
+        )
+    insert = upsert(session)
+    columns = ("computed_for", "rules_key", "results", "gaps", "high", "computed_at")
+    stmt = insert.on_conflict_do_update(
+        index_elements=[STATE.c.person_id],
+        set_={name: insert.excluded[name] for name in columns},
+        # only over the version read: a change marked meanwhile wins, and the row stays stale
+        where=STATE.c.facts_version == insert.excluded.facts_version,
+    )
+    for start in range(0, len(rows), _PAGE_SIZE):
+        session.connection().execute(stmt, rows[start : start + _PAGE_SIZE])
+    return results
+
+
+def _id_select(session: Session, person_ids: list[int]) -> Select[Any]:
+    """The ids as a statement the loaders embed: one array parameter on PostgreSQL, a plain IN on SQLite."""
+    array = fact_loaders.id_array(session, person_ids)
+    return select(Person.id).where(Person.id.in_(person_ids)) if array is None else array
+
+
+def stored(results: list[RuleResult]) -> list[list[str]]:
+    """What a snapshot keeps of the results: every one that is not a bare pass (passes are put back on reading)."""
+    return [[r.code, r.outcome.value, r.detail] for r in results if r.outcome is not Outcome.PASS or r.detail]
+
+
+def restored(kept: list[list[str]] | None) -> list[RuleResult]:
+    """The full result list, in rule order, from a snapshot's ``results``."""
+    found = {code: RuleResult(code, Outcome(outcome), detail) for code, outcome, detail in kept or ()}
+    return [found.get(code) or RuleResult(code, Outcome.PASS) for code in RULES]
