@@ -1,4 +1,5 @@
-"""``helhet jobs``: scheduled work. ``helhet jobs escalate`` marks overdue tasks and handovers, once each."""
+"""``helhet jobs``: scheduled work. ``helhet jobs escalate`` marks overdue tasks and handovers, once each;
+``helhet jobs gaps`` brings every person's gap snapshot up to date for the day."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from datetime import date
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session
 
 app = typer.Typer(help="Scheduled jobs (run them daily, e.g. from cron).", no_args_is_help=True)
@@ -52,14 +54,48 @@ def escalate(
     """Escalate overdue tasks to the unit leader and handovers not accepted in time; print what was marked."""
     from helhet.db import unit_of_work
 
-    try:
-        on = date.fromisoformat(today) if today else None
-    except ValueError:
-        console.print(f"[red]Error:[/red] --today {today!r}: use a date like 2025-04-10")
-        raise typer.Exit(code=2) from None
+    on = _day(today)
     with unit_of_work() as session:  # one unit of work: every mark and its audit event, or none
         result = run_escalation(session, on)
     console.print(result.describe())
+
+
+@app.command("gaps")
+def gaps(
+    today: str | None = typer.Option(None, "--today", help="Compute for this day (YYYY-MM-DD); default today."),
+) -> None:
+    """Recompute every gap snapshot that is not current for the day (run it at night, so the first gap list of
+    the day is read, not computed); print how many were recomputed."""
+    from helhet import clock
+    from helhet.db import unit_of_work
+    from helhet.gaps import snapshot
+
+    on = _day(today) or clock.today()
+    with unit_of_work() as session:
+        total = snapshot.person_count(session)
+    after = recomputed = 0
+    columns = (TextColumn("[bold]Gap snapshots"), BarColumn(), MofNCompleteColumn(), TextColumn("persons"))
+    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
+        bar = progress.add_task("gaps", total=total)
+        while True:
+            # a unit of work per chunk: the job never holds a long lock on the snapshot rows, and a stop loses
+            # at most one chunk
+            with unit_of_work() as session:
+                step = snapshot.refresh_chunk(session, after, on)
+            if step is None:
+                break
+            after, seen, done = step
+            recomputed += done
+            progress.advance(bar, seen)
+    console.print(f"Gap snapshots for {on.isoformat()}: {recomputed} of {total} persons recomputed.")
+
+
+def _day(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        console.print(f"[red]Error:[/red] --today {text!r}: use a date like 2025-04-10")
+        raise typer.Exit(code=2) from None
 
 
 def register(main: typer.Typer) -> None:

@@ -117,3 +117,17 @@ def restored(kept: list[list[str]] | None) -> list[RuleResult]:
     """The full result list, in rule order, from a snapshot's ``results``."""
     found = {code: RuleResult(code, Outcome(outcome), detail) for code, outcome, detail in kept or ()}
     return [found.get(code) or RuleResult(code, Outcome.PASS) for code in RULES]
+
+
+def refresh_chunk(session: Session, after: int, today: date, size: int = 1000) -> tuple[int, int, int] | None:
+    """Refresh the snapshots of the next ``size`` persons by id after ``after`` (the night job walks them all):
+    (last id, persons looked at, snapshots recomputed), or None past the last person."""
+    person_ids = list(session.scalars(select(Person.id).where(Person.id > after).order_by(Person.id).limit(size)))
+    if not person_ids:
+        return None
+    fresh = refresh(session, _id_select(session, person_ids), today)
+    return person_ids[-1], len(person_ids), len(fresh)
+
+
+def person_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(Person)) or 0
