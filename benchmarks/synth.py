@@ -6,7 +6,12 @@ data loaded, then tables without a migration yet created from the models), and t
 included. Targets (issue 4): Parquet <= 90 s, PostgreSQL <= 180 s, peak memory <= 4 GB, on 2 cores.
 
     .venv/bin/python benchmarks/synth.py [--referrals 1000000] [--phase parquet|postgres|both]
-        [--url postgresql+psycopg://postgres@127.0.0.1:5432/helhet_synth_bench]
+        [--url postgresql+psycopg://postgres@127.0.0.1:5432/helhet_synth_bench] [--persons N] [--copy binary|csv]
+
+``--persons`` overrides ``--referrals`` (for before/after comparisons at a smaller size, e.g. 200000);
+``--copy csv`` sends CSV instead of binary COPY data (the format before December 2026, for comparison). The
+PostgreSQL phase also prints the split of its wall time: generation overlapped with COPY, the COPY thread's
+busy time by table, the index and foreign-key rebuild, ANALYZE, and the WAL written.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import tempfile
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -57,13 +63,14 @@ def phase_parquet(persons: int) -> dict[str, object]:
     return {"seconds": seconds, "rows": summary.rows, "mb_on_disk": size / 2**20}
 
 
-def phase_postgres(persons: int, url: str) -> dict[str, object]:
+def phase_postgres(persons: int, url: str, copy_format: str = "binary") -> dict[str, object]:
     from sqlalchemy.orm import Session
 
     from helhet import migrate
     from helhet.db import make_engine
     from helhet.models import Base
     from helhet.synthetic import generate_into_database
+    from helhet.synthetic.writers import LoadTimings
     from helhet.units import seed
 
     fresh_database(url)
@@ -75,22 +82,75 @@ def phase_postgres(persons: int, url: str) -> dict[str, object]:
         seed.load_reference(session)
     prepare_seconds = time.perf_counter() - prepared
     truth = Path(tempfile.gettempdir()) / "helhet-synth-bench-truth.json"
+    timings = LoadTimings()
+    wal_before = wal_position(engine)
     started = time.perf_counter()
-    summary = generate_into_database(engine, persons, 3, None, 2026, "default", as_of=AS_OF, truth_path=truth)
+    summary = generate_into_database(
+        engine,
+        persons,
+        3,
+        None,
+        2026,
+        "default",
+        as_of=AS_OF,
+        truth_path=truth,
+        binary=copy_format == "binary",
+        timings=timings,
+    )
     seconds = time.perf_counter() - started
+    wal_mb = wal_since(engine, wal_before) / 2**20
     engine.dispose()
-    return {"seconds": seconds, "rows": summary.rows, "prepare_seconds": prepare_seconds, "skipped": summary.skipped}
+    return {
+        "seconds": seconds,
+        "rows": summary.rows,
+        "prepare_seconds": prepare_seconds,
+        "skipped": summary.skipped,
+        "split": timings.as_dict(),
+        "wal_mb": wal_mb,
+    }
 
 
-def child(phase: str, persons: int, url: str) -> None:
-    result = phase_parquet(persons) if phase == "parquet" else phase_postgres(persons, url)
+def wal_position(engine: Any) -> str:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return str(conn.execute(text("SELECT pg_current_wal_lsn()")).scalar())
+
+
+def wal_since(engine: Any, before: str) -> float:
+    from sqlalchemy import text
+
+    with engine.connect() as conn:
+        return float(conn.execute(text("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), :b)"), {"b": before}).scalar())
+
+
+def print_split(split: dict[str, Any], seconds: float, wal_mb: float) -> None:
+    """Where the PostgreSQL phase's wall time went (generation and COPY overlap, so the parts exceed the wall)."""
+    load = split["waiting"] + split["encoding"] + split["queued"] + split["copy_tail"]
+    rebuild = split["indexes"] + split["foreign_keys"]
+    rest = seconds - load - rebuild - split["analyze"]
+    print(f"  split of the wall time ({wal_mb:,.0f} MB of WAL written):")
+    print(f"    generation + COPY   {load:7.1f} s  (waiting for the generator {split['waiting']:.1f} s, "
+          f"encoding COPY data {split['encoding']:.1f} s, waiting for the COPY thread {split['queued']:.1f} s, "
+          f"last COPY {split['copy_tail']:.1f} s)")  # fmt: skip
+    print(f"    COPY (server busy)  {split['copy']:7.1f} s  (overlaps generation)")
+    print(f"    index rebuild       {split['indexes']:7.1f} s")
+    print(f"    foreign keys        {split['foreign_keys']:7.1f} s")
+    print(f"    ANALYZE, sequences  {split['analyze']:7.1f} s")
+    print(f"    commit and setup    {rest:7.1f} s")
+    slowest = sorted(split["copy_by_table"].items(), key=lambda kv: -kv[1])[:6]
+    print("    COPY by table: " + ", ".join(f"{name} {s:.1f} s" for name, s in slowest))
+
+
+def child(phase: str, persons: int, url: str, copy_format: str) -> None:
+    result = phase_parquet(persons) if phase == "parquet" else phase_postgres(persons, url, copy_format)
     result["peak_mb"] = peak_mb()
     print(json.dumps(result))
 
 
-def run_phase(phase: str, persons: int, url: str) -> dict[str, object]:
+def run_phase(phase: str, persons: int, url: str, copy_format: str) -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", phase, "--persons", str(persons), "--url", url],
+        [sys.executable, __file__, "--child", phase, "--persons", str(persons), "--url", url, "--copy", copy_format],
         check=True,
         capture_output=True,
         text=True,
@@ -103,21 +163,23 @@ def main() -> None:
     parser.add_argument("--referrals", type=int, default=1_000_000, help="referrals to generate (about)")
     parser.add_argument("--phase", choices=("parquet", "postgres", "both"), default="both")
     parser.add_argument("--url", default=DEFAULT_URL, help="PostgreSQL database to create and load")
+    parser.add_argument("--copy", choices=("binary", "csv"), default="binary", help="COPY data format")
     parser.add_argument("--child", choices=("parquet", "postgres"), help=argparse.SUPPRESS)
-    parser.add_argument("--persons", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--persons", type=int, help="persons to generate (overrides --referrals)")
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.persons, args.url)
+        child(args.child, args.persons, args.url, args.copy)
         return
 
     from helhet.synthetic import calibration
 
-    persons = math.ceil(args.referrals / calibration.REFERRALS_PER_PERSON)
+    persons = args.persons or math.ceil(args.referrals / calibration.REFERRALS_PER_PERSON)
     phases = ("parquet", "postgres") if args.phase == "both" else (args.phase,)
-    print(f"Synthetic pathways: {persons:,} persons for about {args.referrals:,} referrals (3 years, all Norway)")
+    about = round(persons * calibration.REFERRALS_PER_PERSON)
+    print(f"Synthetic pathways: {persons:,} persons for about {about:,} referrals (3 years, all Norway)")
     failed = False
     for phase in phases:
-        result = run_phase(phase, persons, args.url)
+        result = run_phase(phase, persons, args.url, args.copy)
         rows: dict[str, int] = result["rows"]  # type: ignore[assignment]
         total = sum(rows.values())
         seconds = float(result["seconds"])  # type: ignore[arg-type]
@@ -125,13 +187,15 @@ def main() -> None:
         peak = float(result["peak_mb"])  # type: ignore[arg-type]
         ok = seconds <= target and peak <= TARGET_PEAK_MB
         failed |= not ok
-        print(f"\n{phase}: {rows.get('referral', 0):,} referrals, {total:,} rows in {seconds:.1f} s")
+        label = f"{phase} ({args.copy} COPY)" if phase == "postgres" else phase
+        print(f"\n{label}: {rows.get('referral', 0):,} referrals, {total:,} rows in {seconds:.1f} s")
         print(f"  {total / seconds:,.0f} rows/s, {rows.get('referral', 0) / seconds:,.0f} referrals/s")
         print(f"  wall {seconds:.1f} s (target <= {target:.0f} s), peak memory {peak:,.0f} MB (target <= 4,096 MB)")
         if phase == "parquet":
             print(f"  {float(result['mb_on_disk']):,.0f} MB on disk")  # type: ignore[arg-type]
         else:
             print(f"  (database created, migrated and reference data loaded first: {result['prepare_seconds']:.1f} s)")
+            print_split(result["split"], seconds, float(result["wal_mb"]))  # type: ignore[arg-type]
         for name, n in rows.items():
             print(f"    {name:18s} {n:>12,}")
         print(f"  {'PASS' if ok else 'FAIL'}")

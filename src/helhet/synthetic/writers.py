@@ -8,6 +8,7 @@ executemany per table and chunk.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
@@ -25,6 +26,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection, inspect, text
 
 from helhet.synthetic import columns as col
+from helhet.synthetic import pgbinary
 
 log = logging.getLogger(__name__)
 
@@ -79,8 +81,7 @@ def _for_csv(table: pa.Table) -> pa.Table:
     for i, field in enumerate(table.schema):
         values = table.column(i)
         if pa.types.is_list(field.type):
-            joined = pc.binary_join_element_wise('["', pc.binary_join(values, '", "'), '"]', "")
-            table = table.set_column(i, field.name, pc.if_else(pc.equal(pc.list_value_length(values), 0), "[]", joined))
+            table = table.set_column(i, field.name, pgbinary.json_text(values))
         elif pa.types.is_timestamp(field.type):
             naive = values.cast(pa.timestamp("us")).cast(pa.string())
             table = table.set_column(i, field.name, pc.binary_join_element_wise(naive, "+00", ""))
@@ -93,12 +94,37 @@ def csv_bytes(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
+@dataclass
+class LoadTimings:
+    """Where a database load's wall time went, in seconds (``DatabaseOutput.timings``).
+
+    ``waiting`` is the time the writer waited for the generator's next chunk, ``encoding`` making COPY data,
+    ``queued`` waiting for the COPY thread to take a block; ``copy`` is the COPY thread's busy time (it overlaps
+    the others), ``copy_tail`` the wait for the last COPY at the end, then the rebuild and ``analyze``
+    (sequences set and tables analysed). ``copy_by_table`` splits ``copy``.
+    """
+
+    waiting: float = 0.0
+    encoding: float = 0.0
+    queued: float = 0.0
+    copy: float = 0.0
+    copy_tail: float = 0.0
+    indexes: float = 0.0
+    foreign_keys: float = 0.0
+    analyze: float = 0.0
+    copy_by_table: dict[str, float] = dataclasses.field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
 class CopyPipe:
     """COPY statements run in a thread of their own, so the server loads one chunk while the next is made."""
 
-    def __init__(self, raw: Any) -> None:
+    def __init__(self, raw: Any, timings: LoadTimings | None = None) -> None:
         self.raw = raw
-        self.queue: queue.Queue[tuple[str, str, bytes] | None] = queue.Queue(maxsize=4)
+        self.timings = timings or LoadTimings()
+        self.queue: queue.Queue[tuple[str, str, list[Any]] | None] = queue.Queue(maxsize=4)
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._work, name="synth-copy", daemon=True)
         self.thread.start()
@@ -107,22 +133,25 @@ class CopyPipe:
         while (item := self.queue.get()) is not None:
             if self.error is not None:
                 continue
-            name, columns, data = item
+            name, statement, blocks = item
+            started = time.perf_counter()
             try:
-                with (
-                    self.raw.cursor() as cursor,
-                    cursor.copy(f"COPY {name} ({columns}) FROM STDIN (FORMAT csv)") as copy,
-                ):
-                    view = memoryview(data)
-                    for start in range(0, len(view), COPY_BLOCK):
-                        copy.write(view[start : start + COPY_BLOCK])
+                with self.raw.cursor() as cursor, cursor.copy(statement) as copy:
+                    for block in blocks:
+                        view = memoryview(block)
+                        for start in range(0, len(view), COPY_BLOCK):
+                            copy.write(view[start : start + COPY_BLOCK])
             except BaseException as exc:  # raised in the writing thread at the next put or at finish
                 self.error = exc
+            spent = time.perf_counter() - started
+            self.timings.copy += spent
+            self.timings.copy_by_table[name] = self.timings.copy_by_table.get(name, 0.0) + spent
 
-    def put(self, name: str, columns: str, data: bytes) -> None:
+    def put(self, name: str, statement: str, blocks: list[Any]) -> None:
+        """Run the ``COPY ... FROM STDIN`` ``statement`` with ``blocks`` (bytes-like, sent in order) as its data."""
         if self.error is not None:
             raise self.error
-        self.queue.put((name, columns, data))
+        self.queue.put((name, statement, blocks))
 
     def finish(self) -> None:
         self.queue.put(None)
@@ -161,15 +190,17 @@ def _drop_constraints(connection: Connection, tables: list[str]) -> Constraints:
     return Constraints([(n, d) for n, d in indexes], [(t, n, d) for t, n, d in foreign_keys])
 
 
-def _restore_constraints(connection: Connection, saved: Constraints) -> None:
+def _restore_constraints(connection: Connection, saved: Constraints, timings: LoadTimings) -> None:
     connection.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
     for _, definition in saved.indexes:
         started = time.perf_counter()
         connection.execute(text(definition))
+        timings.indexes += time.perf_counter() - started
         log.debug("%s: %.2f s", definition, time.perf_counter() - started)
     for table, name, definition in saved.foreign_keys:
         started = time.perf_counter()
         connection.execute(text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
+        timings.foreign_keys += time.perf_counter() - started
         log.debug("%s %s: %.2f s", table, definition, time.perf_counter() - started)
 
 
@@ -181,17 +212,29 @@ class DatabaseOutput:
     re-adding a foreign key checks every row. The tables are locked until the transaction ends.
     """
 
-    def __init__(self, connection: Connection, tables: tuple[str, ...], *, bulk: bool = False) -> None:
+    def __init__(
+        self,
+        connection: Connection,
+        tables: tuple[str, ...],
+        *,
+        bulk: bool = False,
+        binary: bool = True,
+        timings: LoadTimings | None = None,
+    ) -> None:
         self.connection = connection
         self.present = set(inspect(connection).get_table_names())
         self.postgres = connection.dialect.name == "postgresql"
         self.written: set[str] = set()
         self.saved: Constraints | None = None
         self.pipe: CopyPipe | None = None
+        self.timings = timings if timings is not None else LoadTimings()
+        self.binary = binary
+        self.kinds: dict[str, list[str] | None] = {}
         if self.postgres:
             if bulk:
                 self.saved = _drop_constraints(connection, [t for t in tables if t in self.present])
-            self.pipe = CopyPipe(connection.connection.driver_connection)
+            self.pipe = CopyPipe(connection.connection.driver_connection, self.timings)
+        self._returned = time.perf_counter()
 
     def accepts(self, name: str) -> bool:
         return name in self.present
@@ -201,7 +244,14 @@ class DatabaseOutput:
             return
         self.written.add(name)
         if self.pipe is not None:
-            self.pipe.put(name, ", ".join(table.schema.names), csv_bytes(table))
+            started = time.perf_counter()
+            self.timings.waiting += started - self._returned
+            statement, blocks = self._copy_data(name, table)
+            encoded = time.perf_counter()
+            self.timings.encoding += encoded - started
+            self.pipe.put(name, statement, blocks)
+            self._returned = time.perf_counter()
+            self.timings.queued += self._returned - encoded
         else:
             rows = table.to_pylist()
             for table_name, column in col.JSON_OBJECTS:
@@ -210,21 +260,33 @@ class DatabaseOutput:
                         row[column] = json.loads(row[column])
             self.connection.execute(col.orm_table(name).insert(), rows)
 
+    def _copy_data(self, name: str, table: pa.Table) -> tuple[str, list[Any]]:
+        """The COPY statement and its data: binary where every column type allows it (``pgbinary``), else CSV."""
+        names = table.schema.names
+        if name not in self.kinds:
+            self.kinds[name] = pgbinary.column_kinds(self.connection, name, names) if self.binary else None
+        kinds, columns = self.kinds[name], ", ".join(names)
+        if kinds is None:
+            return f"COPY {name} ({columns}) FROM STDIN (FORMAT csv)", [csv_bytes(table)]
+        return f"COPY {name} ({columns}) FROM STDIN (FORMAT binary)", pgbinary.encode(table, kinds)
+
     def close(self) -> None:
         """Finish the loads, restore what a bulk load dropped, and move each id sequence past the ids written."""
         if self.pipe is None:
             return
+        timings = self.timings
         started = time.perf_counter()
         self.pipe.finish()
-        log.info("synthetic load: last COPY finished after %.1f s more", time.perf_counter() - started)
+        timings.copy_tail = time.perf_counter() - started
+        log.info("synthetic load: last COPY finished after %.1f s more", timings.copy_tail)
         if self.saved is not None:
-            started = time.perf_counter()
-            _restore_constraints(self.connection, self.saved)
-            log.info("synthetic load: indexes and foreign keys rebuilt in %.1f s", time.perf_counter() - started)
+            _restore_constraints(self.connection, self.saved, timings)
+            log.info("synthetic load: indexes %.1f s, foreign keys %.1f s", timings.indexes, timings.foreign_keys)
         started = time.perf_counter()
         for name in sorted(self.written):
             self.connection.execute(
                 text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))")
             )
             self.connection.execute(text(f"ANALYZE {name}"))
-        log.info("synthetic load: sequences set and tables analysed in %.1f s", time.perf_counter() - started)
+        timings.analyze = time.perf_counter() - started
+        log.info("synthetic load: sequences set and tables analysed in %.1f s", timings.analyze)
