@@ -35,6 +35,30 @@ def _day(value: Any) -> Any:
     return oslo_date(value)
 
 
+#: on the same day, the order a reader expects: asked, decided, started, handed over, ... (a kind not named here
+#: comes last); each source carries its rank as the constant column ``same_day``
+SAME_DAY_ORDER = {
+    kind: i
+    for i, kind in enumerate(
+        (
+            "referral",
+            "assessment",
+            "episode",
+            "vedtak",
+            "handover",
+            "handover_decision",
+            "discharge",
+            "crisis_plan",
+            "mapping",
+            "appointment",
+            "task",
+            "task_done",
+            "consent",
+            "consent_withdrawn",
+        )
+    )
+}
+
 _NO_TEXT = cast(null(), String)
 _NO_ID = cast(null(), Integer)
 _NO_DAY = cast(null(), Date)
@@ -55,8 +79,9 @@ def _event(
     owner_id: Any = _NO_ID,
     other_unit_id: Any = _NO_ID,
 ) -> Select[Any]:
-    """One SELECT in the shape every source shares (the labels name the UNION's columns). The unit's name is not
-    here: ``timeline`` joins the unit once, outside the UNION (one join instead of one per source)."""
+    """One SELECT in the shape every source shares (the labels name the UNION's columns) and its same-day rank.
+    The unit's name is not here: ``timeline`` joins the unit once, outside the UNION (one join, not one per
+    source)."""
     return select(
         literal(kind).label("kind"),
         id_.label("id"),
@@ -70,6 +95,7 @@ def _event(
         note.label("note"),
         owner_id.label("owner_id"),
         other_unit_id.label("other_unit_id"),
+        literal(SAME_DAY_ORDER.get(kind, len(SAME_DAY_ORDER)), Integer).label("same_day"),
     )
 
 

@@ -8,9 +8,10 @@ append adds three at commit. Each domain contributes one SELECT with the same co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, literal, select, union_all
+from sqlalchemy import Select, bindparam, literal, select, union_all
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Integer
 
@@ -45,28 +46,8 @@ EVENT_SOURCES: list[ev.EventSource] = [
     ev.consent_withdrawn_events,
 ]
 
-#: on the same day, the order a reader expects: asked, decided, started, handed over, ...
-ORDER = {
-    kind: i
-    for i, kind in enumerate(
-        (
-            "referral",
-            "assessment",
-            "episode",
-            "vedtak",
-            "handover",
-            "handover_decision",
-            "discharge",
-            "crisis_plan",
-            "mapping",
-            "appointment",
-            "task",
-            "task_done",
-            "consent",
-            "consent_withdrawn",
-        )
-    )
-}
+#: on the same day, the order a reader expects (each source's ``same_day`` column)
+ORDER = ev.SAME_DAY_ORDER
 
 
 _PERSON_COLUMNS = (
@@ -116,17 +97,17 @@ def events_statement() -> Select[Any]:
     if _events_statement is None or _events_statement[0] != len(EVENT_SOURCES):
         person = bindparam("person_id", type_=Integer)
         query = union_all(*(source(person) for source in EVENT_SOURCES)).subquery()
-        expected = tuple(f for f in _FIELDS if f != "unit_name")
+        expected = (*(f for f in _FIELDS if f != "unit_name"), "same_day")
         if tuple(query.c.keys()) != expected:
             raise RuntimeError(f"pathway event columns {tuple(query.c.keys())} do not match PathwayEvent {expected}")
         # the unit's name joined once here, not in each source (every source's unit_id is a non-null foreign key
-        # or no unit at all, so the outer join drops no event)
+        # or no unit at all, so the outer join drops no event); the same-day rank is each source's constant, not a
+        # CASE over the kind of every row
         columns = [Unit.name.label(f) if f == "unit_name" else query.c[f] for f in _FIELDS]
-        same_day = case(ORDER, value=query.c.kind, else_=len(ORDER))
         statement = (
             select(*columns)
             .select_from(query.outerjoin(Unit, Unit.id == query.c.unit_id))
-            .order_by(query.c.on, same_day, query.c.id)
+            .order_by(query.c.on, query.c.same_day, query.c.id)
         )
         _events_statement = (len(EVENT_SOURCES), statement)
     return _events_statement[1]
@@ -137,22 +118,27 @@ _FIELDS = tuple(PathwayEvent.model_fields)
 _FIELDS_SET = frozenset(_FIELDS)
 
 
-def _event_of(row: Any) -> PathwayEvent:
-    """An event straight from a row whose types the database already guarantees: what ``model_construct`` does,
-    without its per-field pass over defaults. Validating 1,000 events was a quarter of the read's time."""
-    event = PathwayEvent.__new__(PathwayEvent)
-    object.__setattr__(event, "__dict__", dict(zip(_FIELDS, row, strict=True)))
-    object.__setattr__(event, "__pydantic_fields_set__", _FIELDS_SET)
-    object.__setattr__(event, "__pydantic_extra__", None)
-    object.__setattr__(event, "__pydantic_private__", None)
-    return event
+def _events_of(rows: Sequence[Any]) -> list[PathwayEvent]:
+    """Events straight from rows whose types the database already guarantees: what ``model_construct`` does,
+    without its per-field pass over defaults, in one loop (no call per row; ``events_statement`` checked the
+    columns once). Validating 1,000 events was a quarter of the read's time; a call per row another 40 %."""
+    events: list[PathwayEvent] = []
+    append, new, set_, fields = events.append, PathwayEvent.__new__, object.__setattr__, _FIELDS
+    for row in rows:
+        event = new(PathwayEvent)
+        set_(event, "__dict__", dict(zip(fields, row)))  # noqa: B905 - the statement's columns are checked once
+        set_(event, "__pydantic_fields_set__", _FIELDS_SET)
+        set_(event, "__pydantic_extra__", None)
+        set_(event, "__pydantic_private__", None)
+        append(event)
+    return events
 
 
 def read_pathway(session: Session, actor: Actor, person_id: int) -> PathwayRead:
     person = _person_row(session, actor, person_id)
     # Core statement on the session's connection, ordered by the database: rows become the response shape directly
     rows = session.connection().execute(events_statement(), {"person_id": person_id}).all()  # one fetch, not 1,000
-    events = [_event_of(row) for row in rows]
+    events = _events_of(rows)
     audit.record_access(session, actor, person_id, "pathway")
     return PathwayRead.model_construct(person=person, events=events)
 
