@@ -12,19 +12,25 @@ from sqlalchemy.orm import Session
 
 from helhet import clock, samples
 from helhet.gaps import service as gaps
+from helhet.gaps import snapshot
 from helhet.gaps.changes import IRRELEVANT, PARENTS, how_resolved
+from helhet.gaps.models import PersonGapState
 from helhet.mapping import service as mapping
 from helhet.mapping.models import ScreeningStatus
 from helhet.mapping.schemas import ScreeningCreate
 from helhet.models import Base
+from helhet.persons.models import Person
 from helhet.tasks import service as tasks
 from helhet.tasks.models import OPEN_TASK_STATUSES, Task
 from helhet.tasks.schemas import TaskComplete
+from helhet.transitions.models import HandoverChecklistItem
 from helhet.units.models import Unit
 from helhet.users import service as users
 from helhet.users.actor import SYSTEM, Actor
 from helhet.users.models import Role
 from helhet.worklists.core import MAX_PAGE, Page
+from tests.personas import Units
+from tests.transitions.builders import inpatient_person, make_handover
 
 SAMPLE_DAY = date(2025, 4, 10)
 
@@ -93,3 +99,29 @@ def test_gap_list_matches_person_gaps_for_sample_persons_after_writes_and_days(
     _check_against_person_gaps(session, actor, unit_id, SAMPLE_DAY)
     for later in (date(2025, 9, 1),):  # deadlines pass, mappings and contacts fall due
         _check_against_person_gaps(session, actor, unit_id, later)
+
+
+def _state(session: Session, person_id: int) -> PersonGapState:
+    state = session.scalars(select(PersonGapState).where(PersonGapState.person_id == person_id)).one()
+    session.refresh(state)
+    return state
+
+
+def test_a_child_row_marks_its_person_through_its_parent_when_changed_or_deleted(
+    session: Session, units: Units, inpatient_clinician: Actor
+) -> None:
+    with clock.freeze(datetime(2025, 4, 10, 10, 0, tzinfo=UTC)):
+        person, _ = inpatient_person(session, units)
+        handover = make_handover(session, inpatient_clinician, person, units.inpatient, units.kommune)
+    items = select(HandoverChecklistItem).where(HandoverChecklistItem.handover_id == handover.id)
+    item = session.scalars(items).first()
+    assert item is not None
+    ids = select(Person.id).where(Person.id == person.id)
+    for change in (lambda: setattr(item, "note", "Ringt fastlegen"), lambda: session.delete(item)):
+        snapshot.refresh(session, ids, SAMPLE_DAY)
+        assert _state(session, person.id).computed_for == SAMPLE_DAY
+        version = _state(session, person.id).facts_version
+        change()
+        session.flush()  # the handover itself is untouched: only the item's parent leads to the person
+        state = _state(session, person.id)
+        assert state.computed_for is None and state.facts_version == version + 1
