@@ -4,6 +4,10 @@ Sample pathways are made through the real services (``helhet.samples``) in one h
 worklists are then read as its clinician would. Prints the SQL statements per worklist (constant in the number
 of persons), p50/p95, and the ratio to the core pathway read measured in the same run. Target p95 <= 50 ms.
 
+The gap list is measured three ways: warm (every snapshot current), cold (every snapshot from yesterday: the first
+read of a day without the night job) and after a few writes (three persons' facts changed through a service
+before each read).
+
     .venv/bin/python benchmarks/worklist.py [--persons 2000] [--url postgresql+psycopg://.../helhet_bench_worklist]
         [--reuse]  (measure the last run's database again, without building it)
 """
@@ -11,8 +15,12 @@ of persons), p50/p95, and the ratio to the core pathway read measured in the sam
 from __future__ import annotations
 
 import argparse
+import os
+import random
 import sys
+import time
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +31,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import count_statements, summary, time_calls
 from benchmarks.pathway_read import fresh_database
-from helhet import migrate, samples
+from helhet import clock, migrate, samples
+from helhet.config import get_settings
 from helhet.db import make_engine
+from helhet.gaps import facts as fact_loaders
 from helhet.gaps import service as gaps
+from helhet.gaps import snapshot
+from helhet.gaps.rules import evaluate
+from helhet.mapping import service as mapping
+from helhet.mapping.models import ScreeningStatus
+from helhet.mapping.schemas import ScreeningCreate
 from helhet.models import Base
 from helhet.pathways import timeline
 from helhet.pathways.models import CareTeamMember, Episode
+from helhet.persons.models import Person
 from helhet.units import seed
 from helhet.units.models import Unit
 from helhet.users import service as users
@@ -60,6 +76,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=60)
     parser.add_argument("--reuse", action="store_true", help="measure the database of the last run again")
     args = parser.parse_args()
+    print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
     if not args.reuse:
         fresh_database(args.url)
@@ -113,13 +130,76 @@ def main() -> None:
     base = summary(time_calls(run(lambda s: timeline.read_pathway(s, actor, person_id)), args.repeat))
     print(f"{'worklist':28} {'SQL':>4} {'p50 ms':>8} {'p95 ms':>8} {'vs pathway':>10}   (target p95 <= 50 ms)")
     for name, fn in lists.items():
+        run(fn)()  # steady state: the gap list's first read computes the snapshots (see the phases below)
         with count_statements(engine) as statements:
             run(fn)()
         n = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT"))])
-        t = summary(time_calls(run(fn), args.repeat))
-        print(f"{name:28} {n:>4} {t['p50']:>8.2f} {t['p95']:>8.2f} {t['p50'] / base['p50']:>10.1f}")
+        _line(name, n, summary(time_calls(run(fn), args.repeat)), base["p50"])
     print(f"{'pathway read (baseline)':28} {'':>4} {base['p50']:>8.2f} {base['p95']:>8.2f} {1.0:>10.1f}")
+    gap_list_phases(engine, run(lambda s: gaps.unit_gaps(s, actor, unit.id)), unit.id, args.repeat, base["p50"])
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     engine.dispose()
+
+
+def _line(name: str, statements: int, t: dict[str, float], base_p50: float) -> None:
+    print(f"{name:28} {statements:>4} {t['p50']:>8.2f} {t['p95']:>8.2f} {t['p50'] / base_p50:>10.1f}")
+
+
+def gap_list_phases(engine: Any, read: Callable[[], None], unit_id: int, repeat: int, base_p50: float) -> None:
+    """The gap list warm, cold and after a few writes: SQL statements of one read, and p50/p95 of reads, each
+    after its untimed preparation."""
+    today = clock.today()
+    with Session(engine) as session:
+        served = list(session.scalars(gaps.unit_person_ids(unit_id, today)))
+    rng = random.Random(5)
+
+    def age_all() -> None:  # every snapshot from yesterday: the first read of a new day
+        with Session(engine) as session, session.begin():
+            session.execute(
+                snapshot.STATE.update()
+                .values(computed_for=today - timedelta(days=1))
+                .where(snapshot.STATE.c.computed_for.is_not(None))
+            )
+
+    def three_writes() -> None:  # three persons' facts changed through a service, committed
+        with Session(engine) as session, session.begin():
+            for pid in rng.sample(served, 3):
+                data = ScreeningCreate(
+                    status=ScreeningStatus.SCREENED_NO_FINDINGS, instrument="SCL-10", screened_on=today, unit_id=unit_id
+                )
+                mapping.record_screening(session, users.SYSTEM, pid, data)
+
+    def evaluate_all() -> None:  # the list before the snapshot: every rule for every person on each read
+        with Session(engine) as session:
+            ids = fact_loaders.id_array(session, served) or select(Person.id).where(Person.id.in_(served))
+            loaded = fact_loaders.load(session, ids, served, today)
+            [evaluate(f, get_settings()) for f in loaded.values()]
+
+    print(f"{'gap list phase':28} {'SQL':>4} {'p50 ms':>8} {'p95 ms':>8} {'vs pathway':>10}   ({len(served)} persons)")
+    with count_statements(engine) as statements:
+        evaluate_all()
+    t = summary(time_calls(evaluate_all, max(5, repeat // 6), warmup=1))
+    _line("every rule, every person", len(statements), t, base_p50)
+    phases: dict[str, tuple[Callable[[], None] | None, int]] = {
+        "gap list, warm": (None, repeat),
+        "gap list, cold (all stale)": (age_all, max(5, repeat // 6)),
+        "gap list, after 3 writes": (three_writes, repeat),
+    }
+    read()  # every snapshot current
+    for name, (prepare, times) in phases.items():
+        if prepare:
+            prepare()
+        with count_statements(engine) as statements:
+            read()
+        n = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT"))])
+        took = []
+        for _ in range(times):
+            if prepare:
+                prepare()
+            start = time.perf_counter()
+            read()
+            took.append((time.perf_counter() - start) * 1000)
+        _line(name, n, summary(took), base_p50)
 
 
 if __name__ == "__main__":
