@@ -49,8 +49,8 @@ rop_frame AS (
            CAST(f.year AS BIGINT) AS year, f.ref, f.person_key
     FROM rop_persons f JOIN person_geo g ON g.person_key = f.person_key
 )"""
-#: the columns every check returns before its ``k``
-OUT = "f.rhf_code, f.hf_code, f.area_code, f.municipality_number, f.unit_id, f.year"
+#: the columns every check returns before its ``k`` (the person's key too, so one person's outcome can be read)
+OUT = "f.rhf_code, f.hf_code, f.area_code, f.municipality_number, f.unit_id, f.year, f.person_key"
 
 
 def _latest(table: str, day: str, columns: str) -> str:
@@ -299,7 +299,8 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("none"),
         sql=f"""{FRAME},
             children AS ({CHILDREN_AT_REF})
-            SELECT {OUT}, (c.answer IS NOT NULL AND (c.answer <> 'yes' OR c.needs_assessed_on <= f.ref))::INT AS k
+            SELECT {OUT}, (c.answer IS NOT NULL
+                           AND (c.answer <> 'yes' OR coalesce(c.needs_assessed_on <= f.ref, false)))::INT AS k
             FROM rop_frame f LEFT JOIN children c USING (person_key, year)""",
         needs=("mapping_children",),
     ),
