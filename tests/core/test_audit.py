@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from helhet.audit import log as audit
-from helhet.audit.models import AuditEvent
+from helhet.audit.models import AuditEvent, AuditHead
 from helhet.persons import service as persons
-from helhet.users.actor import Actor
+from helhet.users.actor import SYSTEM, Actor
 from tests.builders import make_referral
 from tests.personas import Units
 
@@ -123,3 +125,27 @@ def test_cli_audit_verify_exit_code(session: Session, units: Units, clinician: A
     result = runner.invoke(app, ["audit", "verify"])
     assert result.exit_code == 0, result.output
     assert "intact" in result.output
+
+
+def test_appends_of_one_several_and_many_rows_chain_on(session: Session) -> None:
+    """One row (a read), a few (an action) and a full statement's worth (1,000) take different statements."""
+    before = session.scalar(select(func.count()).select_from(AuditEvent)) or 0
+    for batch, n in enumerate((1, 3, 1, audit.CTE_MAX_ROWS, 1)):
+        for i in range(n):
+            audit.record_change(session, SYSTEM, "test.append", "test", f"{batch}-{i}")
+        assert audit.flush_pending(session) == n
+    rows = list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq).offset(before)))
+    assert [r.entity_id for r in rows][:6] == ["0-0", "1-0", "1-1", "1-2", "2-0", "3-0"]
+    assert len(rows) == 6 + audit.CTE_MAX_ROWS
+    assert all(b.prev_hash == a.hash for a, b in pairwise(rows))
+    assert audit.verify(session).ok
+
+
+def test_a_head_held_in_the_session_shows_the_append(session: Session) -> None:
+    audit.ensure_head(session)
+    head = session.get(AuditHead, 1)
+    assert head is not None
+    audit.record_change(session, SYSTEM, "test.append", "test", 1)
+    audit.flush_pending(session)
+    last = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
+    assert (head.seq, head.last_hash) == (last.seq, last.hash)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import String, Update, bindparam, event, insert, select, text, update
+from sqlalchemy import Integer, String, Update, bindparam, event, insert, select, text, update
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -168,12 +168,8 @@ def flush_pending(session: Session) -> int:
     if not pending:
         return 0
     pending = _merge_reads(pending)
-    head = session.execute(
-        update(AuditHead)
-        .where(AuditHead.id == 1)
-        .values(seq=AuditHead.seq + len(pending))
-        .returning(AuditHead.seq, AuditHead.last_hash)
-    ).one()
+    connection = session.connection()
+    head = connection.execute(_TAKE_SEQS, {"rows": len(pending)}).one()
     seq = head.seq - len(pending)
     prev = head.last_hash
     for row in pending:
@@ -181,7 +177,6 @@ def flush_pending(session: Session) -> int:
         row["seq"] = seq
         row["prev_hash"] = prev
         row["hash"] = prev = compute_hash(row)
-    connection = session.connection()
     if connection.dialect.name == "postgresql" and len(pending) <= CTE_MAX_ROWS:
         # one round trip: the rows go in through a data-modifying CTE of the statement that moves the head
         # (a statement holds at most 65,535 parameters, 14 a row: larger batches take the executemany path)
@@ -192,21 +187,31 @@ def flush_pending(session: Session) -> int:
         connection.execute(_MOVE_HEAD, {"last_hash": prev})
     held = session.identity_map.get(session.identity_key(AuditHead, 1))
     if held is not None:  # a head loaded in this session (ensure_head, verify) shows the moved head
+        set_committed_value(held, "seq", head.seq)
         set_committed_value(held, "last_hash", prev)
     return len(pending)
 
 
 _COLUMNS = tuple(AuditEvent.__table__.columns.keys())
+#: lock the head (concurrent appends queue here) and take ``rows`` sequence numbers; Core statements built once
+_TAKE_SEQS = (
+    update(AuditHead)
+    .where(AuditHead.id == 1)
+    .values(seq=AuditHead.seq + bindparam("rows", type_=Integer))
+    .returning(AuditHead.seq, AuditHead.last_hash)
+)
 _MOVE_HEAD = update(AuditHead).where(AuditHead.id == 1).values(last_hash=bindparam("last_hash", type_=String))
 
 
 @functools.lru_cache(maxsize=32)
 def _append_statement(rows: int) -> Update:
-    """The CTE append of ``rows`` events, built once per size with bind parameters (``column_i``), so neither
-    SQLAlchemy (compiled cache) nor PostgreSQL (a prepared statement) works it out again on every read."""
+    """The CTE append of ``rows`` events, built once per size with bind parameters (``column_i``), so PostgreSQL
+    reuses one prepared statement. One row (every read) is a single-row VALUES, which SQLAlchemy also compiles
+    only once (a multi-row VALUES is compiled on each execution; it stays for the rarer multi-event actions)."""
     table = AuditEvent.__table__
     values = [{c: bindparam(f"{c}_{i}", type_=table.c[c].type) for c in _COLUMNS} for i in range(rows)]
-    return _MOVE_HEAD.add_cte(insert(AuditEvent).values(values).cte("appended"))
+    appended = insert(AuditEvent).values(values[0] if rows == 1 else values)
+    return _MOVE_HEAD.add_cte(appended.cte("appended"))
 
 
 @event.listens_for(Session, "before_commit")
