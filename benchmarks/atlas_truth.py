@@ -37,6 +37,8 @@ MEASURED = {
     "vedtak_delivery_share": ("vedtak_delivery", "municipality", "values", "below", "below"),
     # a receiving unit letting handovers wait: fewer answered by the acceptance deadline
     "handover_acceptance_delay_days": ("rop13_handover_in_time", "unit", "values", "below", "below"),
+    # a municipality seldom giving somatic checks: fewer persons in follow-up checked within the months (ROP-03)
+    "somatic_check_share": ("rop03_somatic_checked", "municipality", "values", "below", "below"),
 }
 SCENARIOS = ("default", "none", str(Path(__file__).parent / "scenarios" / "alternative.yaml"))
 
