@@ -6,6 +6,8 @@ versions, mapping records, vedtak, consents; 40 %). The read is the real service
 audit append, committed. Prints the SQL statements per read (must not grow with the number of events; at most 5),
 p50/p95 server-side time, and the ratio to a bare primary-key SELECT measured in the same run. Targets: p95 <= 10
 ms, ratio <= 15. On a loaded machine the ratio is the figure to trust; the absolute times move with the load.
+Also printed: a one-row write committed in the same run (the WAL flush every logged read waits for) and the
+load average.
 
     .venv/bin/python benchmarks/pathway_read.py [--url postgresql+psycopg://postgres@127.0.0.1:5432/helhet_bench]
 """
@@ -13,6 +15,7 @@ ms, ratio <= 15. On a loaded machine the ratio is the figure to trust; the absol
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 from datetime import UTC, date, datetime, time, timedelta
@@ -293,6 +296,14 @@ def main() -> None:
         with engine.connect() as conn:
             conn.execute(select(Person.id, Person.given_name).where(Person.id == person_id)).one()
 
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE bench_floor (id serial PRIMARY KEY, at timestamptz NOT NULL)"))
+
+    def committed_write() -> None:
+        """The floor of any read that logs itself: one small row written and committed (the WAL flush)."""
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO bench_floor (at) VALUES (now())"))
+
     with count_statements(engine) as statements:
         events_read = read()
     per_read = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT"))])
@@ -314,12 +325,15 @@ def main() -> None:
 
     base = summary(time_calls(bare, args.repeat))
     path = summary(time_calls(read, args.repeat))
+    floor = summary(time_calls(committed_write, args.repeat))
     ratio = path["p50"] / base["p50"]
     print(f"pathway read on PostgreSQL: {events_read} events ({n_events} written) for one person")
     print(f"SQL statements per read: {per_read} (person with 12 events: {per_small}) target <= 5, constant")
     print(f"pathway read   p50 {path['p50']:.2f} ms  p95 {path['p95']:.2f} ms   (target p95 <= 10 ms)")
     print(f"bare PK SELECT p50 {base['p50']:.3f} ms  p95 {base['p95']:.3f} ms")
+    print(f"one-row write, committed p50 {floor['p50']:.2f} ms  p95 {floor['p95']:.2f} ms   (the commit's WAL flush)")
     print(f"ratio pathway/bare (p50): {ratio:.1f}   (target <= 15)")
+    print(f"load average while measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     engine.dispose()
 
 
