@@ -3,7 +3,6 @@ version check; web/forms.number. No database: the session only has to be committ
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -12,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from helhet.errors import Conflict, Invalid
-from helhet.web.actions import STALE, Action, checked_version, localise, run, settle
+from helhet.web.actions import STALE, Action, beside_fields, checked_version, run, settle
 from helhet.web.forms import FormState, number
 
 
@@ -138,13 +137,12 @@ def test_checked_version_without_the_current_one_leaves_the_comparison_to_the_se
     assert "out of date" in tampered.general[0]
 
 
-def test_localise_rebuilds_a_reason_with_a_date_and_keeps_the_first_problem_of_a_field() -> None:
-    form = FormState(errors={"start_on": "cannot be before 2026-03-01", "starts_on": "first"}, general=["other"])
-    patterns = ((re.compile(r"^cannot be before (?P<day_on>[\d-]+)$"), "cannot be before %(day_on)s"),)
+def test_beside_fields_moves_a_problem_to_the_form_field_and_keeps_the_first_one() -> None:
+    form = FormState(errors={"start_on": "Kan ikke være før starten", "starts_on": "first"}, general=["other"])
 
-    localise(form, "nb", patterns, rename={"start_on": "starts_on"})
+    beside_fields(form, rename={"start_on": "starts_on"})
 
-    assert form.errors == {"starts_on": "Cannot be before 01.03.2026"}
+    assert form.errors == {"starts_on": "Kan ikke være før starten"}
     assert form.general == ["other"]
 
 

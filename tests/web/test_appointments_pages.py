@@ -291,3 +291,75 @@ def test_the_appointment_page_in_english(
     page = behandler.get(f"/appointments/{appointment.id}").text
     assert '<html lang="en">' in page
     assert "Record attendance" in page and "Interpreter status" in page and "Registrer oppmøte" not in page
+
+
+# Moving or changing a booked appointment -------------------------------------------------------------------
+
+
+def change_form(appointment: Appointment, owner: User, **changes: str) -> dict[str, str]:
+    data = {
+        "starts_on": "15.04.2025",
+        "starts_time": "13:30",
+        "minutes": "60",
+        "mode": "phone",
+        "owner_user_id": str(owner.id),
+        "purpose": "",
+        "participants": "Fastlege",
+        "version": str(appointment.version),
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_booked_appointment_is_moved_and_the_pathway_shows_the_new_time(
+    behandler: TestClient, session: Session, units: Units, owner: User, person: Person
+) -> None:
+    appointment = booked(session, owner, person, units.poli)
+    path = f"/appointments/{appointment.id}/edit"
+    assert f'href="{path}"' in behandler.get(f"/appointments/{appointment.id}").text
+    shown = behandler.get(path)
+    assert shown.status_code == 200 and 'value="14.04.2025"' in shown.text and 'value="09:00"' in shown.text
+
+    moved = post_form(behandler, path, change_form(appointment, owner))
+    assert moved.status_code == 303, moved.text
+    assert moved.headers["location"] == f"/appointments/{appointment.id}"
+    session.expire_all()
+    changed = session.get_one(Appointment, appointment.id)
+    assert changed.starts_at == datetime(2025, 4, 15, 11, 30, tzinfo=UTC)  # 13:30 in Oslo
+    assert (changed.minutes, changed.mode, changed.purpose, changed.participants) == (60, "phone", None, ["Fastlege"])
+    assert "15.04.2025 kl. 13:30" in behandler.get(f"/persons/{person.id}").text
+
+
+def test_moving_to_the_past_is_refused_beside_the_date_with_what_was_typed_kept(
+    behandler: TestClient, session: Session, units: Units, owner: User, person: Person
+) -> None:
+    appointment = booked(session, owner, person, units.poli)
+    path = f"/appointments/{appointment.id}/edit"
+    refused = post_form(behandler, path, change_form(appointment, owner, starts_on="09.04.2025", purpose="Ny plan"))
+    assert refused.status_code == 422
+    assert 'id="f-starts_on-error"' in refused.text and "kan ikke flyttes tilbake i tid" in refused.text
+    assert 'value="09.04.2025"' in refused.text and 'value="Ny plan"' in refused.text
+    bad_time = post_form(behandler, path, change_form(appointment, owner, starts_time="25:00"))
+    assert bad_time.status_code == 422 and 'id="f-starts_time-error"' in bad_time.text
+    stale = post_form(behandler, path, change_form(appointment, owner, version=str(appointment.version - 1)))
+    assert stale.status_code == 422 and "Noen andre endret avtalen" in stale.text
+    session.expire_all()
+    assert session.get_one(Appointment, appointment.id).starts_at == NEXT_MONDAY
+
+
+def test_a_cancelled_appointment_offers_no_change_and_outsiders_get_not_found(
+    behandler: TestClient, client: TestClient, session: Session, units: Units, owner: User, person: Person
+) -> None:
+    appointment = booked(session, owner, person, units.poli, attendance="cancelled_by_person")
+    path = f"/appointments/{appointment.id}/edit"
+    assert f'href="{path}"' not in behandler.get(f"/appointments/{appointment.id}").text
+    refused = post_form(behandler, path, change_form(appointment, owner))
+    assert refused.status_code == 422 and "bare bestilte avtaler kan endres" in refused.text.lower()
+    assert behandler.post(path, data=change_form(appointment, owner), follow_redirects=False).status_code == 403
+    add_web_user(session, "utenfor", Role.CLINICIAN, "test-other")
+    sign_in(client, "utenfor")
+    assert client.get(path).status_code == 404
+    response = post_form(client, path, change_form(appointment, owner), page="/")
+    assert response.status_code == 404 and "Testesen" not in response.text
+    session.expire_all()
+    assert session.get_one(Appointment, appointment.id).starts_at == NEXT_MONDAY

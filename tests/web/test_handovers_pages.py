@@ -430,3 +430,65 @@ def test_discharge_page_shows_follow_up_within_7_days(
     session.commit()
     page = client.get(path).text
     assert "Fulgt opp innen 7 dager" in page and "09.04.2025" in page
+
+
+# The named receiver ----------------------------------------------------------------------------------------
+
+
+def test_sender_names_the_receiver_and_the_handover_page_shows_who(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units)
+    sign_in(client, "dogn")
+    page = client.get(f"/handovers/{handover.id}").text
+    path = f"/handovers/{handover.id}/receiver"
+    assert "Ikke navngitt ennå" in page and f'href="{path}"' in page
+    shown = client.get(path)
+    assert shown.status_code == 200 and "Koord" in shown.text
+
+    refused = post_form(client, path, {"receiver_user_id": str(world.sender.id), "version": handover.version})
+    assert refused.status_code == 422
+    assert 'id="f-receiver_user_id-error"' in refused.text and "Mottakeren må være medarbeider" in refused.text
+    assert fresh(session, handover).receiver_user_id is None
+
+    named = post_form(client, path, {"receiver_user_id": str(world.receiver.id), "version": handover.version})
+    assert named.status_code == 303, named.text
+    assert named.headers["location"] == f"/handovers/{handover.id}"
+    handover = fresh(session, handover)
+    assert handover.receiver_user_id == world.receiver.id
+    page = client.get(f"/handovers/{handover.id}").text
+    assert "Koord" in page and "Ikke navngitt ennå" not in page
+    stale = post_form(client, path, {"receiver_user_id": str(world.receiver.id), "version": handover.version - 1})
+    assert stale.status_code == 422 and "Noen andre endret overleveringen" in stale.text
+
+
+def test_after_acceptance_only_the_receiving_unit_changes_the_receiver(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units)
+    handovers.accept_handover(
+        session, world.actor(world.receiver), handover.id, HandoverAccept(version=handover.version)
+    )
+    session.commit()
+    sign_in(client, "dogn")
+    path = f"/handovers/{handover.id}/receiver"
+    assert f'href="{path}"' not in client.get(f"/handovers/{handover.id}").text
+    refused = post_form(client, path, {"receiver_user_id": str(world.receiver.id), "version": handover.version})
+    assert refused.status_code == 422 and "Bare sendende og mottakende enhet" in refused.text
+    sign_in(client, "koord")
+    assert f'href="{path}"' in client.get(f"/handovers/{handover.id}").text
+
+
+def test_outsider_gets_not_found_and_a_forged_form_is_refused_on_the_receiver_page(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units)
+    path = f"/handovers/{handover.id}/receiver"
+    sign_in(client, "dogn")
+    forged = client.post(path, data={"receiver_user_id": str(world.receiver.id), "version": handover.version})
+    assert forged.status_code == 403
+    sign_in(client, "fremmed")
+    assert client.get(path).status_code == 404
+    response = post_form(client, path, {"receiver_user_id": str(world.outsider.id), "version": "1"}, page="/")
+    assert response.status_code == 404
+    assert fresh(session, handover).receiver_user_id is None

@@ -32,3 +32,18 @@ def test_every_pattern_template_keeps_the_groups_it_names() -> None:
     for pattern, template in reasons.PATTERNS:
         for name in __import__("re").findall(r"%\((\w+)\)s", template):
             assert name in pattern.groupindex, (pattern.pattern, name)
+
+
+def test_a_date_in_a_reason_is_shown_in_the_users_language() -> None:
+    reason = "cannot be before start_on (2025-03-03)"
+    assert messages.reason("nb", reason) == "Kan ikke være før starten (03.03.2025)"
+    assert messages.reason("en", reason) == "Cannot be before the start (3 Mar 2025)"
+    made = "cannot be before the version was made (2025-03-01)"  # a specific pattern before the general one
+    assert messages.reason("nb", made) == "Kan ikke være før 01.03.2025"
+
+
+def test_one_list_of_patterns_serves_every_page() -> None:
+    from helhet.web import actions, appointments, crisis_plans, mapping, relatives, vedtak
+
+    for module in (actions, appointments, crisis_plans, mapping, relatives, vedtak, messages):
+        assert not hasattr(module, "PATTERNS"), module.__name__

@@ -190,3 +190,95 @@ def test_outsider_gets_not_found_on_every_vedtak_page(
     assert home
     assert count(session, ServiceDelivery) == 0
     assert count(session, Vedtak) == 1
+
+
+# Changing, ending and withdrawing a vedtak -----------------------------------------------------------------
+
+
+def test_a_vedtak_is_ended_and_a_bad_end_is_refused_beside_the_field(
+    koordinator: TestClient, session: Session, units: Units, person: Person
+) -> None:
+    row = make_vedtak(session, SYSTEM, person.id, units)
+    session.commit()
+    detail = koordinator.get(f"/vedtak/{row.id}").text
+    for change in ("edit", "end", "withdraw"):
+        assert f'href="/vedtak/{row.id}/{change}"' in detail
+    path = f"/vedtak/{row.id}/end"
+    shown = koordinator.get(path)
+    assert shown.status_code == 200 and 'value="10.04.2025"' in shown.text
+
+    early = post_form(koordinator, path, {"end_on": "01.03.2025", "reason": "Flyttet", "version": str(row.version)})
+    assert early.status_code == 422
+    assert 'id="f-end_on-error"' in early.text and "Kan ikke være før starten (03.03.2025)" in early.text
+    assert 'value="01.03.2025"' in early.text and "Flyttet" in early.text
+    late = post_form(koordinator, path, {"end_on": "01.09.2025", "version": str(row.version)})
+    assert late.status_code == 422 and "Er etter vedtakets sluttdato (31.08.2025)" in late.text
+
+    ended = post_form(koordinator, path, {"end_on": "30.04.2025", "reason": "Flyttet", "version": str(row.version)})
+    assert ended.status_code == 303, ended.text
+    session.expire_all()
+    changed = session.get_one(Vedtak, row.id)
+    assert (changed.status, changed.end_on, changed.status_reason) == ("ended", date(2025, 4, 30), "Flyttet")
+    detail = koordinator.get(f"/vedtak/{row.id}").text
+    assert "30.04.2025" in detail and f'href="/vedtak/{row.id}/end"' not in detail  # ended: nothing more to change
+    again = post_form(koordinator, path, {"end_on": "30.04.2025", "version": str(changed.version)})
+    assert again.status_code == 422 and "Dette kan ikke lenger endres" in again.text
+
+
+def test_withdrawing_needs_a_reason_and_a_delivered_vedtak_is_ended_instead(
+    koordinator: TestClient, session: Session, units: Units, person: Person
+) -> None:
+    row = make_vedtak(session, SYSTEM, person.id, units)
+    session.commit()
+    path = f"/vedtak/{row.id}/withdraw"
+    refused = post_form(koordinator, path, {"reason": "", "version": str(row.version)})
+    assert refused.status_code == 422 and 'id="f-reason-error"' in refused.text
+    withdrawn = post_form(koordinator, path, {"reason": "Fattet ved en feil", "version": str(row.version)})
+    assert withdrawn.status_code == 303, withdrawn.text
+    session.expire_all()
+    assert session.get_one(Vedtak, row.id).status == "withdrawn"
+    assert "(Fattet ved en feil)" in koordinator.get(f"/vedtak/{row.id}").text
+
+    delivered = make_vedtak(session, SYSTEM, person.id, units)
+    deliver(session, SYSTEM, delivered, date(2025, 3, 4), 2.0)
+    session.commit()
+    assert f'href="/vedtak/{delivered.id}/withdraw"' not in koordinator.get(f"/vedtak/{delivered.id}").text
+    refused = post_form(koordinator, f"/vedtak/{delivered.id}/withdraw", {"reason": "Feil", "version": "1"})
+    assert refused.status_code == 422 and "avslutt det i stedet" in refused.text.lower()
+
+
+def test_the_review_date_is_changed_and_a_stale_form_is_refused(
+    koordinator: TestClient, session: Session, units: Units, person: Person
+) -> None:
+    row = make_vedtak(session, SYSTEM, person.id, units)
+    session.commit()
+    path = f"/vedtak/{row.id}/edit"
+    assert 'value="01.06.2025"' in koordinator.get(path).text
+    early = post_form(koordinator, path, {"review_on": "01.01.2025", "note": "Ny vurdering", "version": "1"})
+    assert early.status_code == 422 and 'id="f-review_on-error"' in early.text and "28.02.2025" in early.text
+    stale = post_form(koordinator, path, {"review_on": "15.05.2025", "version": "0"})
+    assert stale.status_code == 422 and "Noen andre endret vedtaket" in stale.text
+    saved = post_form(koordinator, path, {"review_on": "15.05.2025", "note": "Ny vurdering", "version": "1"})
+    assert saved.status_code == 303, saved.text
+    assert "15.05.2025" in koordinator.get(f"/vedtak/{row.id}").text
+
+
+def test_outsiders_and_other_units_cannot_change_a_vedtak(
+    client: TestClient, session: Session, units: Units, person: Person
+) -> None:
+    row = make_vedtak(session, SYSTEM, person.id, units)
+    session.commit()
+    add_web_user(session, "behandler", Role.CLINICIAN, "test-vurd", "test-poli")  # sees the person, not the kommune
+    sign_in(client, "behandler")
+    assert f'href="/vedtak/{row.id}/end"' not in client.get(f"/vedtak/{row.id}").text
+    refused = post_form(client, f"/vedtak/{row.id}/end", {"end_on": "30.04.2025", "version": "1"})
+    assert refused.status_code == 422 and 'class="error-summary"' in refused.text
+    assert client.post(f"/vedtak/{row.id}/end", data={"version": "1"}, follow_redirects=False).status_code == 403
+    add_web_user(session, "utenfor", Role.CLINICIAN, "test-other")
+    sign_in(client, "utenfor")
+    for change in ("edit", "end", "withdraw"):
+        assert client.get(f"/vedtak/{row.id}/{change}").status_code == 404, change
+        response = post_form(client, f"/vedtak/{row.id}/{change}", {"reason": "x", "version": "1"}, page="/")
+        assert response.status_code == 404 and "Testesen" not in response.text
+    session.expire_all()
+    assert session.get_one(Vedtak, row.id).status == "active"

@@ -16,10 +16,8 @@ confirmation and redirects (303). The route says only what is its own: the field
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -27,12 +25,9 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from helhet.i18n import N_, Language, format_date, gettext
+from helhet.i18n import N_
 from helhet.web.forms import FormState, submit, text
 from helhet.web.render import flash, lang_of, see_other, translate
-
-#: a service reason with values in it, and the translated template it is shown with (``%(name)s`` per group)
-Patterns = Sequence[tuple[re.Pattern[str], str]]
 
 OUT_OF_DATE = N_("The form is out of date; reload the page and try again.")
 
@@ -45,6 +40,15 @@ STALE = {
         "Someone else changed this episode while you worked. Reload the page to see the change, then try again."
     ),
     "task": N_("Someone else changed this task while you worked. Reload the page to see the change, then try again."),
+    "relative": N_(
+        "Someone else changed this relative while you worked. Reload the page to see the change, then try again."
+    ),
+    "appointment": N_(
+        "Someone else changed this appointment while you worked. Reload the page to see the change, then try again."
+    ),
+    "vedtak": N_(
+        "Someone else changed this vedtak while you worked. Reload the page to see the change, then try again."
+    ),
 }
 
 
@@ -83,8 +87,6 @@ def run(
     form: FormState,
     action: Action,
     again: Callable[[], Response],
-    *,
-    patterns: Patterns = (),
 ) -> Response:
     """``action`` submitted and settled: saved and redirected, or rolled back and shown ``again`` (422)."""
     result = submit(form, lang_of(request), action.model, action.data, action.call, rename=action.rename)
@@ -96,7 +98,6 @@ def run(
         again=again,
         done=action.done,
         then=action.then,
-        patterns=patterns,
         rename=action.rename,
     )
 
@@ -110,46 +111,25 @@ def settle(
     again: Callable[[], Response],
     done: str | Callable[[Any], str],
     then: str | Callable[[Any], str],
-    patterns: Patterns = (),
     rename: Mapping[str, str] | None = None,
 ) -> Response:
     """The end of a submit: refused (``result`` None) rolls back and shows the form again with every problem in
     the user's language (``again``, status 422); saved commits, flashes ``done`` and redirects to ``then``."""
     if result is None:
         session.rollback()
-        localise(form, lang_of(request), patterns, rename)
+        beside_fields(form, rename)
         return again()
     session.commit()
     flash(request, translate(request, done(result) if callable(done) else done))
     return see_other(then(result) if callable(then) else then)
 
 
-def localise(form: FormState, lang: Language, patterns: Patterns, rename: Mapping[str, str] | None = None) -> FormState:
-    """Service reasons with values in them, rebuilt from a translated template (beside fields and above);
-    ``rename`` moves a problem from a model's field to the form's name for it (Pydantic's and the service's)."""
-
-    def one(message: str) -> str:
-        for pattern, template in patterns:
-            match = pattern.match(message)
-            if match:
-                values = {k: _shown(k, v, lang) for k, v in match.groupdict().items()}
-                shown = gettext(lang, template) % values
-                return shown[:1].upper() + shown[1:]
-        return message
-
+def beside_fields(form: FormState, rename: Mapping[str, str] | None = None) -> FormState:
+    """Each problem beside the form's field: ``rename`` moves one from a model's field to the form's name for it
+    (Pydantic's and the service's); the first problem of a field is shown. The messages are already in the user's
+    language (``forms.submit``, ``web/messages.reason``)."""
     names, errors = rename or {}, dict[str, str]()
     for name, message in form.errors.items():
-        errors.setdefault(names.get(name, name), one(message))  # the first problem of a field is shown
+        errors.setdefault(names.get(name, name), message)
     form.errors = errors
-    form.general = [one(message) for message in form.general]
     return form
-
-
-def _shown(name: str, value: str, lang: Language) -> str:
-    """A value of a reason as shown: dates in groups ending in ``_on`` as dd.mm.yyyy."""
-    if name.endswith("_on"):
-        try:
-            return format_date(date.fromisoformat(value), lang)
-        except ValueError:
-            return value
-    return value

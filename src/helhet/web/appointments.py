@@ -7,6 +7,7 @@ appointment's page then says so and links to the task.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -20,6 +21,7 @@ from helhet.appointments.models import Appointment, Attendance, AttendanceRecord
 from helhet.appointments.schemas import (
     AppointmentCreate,
     AppointmentRead,
+    AppointmentUpdate,
     AttendanceChange,
     InterpreterChange,
     OutreachAttemptCreate,
@@ -32,11 +34,10 @@ from helhet.relatives import service as relatives
 from helhet.relatives.models import Relative
 from helhet.tasks.models import Task
 from helhet.users.actor import Actor
-from helhet.web.actions import Action, Patterns, checked_version, run, settle
+from helhet.web.actions import STALE, Action, checked_version, run, settle
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, number, submit, text
-from helhet.web.render import lang_of, render, translate
-from helhet.web.vedtak import PATTERNS as COMMON_PATTERNS
+from helhet.web.render import lang_of, render_form, render_read, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -59,15 +60,6 @@ REASONS = (
     N_("not a registered relative of this person"),
     N_("outreach after a no-show is recorded by the appointment's unit"),
     N_("keep each participant to 120 characters (a name or a role)"),
-)
-
-#: reasons with values in them not already matched by ``web/reasons.PATTERNS``
-PATTERNS: Patterns = (
-    (
-        re.compile(r"^say why the earlier recording \((?P<status>\w+)\) is corrected$", re.I),
-        N_("say why the earlier recording is corrected"),
-    ),
-    *COMMON_PATTERNS,
 )
 
 
@@ -105,8 +97,9 @@ def appointments_list(request: Request, person_id: int, session: PageSession, ac
     past = [a for a in reversed(rows) if a not in upcoming]
     units = {u.id: u.name for u in views.unit_names(session, {a.unit_id for a in rows})}
     owners = common.user_names(session, (a.owner_user_id for a in rows))
-    response = render(
+    return render_read(
         request,
+        session,
         "appointments/list.html",
         person=person,
         upcoming=upcoming,
@@ -114,15 +107,14 @@ def appointments_list(request: Request, person_id: int, session: PageSession, ac
         unit_names=units,
         owner_names=owners,
     )
-    session.commit()  # keeps the access-log rows
-    return response
 
 
 def _new_page(
     request: Request, session: PageSession, actor: Actor, person: Person, form: FormState, status_code: int = 200
 ) -> Response:
-    response = render(
+    return render_read(
         request,
+        session,
         "appointments/new.html",
         status_code=status_code,
         form=form,
@@ -131,8 +123,6 @@ def _new_page(
         owner_choices=[(str(uid), name) for uid, name in common.unit_members(session, actor.unit_ids)],
         relatives=relatives.relatives_of(session, actor, person.id),
     )
-    session.commit()  # only the access-log rows of this read: a refused submit was rolled back before
-    return response
 
 
 @router.get("/persons/{person_id}/appointments/new")
@@ -168,26 +158,33 @@ def book_appointment(
         "interpreter_status": text(form, "interpreter_status"),
         "interpreter_language": text(form, "interpreter_language"),
     }
-    booked = submit(
-        form,
-        lang,
+    action = Action(
         AppointmentCreate,
         data,
         lambda d: appointments.book_appointment(session, actor, d),
+        done=N_("The appointment is booked."),
+        then=lambda made: f"/appointments/{made.id}",
         rename={"starts_at": "starts_on"},
     )
-    if data["starts_at"] is None:
+    return _timed(request, session, form, action, lambda: _new_page(request, session, actor, person, form, 422))
+
+
+def _timed(
+    request: Request, session: PageSession, form: FormState, action: Action, again: Callable[[], Response]
+) -> Response:
+    """Booking or moving: the time's problems stay beside the date and time fields the user typed."""
+    result = submit(form, lang_of(request), action.model, action.data, action.call, rename=action.rename)
+    if action.data["starts_at"] is None:
         form.errors.pop("starts_at", None)  # the date or time field already says what is wrong
     return settle(
         request,
         session,
         form,
-        booked,
-        patterns=PATTERNS,
-        again=lambda: _new_page(request, session, actor, person, form, 422),
-        done=N_("The appointment is booked."),
-        then=lambda made: f"/appointments/{made.id}",
-        rename={"starts_at": "starts_on"},
+        result,
+        again=again,
+        done=action.done,
+        then=action.then,
+        rename=action.rename,
     )
 
 
@@ -264,17 +261,17 @@ def _detail_page(
     }
     if failed is not None and form is not None:
         forms[failed] = form
-    response = render(
+    return render_read(
         request,
+        session,
         "appointments/detail.html",
         status_code=422 if failed else 200,
         page=page,
         person=page.person,
         forms=forms,
         started=a.starts_at <= clock.now(),
+        changeable=may_change(actor, a),
     )
-    session.commit()  # keeps the access-log rows
-    return response
 
 
 @router.get("/appointments/{appointment_id}")
@@ -298,7 +295,6 @@ def _act(
         form,
         action,
         lambda: _detail_page(request, session, actor, appointment_id, failed=name, form=form),
-        patterns=PATTERNS,
     )
 
 
@@ -369,3 +365,84 @@ def record_outreach(
         rename={"mode": "outreach_mode", "note": "outreach_note"},
     )
     return _act(request, session, actor, appointment_id, form, "outreach", action)
+
+
+# Move or change a booked appointment -----------------------------------------------------------------------
+
+#: what the edit form may empty: sent as None so the service clears it
+CLEARABLE = ("purpose", "preferred_times_note")
+
+
+def may_change(actor: Actor, appointment: Appointment | AppointmentRead) -> bool:
+    """The link to the edit page: a booked appointment, for a member of its unit (the service's own rule)."""
+    return appointment.attendance == Attendance.BOOKED and appointment.unit_id in actor.unit_ids
+
+
+def _edit_page(
+    request: Request, session: PageSession, actor: Actor, appointment_id: int, form: FormState | None = None
+) -> Response:
+    page = appointment_page(session, actor, appointment_id)
+    a = page.appointment
+    if form is None:
+        local = a.starts_at.astimezone(clock.OSLO)
+        form = FormState.of(
+            {
+                "starts_on": local.date(),
+                "starts_time": local.strftime("%H:%M"),
+                "minutes": a.minutes,
+                "mode": a.mode,
+                "owner_user_id": a.owner_user_id,
+                "purpose": a.purpose,
+                "participants": "\n".join(a.participants),
+                "preferred_times_note": a.preferred_times_note,
+                "version": a.version,
+            }
+        )
+    return render_form(
+        request,
+        session,
+        "appointments/edit.html",
+        form,
+        page=page,
+        person=page.person,
+        owner_choices=[(str(uid), name) for uid, name in common.unit_members(session, [a.unit_id])],
+    )
+
+
+@router.get("/appointments/{appointment_id}/edit")
+def edit_appointment(request: Request, appointment_id: int, session: PageSession, actor: PageActor) -> Response:
+    return _edit_page(request, session, actor, appointment_id)
+
+
+@router.post("/appointments/{appointment_id}/edit")
+def update_appointment(
+    request: Request, appointment_id: int, session: PageSession, actor: PageActor, form: PostedForm
+) -> Response:
+    appointment = appointments.get_appointment(session, actor, appointment_id)  # outsiders get 404 first
+    data = {
+        "starts_at": _starts_at(form, request),
+        "minutes": number(form, "minutes", lang_of(request), whole=True),
+        "mode": text(form, "mode"),
+        "owner_user_id": text(form, "owner_user_id"),
+        "purpose": text(form, "purpose"),
+        "participants": [line for line in form.value("participants").splitlines() if line.strip()],
+        "preferred_times_note": text(form, "preferred_times_note"),
+        "version": checked_version(request, form, appointment.version, STALE["appointment"]),
+    }
+    for name in ("mode", "owner_user_id"):
+        if data[name] is None:
+            form.add(name, translate(request, N_("Choose one of the options")))
+
+    def update(parsed: AppointmentUpdate) -> Appointment:
+        given = {**dict.fromkeys(CLEARABLE), **parsed.model_dump(exclude_unset=True)}
+        return appointments.update_appointment(session, actor, appointment_id, AppointmentUpdate(**given))
+
+    action = Action(
+        AppointmentUpdate,
+        data,
+        update,
+        done=N_("The appointment is changed."),
+        then=f"/appointments/{appointment_id}",
+        rename={"starts_at": "starts_on"},
+    )
+    return _timed(request, session, form, action, lambda: _edit_page(request, session, actor, appointment_id, form))

@@ -40,7 +40,7 @@ from helhet.persons import service as persons
 from helhet.users.actor import Actor
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, submit, text
-from helhet.web.render import flash, lang_of, render, see_other, translate
+from helhet.web.render import flash, lang_of, render_read, see_other, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -85,8 +85,9 @@ def care_team(request: Request, person_id: int, session: PageSession, actor: Pag
     history = [m for m in team.team_history(session, actor, person_id) if not m.current]
     coordinator = next((m for m in members if m.role == TeamRole.COORDINATOR), None)
     ip = individual_plan.current_ip_status(session, actor, person_id)
-    response = render(
+    return render_read(
         request,
+        session,
         "careplans/team.html",
         person=person,
         members=members,
@@ -95,8 +96,6 @@ def care_team(request: Request, person_id: int, session: PageSession, actor: Pag
         needs_coordinator=team.needs_coordinator(session, person_id, clock.today()),
         ip=individual_plan.ip_read(ip) if ip else None,
     )
-    session.commit()  # keeps the access-log rows
-    return response
 
 
 @router.get("/persons/{person_id}/care-plan")
@@ -106,9 +105,9 @@ def care_plan(request: Request, person_id: int, session: PageSession, actor: Pag
     team_units = {m.unit_id: m.unit_name for m in team.current_team(session, actor, person_id)}
     owners = {u.id: u.name for u in choices.named_users(session, team_units)}
     units = {c.id: c.name for g in choices.team_units(session, person_id, actor.unit_ids) for c in g.choices}
-    response = render(request, "careplans/plan.html", person=person, view=view, unit_names=units, user_names=owners)
-    session.commit()
-    return response
+    return render_read(
+        request, session, "careplans/plan.html", person=person, view=view, unit_names=units, user_names=owners
+    )
 
 
 # --- action pages ------------------------------------------------------------------------------------------
@@ -394,9 +393,7 @@ def _action_page(
         context["measure"] = measures.get_measure(session, actor, item_id)
     elif action.item == "member" and item_id is not None:
         context["member"] = team.member_read(session, team.get_member(session, actor, item_id))
-    response = render(request, f"careplans/{action.template}", status_code=status_code, **context)
-    session.commit()  # only the access-log rows of this read: a refused submit was rolled back before
-    return response
+    return render_read(request, session, f"careplans/{action.template}", status_code=status_code, **context)
 
 
 ENUMS = {

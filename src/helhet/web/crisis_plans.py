@@ -20,7 +20,7 @@ from helhet.crisis_plans import choices, requirement
 from helhet.crisis_plans import service as crisis_plans
 from helhet.crisis_plans.models import ContactKind
 from helhet.crisis_plans.schemas import ContactIn, CrisisPlanCreate, CrisisPlanRead, CrisisPlanShare
-from helhet.errors import Conflict, Invalid, InvalidMany, Problem
+from helhet.errors import Conflict
 from helhet.i18n import N_, Language, gettext
 from helhet.pathways import views
 from helhet.persons import service as persons
@@ -28,7 +28,7 @@ from helhet.users.actor import Actor
 from helhet.web import messages
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, submit, text
-from helhet.web.render import flash, lang_of, render, see_other, translate
+from helhet.web.render import flash, lang_of, render_read, see_other, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 T = TypeVar("T")
@@ -60,49 +60,17 @@ REASONS = (
     N_("the agreement has already ended"),
 )
 
-Patterns = tuple[tuple[re.Pattern[str], str], ...]
-
-#: reasons with a value in them: the value is dropped or shown as a Norwegian date
-PATTERNS: Patterns = (
-    (re.compile(r"^cannot be before the current version \((?P<on>[\d-]+)\)$"), N_("cannot be before %(on)s")),
-    (re.compile(r"^cannot be before the version was made \((?P<on>[\d-]+)\)$"), N_("cannot be before %(on)s")),
-    (re.compile(r"^(?P<unit>.+) has no user-controlled beds$"), N_("%(unit)s has no user-controlled beds")),
-)
-
 
 # Shared by the pages of crisis plans and mapping --------------------------------------------------------------
 
 
-def localised(exc: Invalid, lang: Language, patterns: Patterns) -> Invalid:
-    """The service's problems with their reasons in ``lang`` (dates in a reason as dd.mm.yyyy)."""
-    problems = []
-    for p in exc.problems:
-        reason = gettext(lang, p.reason)
-        for pattern, template in patterns:
-            match = pattern.match(p.reason)
-            if match:
-                values = {k: _day_text(v) for k, v in match.groupdict().items()}
-                reason = gettext(lang, template) % values
-                break
-        problems.append(Problem(p.field, p.value, reason))
-    return InvalidMany(problems)
-
-
-def _day_text(value: str) -> str:
-    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value)
-    return f"{match[3]}.{match[2]}.{match[1]}" if match else value
-
-
-def guarded(
-    form: FormState, lang: Language, action: Callable[[Any], T], patterns: Patterns, stale: str
-) -> Callable[[Any], T | None]:
-    """``action`` for ``forms.submit``: its problems in ``lang``, and a stale version as one clear message."""
+def guarded(form: FormState, lang: Language, action: Callable[[Any], T], stale: str) -> Callable[[Any], T | None]:
+    """``action`` for ``forms.submit``: a stale version as one clear message above the form (its problems reach
+    the fields through ``forms.submit``, in ``lang``)."""
 
     def run(data: Any) -> T | None:
         try:
             return action(data)
-        except Invalid as exc:
-            raise localised(exc, lang, patterns) from exc
         except Conflict:
             form.add(None, gettext(lang, stale))
             return None
@@ -150,11 +118,9 @@ def _plan_page(
     page = PlanPage(
         status, requirement.requirement_reason_items(session, person_id, status.on), shown, versions, authors
     )
-    response = render(
-        request, "crisis_plans/plan.html", status_code=status_code, person=person, page=page, share=share_form
+    return render_read(
+        request, session, "crisis_plans/plan.html", status_code=status_code, person=person, page=page, share=share_form
     )
-    session.commit()  # keeps the access-log rows
-    return response
 
 
 @router.get("/persons/{person_id}/crisis-plan")
@@ -176,9 +142,7 @@ def share(request: Request, person_id: int, session: PageSession, actor: PageAct
     }
     if data["version"] is None:
         form.add(None, gettext(lang, STALE))
-    action = guarded(
-        form, lang, lambda d: crisis_plans.share_crisis_plan(session, actor, person_id, d), PATTERNS, STALE
-    )
+    action = guarded(form, lang, lambda d: crisis_plans.share_crisis_plan(session, actor, person_id, d), STALE)
     shared = submit(form, lang, CrisisPlanShare, data, action)
     if shared is None:
         session.rollback()
@@ -236,8 +200,9 @@ def _edit_page(
     contact_unit_ids = set(actor.unit_ids) | {
         c.unit_id for c in (current_read.contacts if current_read else []) if c.unit_id
     }
-    response = render(
+    return render_read(
         request,
+        session,
         "crisis_plans/edit.html",
         status_code=status_code,
         person=person,
@@ -249,8 +214,6 @@ def _edit_page(
         rows=range(_contact_rows(form)),
         max_lines=MAX_LINES,
     )
-    session.commit()  # only the access-log rows of this read
-    return response
 
 
 @router.get("/persons/{person_id}/crisis-plan/edit")
@@ -319,9 +282,7 @@ def record(request: Request, person_id: int, session: PageSession, actor: PageAc
         data[ADMISSION] = {k: v for k, v in data[ADMISSION].items() if v is not None}
     if current is not None and data["version"] is None:
         form.add(None, gettext(lang, STALE))
-    action = guarded(
-        form, lang, lambda d: crisis_plans.record_crisis_plan(session, actor, person_id, d), PATTERNS, STALE
-    )
+    action = guarded(form, lang, lambda d: crisis_plans.record_crisis_plan(session, actor, person_id, d), STALE)
     saved = submit(form, lang, CrisisPlanCreate, data, action, rename=rename)
     if saved is None:
         session.rollback()
@@ -340,6 +301,4 @@ def print_page(
 ) -> Response:
     summary = crisis_plans.crisis_plan_summary(session, actor, person_id, version)
     person = persons.get_person(session, actor, person_id, what="crisis_plan")
-    response = render(request, "crisis_plans/print.html", summary=summary, person=person)
-    session.commit()  # keeps the access-log rows
-    return response
+    return render_read(request, session, "crisis_plans/print.html", summary=summary, person=person)

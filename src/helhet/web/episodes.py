@@ -17,7 +17,7 @@ from helhet.referrals.models import Referral
 from helhet.users.actor import Actor
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, submit, text
-from helhet.web.render import flash, lang_of, render, see_other, translate
+from helhet.web.render import flash, lang_of, render_read, see_other, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -26,8 +26,9 @@ def _start_page(
     request: Request, session: PageSession, actor: Actor, referral: Referral, form: FormState, status_code: int = 200
 ) -> Response:
     person = persons.get_person(session, actor, referral.person_id, what="episode form")
-    response = render(
+    return render_read(
         request,
+        session,
         "episodes/new.html",
         status_code=status_code,
         form=form,
@@ -35,8 +36,6 @@ def _start_page(
         person=person,
         units=views.unit_names(session, actor.unit_ids | {referral.receiving_unit_id}),
     )
-    session.commit()  # only the access-log rows of this read
-    return response
 
 
 @router.get("/referrals/{referral_id}/episodes/new")
@@ -72,8 +71,9 @@ def _end_page(
 ) -> Response:
     person = persons.get_person(session, actor, episode.person_id, what="episode form")
     unit = views.unit_names(session, [episode.unit_id])
-    response = render(
+    return render_read(
         request,
+        session,
         "episodes/end.html",
         status_code=status_code,
         form=form,
@@ -81,8 +81,6 @@ def _end_page(
         person=person,
         unit_name=unit[0].name if unit else "",
     )
-    session.commit()  # only the access-log rows of this read
-    return response
 
 
 @router.get("/episodes/{episode_id}/end")

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from helhet import clock
+from helhet.appointments import common
 from helhet.i18n import N_
 from helhet.pathways import episodes
 from helhet.pathways import views as pathway_views
@@ -20,12 +21,19 @@ from helhet.transitions import discharge as discharges
 from helhet.transitions import service as handovers
 from helhet.transitions import views
 from helhet.transitions.models import ChecklistItem, Handover, HandoverStatus
-from helhet.transitions.schemas import ChecklistTick, DischargeCreate, HandoverAccept, HandoverCreate, HandoverDecline
+from helhet.transitions.schemas import (
+    ChecklistTick,
+    DischargeCreate,
+    HandoverAccept,
+    HandoverCreate,
+    HandoverDecline,
+    ReceiverName,
+)
 from helhet.users.actor import Actor
 from helhet.web.actions import STALE, Action, checked_version, run
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, text
-from helhet.web.render import render, translate
+from helhet.web.render import render_form, render_read, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -63,6 +71,9 @@ SERVICE_REASONS = (
     N_("not a handover of this person"),
     N_("the handover is not from the unit that ends the episode"),
     N_("an admission handover does not cover a discharge"),
+    N_("only the sending and receiving units name the receiver"),
+    N_("this is already the receiver"),
+    N_("the receiver must be a member of the receiving unit"),
 )
 NO_HANDOVER = "none"
 
@@ -74,8 +85,9 @@ def _new_page(
     request: Request, session: PageSession, actor: Actor, person_id: int, form: FormState, status_code: int = 200
 ) -> Response:
     person = persons.get_person(session, actor, person_id, what="handover form")
-    response = render(
+    return render_read(
         request,
+        session,
         "handovers/new.html",
         status_code=status_code,
         form=form,
@@ -85,8 +97,6 @@ def _new_page(
         episodes=views.open_episodes(session, person.id),
         in_lar=handovers.person_in_lar(session, person.id),
     )
-    session.commit()  # only the access-log rows of this read
-    return response
 
 
 @router.get("/persons/{person_id}/handovers/new")
@@ -157,8 +167,9 @@ def _handover_page(
     page = views.handover_page(session, handover)
     version = {"version": handover.version}
     given = dict(forms or {})
-    response = render(
+    return render_read(
         request,
+        session,
         "handovers/detail.html",
         status_code=status_code,
         person=person,
@@ -166,6 +177,7 @@ def _handover_page(
         h=page.handover,
         is_receiver=handover.to_unit_id in actor.unit_ids,
         is_sender=handover.from_unit_id in actor.unit_ids,
+        may_name_receiver=may_name_receiver(actor, handover),
         may_tick=bool({handover.from_unit_id, handover.to_unit_id} & actor.unit_ids),
         accept_form=given.get("accept") or FormState.of(version),
         decline_form=given.get("decline") or FormState.of(version),
@@ -175,8 +187,6 @@ def _handover_page(
         tick_item=tick_item,
         failed=any(form.has_errors for form in given.values()),
     )
-    session.commit()  # keeps the access-log rows of this read
-    return response
 
 
 @router.get("/handovers/{handover_id}")
@@ -272,6 +282,58 @@ def tick_checklist(
     )
 
 
+# The named receiver (ROP-13) --------------------------------------------------------------------------------
+
+
+def may_name_receiver(actor: Actor, handover: Handover) -> bool:
+    """The service's rule, for the link: either unit while pending, the receiving unit once accepted."""
+    if handover.status == HandoverStatus.PENDING:
+        return bool({handover.from_unit_id, handover.to_unit_id} & actor.unit_ids)
+    return handover.status == HandoverStatus.ACCEPTED and handover.to_unit_id in actor.unit_ids
+
+
+def _receiver_page(
+    request: Request, session: PageSession, actor: Actor, handover: Handover, form: FormState | None = None
+) -> Response:
+    person = persons.get_person(session, actor, handover.person_id, what="handover")
+    page = views.handover_page(session, handover)
+    form = form or FormState.of({"receiver_user_id": handover.receiver_user_id, "version": handover.version})
+    return render_form(
+        request,
+        session,
+        "handovers/receiver.html",
+        form,
+        person=person,
+        page=page,
+        h=page.handover,
+        members=[(str(uid), name) for uid, name in common.unit_members(session, [handover.to_unit_id])],
+    )
+
+
+@router.get("/handovers/{handover_id}/receiver")
+def receiver_form(request: Request, handover_id: int, session: PageSession, actor: PageActor) -> Response:
+    return _receiver_page(request, session, actor, handovers.get_handover(session, actor, handover_id))
+
+
+@router.post("/handovers/{handover_id}/receiver")
+def name_receiver(
+    request: Request, handover_id: int, session: PageSession, actor: PageActor, form: PostedForm
+) -> Response:
+    handover = handovers.get_handover(session, actor, handover_id)  # outsiders get 404 before anything else
+    data = {
+        "receiver_user_id": text(form, "receiver_user_id"),
+        "version": checked_version(request, form, handover.version, STALE["handover"]),
+    }
+    action = Action(
+        ReceiverName,
+        data,
+        lambda d: handovers.name_receiver(session, actor, handover_id, d),
+        done=N_("The receiver is named."),
+        then=f"/handovers/{handover_id}",
+    )
+    return run(request, session, form, action, lambda: _receiver_page(request, session, actor, handover, form))
+
+
 # Discharge -------------------------------------------------------------------------------------------------
 
 
@@ -287,8 +349,9 @@ def _discharge_page(
     )
     candidates = views.discharge_handovers(handovers.handovers_of_person(session, actor, person.id), episode.unit_id)
     names = task_views.unit_names(session, [episode.unit_id, *(h.to_unit_id for h in candidates)])
-    response = render(
+    return render_read(
         request,
+        session,
         "handovers/discharge.html",
         status_code=status_code,
         form=form,
@@ -301,8 +364,6 @@ def _discharge_page(
         unit_names=names,
         no_handover=NO_HANDOVER,
     )
-    session.commit()  # only the access-log rows of this read
-    return response
 
 
 @router.get("/episodes/{episode_id}/discharge")

@@ -8,7 +8,6 @@ rendered here, so the cut-offs live in one place.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,11 +34,11 @@ from helhet.pathways import views
 from helhet.persons import service as persons
 from helhet.persons.models import Person, Sex
 from helhet.users.actor import Actor
-from helhet.web.crisis_plans import Patterns, guarded
+from helhet.web.crisis_plans import guarded
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, submit, text
 from helhet.web.labels import label
-from helhet.web.render import flash, lang_of, render, see_other, translate
+from helhet.web.render import flash, lang_of, render_read, see_other, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -58,17 +57,6 @@ REASONS = (
     N_("the owner must be an active member of the unit"),
     N_("say how many minor children (1 or more)"),
     N_("a children's task is for a person who has minor children"),
-)
-
-PATTERNS: Patterns = (
-    (re.compile(r"^item \d+ is not answered$"), N_("choose an answer")),
-    (re.compile(r"^item \d+ allows .*$"), N_("choose one of the answers")),
-    (re.compile(r"^between 0 and the number of children \((?P<n>\d+)\)$"), N_("between 0 and %(n)s")),
-    (re.compile(r"^the answer is \w+$"), N_("leave empty unless the person has minor children")),
-    (
-        re.compile(r"^before the person was asked \((?P<on>[\d-]+)\)$"),
-        N_("cannot be before the person was asked (%(on)s)"),
-    ),
 )
 
 
@@ -262,8 +250,9 @@ def _status_page(
     status = mapping.mapping_status(session, actor, person_id)
     records = mapping.mapping_records(session, actor, person_id)
     unit_ids = {r["unit_id"] for group in records.model_dump().values() for r in group}
-    response = render(
+    return render_read(
         request,
+        session,
         "mapping/status.html",
         status_code=status_code,
         person=person,
@@ -277,8 +266,6 @@ def _status_page(
             {"assessed_on": clock.today(), "version": status.children.version if status.children else None}
         ),
     )
-    session.commit()  # keeps the access-log rows
-    return response
 
 
 @router.get("/persons/{person_id}/mapping")
@@ -298,7 +285,7 @@ def record_declined(
         "unit_id": text(form, "unit_id"),
         "reason": text(form, "reason"),
     }
-    action = guarded(form, lang, lambda d: mapping.record_declined(session, actor, person_id, d), PATTERNS, STALE)
+    action = guarded(form, lang, lambda d: mapping.record_declined(session, actor, person_id, d), STALE)
     if submit(form, lang, DeclinedCreate, data, action) is None:
         session.rollback()
         return _status_page(request, session, actor, person_id, declined=form, status_code=422)
@@ -319,9 +306,7 @@ def record_needs(
     data = {"assessed_on": day(form, "assessed_on"), "note": text(form, "note"), "version": text(form, "version")}
     if data["version"] is None:
         form.add(None, gettext(lang, STALE))
-    action = guarded(
-        form, lang, lambda d: children.record_needs_assessment(session, actor, record_id, d), PATTERNS, STALE
-    )
+    action = guarded(form, lang, lambda d: children.record_needs_assessment(session, actor, record_id, d), STALE)
     if submit(form, lang, NeedsAssessment, data, action) is None:
         session.rollback()
         return _status_page(request, session, actor, person_id, needs=form, status_code=422)
@@ -353,8 +338,9 @@ def _form_page(
         context.update(instrument=instrument, bands=instrument.bands_for(_sex(person)))
     if kind == "situation":
         context["housing_now"] = person.housing_on(clock.today())
-    response = render(
+    return render_read(
         request,
+        session,
         _form(kind).template,
         status_code=status_code,
         person=person,
@@ -363,8 +349,6 @@ def _form_page(
         units_of_actor=views.unit_names(session, actor.unit_ids),
         **context,
     )
-    session.commit()  # only the access-log rows of this read
-    return response
 
 
 @router.get("/persons/{person_id}/mapping/{kind}")
@@ -381,7 +365,7 @@ def record(
     persons.get_person(session, actor, person_id, what="mapping")
     spec = _form(kind)
     data = spec.data(form, actor, lang)
-    action = guarded(form, lang, lambda d: spec.record(session, actor, person_id, d), PATTERNS, STALE)
+    action = guarded(form, lang, lambda d: spec.record(session, actor, person_id, d), STALE)
     saved = submit(form, lang, spec.model, data, action, rename=spec.rename)
     if saved is None:
         session.rollback()

@@ -2,15 +2,15 @@
 
 Services explain problems in English (``Invalid(field, value, reason)``). Fixed reasons are looked up in the
 catalog as they are; reasons with values in them are matched by a pattern and rebuilt from a translated
-template. Anything not known here is shown in English rather than hidden.
+template (``web/reasons.PATTERNS``). Anything not known here is shown in English rather than hidden.
 """
 
 from __future__ import annotations
 
-import re
+from datetime import date
 from typing import Any
 
-from helhet.i18n import N_, Language, gettext
+from helhet.i18n import N_, Language, format_date, gettext
 from helhet.web import reasons
 from helhet.web.labels import label
 
@@ -56,50 +56,12 @@ FIXED_REASONS = (
     N_("a person with this fødselsnummer is already registered"),
 )
 
-#: reasons with values in them: (pattern, template); named groups ending in ``level`` or ``status`` are labels
-PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
-    (
-        re.compile(
-            r"^the person wished (?P<wished_level>\w+) but (?P<assigned_level>\w+) is assigned: choose the reason$"
-        ),
-        N_("The person wished %(wished_level)s, but %(assigned_level)s is assigned: choose the reason"),
-    ),
-    (re.compile(r"^check digit (?P<n>[12]) should be (?P<digit>\d)$"), N_("check digit %(n)s should be %(digit)s")),
-    (re.compile(r"^month (?P<month>\d+) is not a valid month$"), N_("month %(month)s is not a valid month")),
-    (re.compile(r"^day (?P<day>\d+) is not a valid day in .*$"), N_("day %(day)s is not a valid day in that month")),
-    (re.compile(r"^individnummer \d+ with year \d+ gives no valid century$"), N_("the number gives no valid century")),
-    (re.compile(r"^birth date \S+ is in the future$"), N_("the birth date in the number is in the future")),
-    (
-        re.compile(r"^explain why you need access \(at least (?P<n>\d+) characters\)$"),
-        N_("explain why you need access (at least %(n)s characters)"),
-    ),
-    (re.compile(r"^not a city district of (?P<number>\d+)$"), N_("not a city district of %(number)s")),
-    (re.compile(r"^(?P<unit>.+) does not receive TSB referrals$"), N_("%(unit)s does not receive TSB referrals")),
-    (
-        re.compile(r"^(?P<unit>.+) does not offer this level of care$"),
-        N_("%(unit)s does not offer this level of care"),
-    ),
-    (re.compile(r"^cannot be before the start (?P<on>\S+)$"), N_("cannot be before the start of the episode")),
-    (
-        re.compile(r"^the referral is already (?P<status>\w+)$"),
-        N_("the referral has already been assessed (%(status)s)"),
-    ),
-    (
-        re.compile(r"^an episode needs a granted referral; this one is (?P<status>\w+)$"),
-        N_("an episode needs a granted referral; this one is %(status)s"),
-    ),
-    (
-        re.compile(r"^episode was changed by someone else .*$"),
-        N_("someone else changed the episode while you worked; reload the page and try again"),
-    ),
-)
-
 
 def reason(lang: Language, text: str) -> str:
     """A service's reason in ``lang``, first letter capitalised for display beside a field."""
     translated = gettext(lang, text)
     if translated == text:
-        for pattern, template in (*PATTERNS, *reasons.PATTERNS):
+        for pattern, template in reasons.PATTERNS:
             match = pattern.match(text)
             if match:
                 values = {k: _value(lang, k, v) for k, v in match.groupdict().items()}
@@ -109,11 +71,17 @@ def reason(lang: Language, text: str) -> str:
 
 
 def _value(lang: Language, name: str, value: str) -> str:
-    """A matched value as shown: levels by their label, statuses by their label in lower case (mid-sentence)."""
+    """A matched value as shown: levels by their label, statuses by their label in lower case (mid-sentence),
+    dates (groups named ``on`` or ending in ``_on``) as the user's language writes them (``10.04.2025``)."""
     if name.endswith("level"):
         return label(lang, value)
     if name.endswith("status"):
         return label(lang, value).lower()
+    if name == "on" or name.endswith("_on"):
+        try:
+            return format_date(date.fromisoformat(value), lang)
+        except ValueError:
+            return value
     return value
 
 

@@ -20,7 +20,7 @@ from helhet.vedtak import service as vedtak
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, add_invalid, csrf_guard
 from helhet.web.referrals import may_assess
-from helhet.web.render import flash, lang_of, render, see_other, translate
+from helhet.web.render import flash, lang_of, render, render_read, see_other, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 MAX_QUERY = 100
@@ -117,5 +117,4 @@ class Allowed:
 def pathway(request: Request, person_id: int, session: PageSession, actor: PageActor) -> Response:
     page = views.pathway_page(session, actor, person_id)
     municipal = frozenset(u.id for u in vedtak.responsible_units(session, actor))
-    session.commit()  # keeps the access-log row
-    return render(request, "persons/pathway.html", page=page, can=Allowed(actor, municipal))
+    return render_read(request, session, "persons/pathway.html", page=page, can=Allowed(actor, municipal))

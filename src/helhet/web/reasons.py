@@ -1,8 +1,9 @@
 """The services' fixed reasons that can reach a page, so the message beside a field is in the user's
 language (``web/messages.reason`` looks each one up in the catalog; the services keep writing English).
 
-Reasons with values in them are matched by the patterns in ``web/messages.py``. A page module may list its
-domain's reasons itself (``web/careplans.SERVICE_REASONS``); listing one twice is harmless.
+Reasons with values in them are matched by ``PATTERNS`` below, the one list for every page, and rebuilt from a
+translated template. A page module may list its domain's fixed reasons itself (``web/careplans.SERVICE_REASONS``);
+listing one twice is harmless.
 """
 
 from __future__ import annotations
@@ -54,9 +55,59 @@ SERVICE_REASONS = (
     N_("write what the review found"),
 )
 
-#: reasons with values in them, from the coordination domains: (pattern, template), as in ``web/messages.py``
-#: (named groups ending in ``level`` or ``status`` are shown as labels; dates are shown as the service wrote them)
+#: reasons with values in them: (pattern, template), the first match wins, so a specific pattern comes before a
+#: general one. Named groups ending in ``level`` or ``status`` are shown as labels, dates in groups named ``on`` or
+#: ending in ``_on`` as dates in the user's language (``web/messages._value``).
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    # persons, referrals, assessments, episodes
+    (
+        re.compile(
+            r"^the person wished (?P<wished_level>\w+) but (?P<assigned_level>\w+) is assigned: choose the reason$"
+        ),
+        N_("The person wished %(wished_level)s, but %(assigned_level)s is assigned: choose the reason"),
+    ),
+    (re.compile(r"^check digit (?P<n>[12]) should be (?P<digit>\d)$"), N_("check digit %(n)s should be %(digit)s")),
+    (re.compile(r"^month (?P<month>\d+) is not a valid month$"), N_("month %(month)s is not a valid month")),
+    (re.compile(r"^day (?P<day>\d+) is not a valid day in .*$"), N_("day %(day)s is not a valid day in that month")),
+    (re.compile(r"^individnummer \d+ with year \d+ gives no valid century$"), N_("the number gives no valid century")),
+    (re.compile(r"^birth date \S+ is in the future$"), N_("the birth date in the number is in the future")),
+    (
+        re.compile(r"^explain why you need access \(at least (?P<n>\d+) characters\)$"),
+        N_("explain why you need access (at least %(n)s characters)"),
+    ),
+    (re.compile(r"^not a city district of (?P<number>\d+)$"), N_("not a city district of %(number)s")),
+    (re.compile(r"^(?P<unit>.+) does not receive TSB referrals$"), N_("%(unit)s does not receive TSB referrals")),
+    (
+        re.compile(r"^(?P<unit>.+) does not offer this level of care$"),
+        N_("%(unit)s does not offer this level of care"),
+    ),
+    (re.compile(r"^cannot be before the start (?P<on>\S+)$"), N_("cannot be before the start of the episode")),
+    (
+        re.compile(r"^the referral is already (?P<status>\w+)$"),
+        N_("the referral has already been assessed (%(status)s)"),
+    ),
+    (
+        re.compile(r"^an episode needs a granted referral; this one is (?P<status>\w+)$"),
+        N_("an episode needs a granted referral; this one is %(status)s"),
+    ),
+    (
+        re.compile(r"^episode was changed by someone else .*$"),
+        N_("someone else changed the episode while you worked; reload the page and try again"),
+    ),
+    # crisis plans
+    (re.compile(r"^cannot be before the current version \((?P<on>[\d-]+)\)$"), N_("cannot be before %(on)s")),
+    (re.compile(r"^cannot be before the version was made \((?P<on>[\d-]+)\)$"), N_("cannot be before %(on)s")),
+    (re.compile(r"^(?P<unit>.+) has no user-controlled beds$"), N_("%(unit)s has no user-controlled beds")),
+    # mapping (kartlegging)
+    (re.compile(r"^item \d+ is not answered$"), N_("choose an answer")),
+    (re.compile(r"^item \d+ allows .*$"), N_("choose one of the answers")),
+    (re.compile(r"^between 0 and the number of children \((?P<n>\d+)\)$"), N_("between 0 and %(n)s")),
+    (re.compile(r"^the answer is \w+$"), N_("leave empty unless the person has minor children")),
+    (
+        re.compile(r"^before the person was asked \((?P<on>[\d-]+)\)$"),
+        N_("cannot be before the person was asked (%(on)s)"),
+    ),
+    # the coordination domains: handovers, tasks, appointments, relatives, vedtak
     (
         re.compile(r"^.+ was changed by someone else \(version \d+, you sent \d+\); reload and try again$"),
         N_("someone else changed this while you worked; reload the page and try again"),
@@ -116,7 +167,6 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"^cannot be before (the appointment|the version was made|valid_from|the person was asked) .*$"),
         N_("the date is too early"),
     ),
-    (re.compile(r"^before the person was asked \((?P<on>\S+)\)$"), N_("is before the person was asked (%(on)s)")),
     (
         re.compile(r"^after the decided end \((?P<on>\S+)\); make a new vedtak$"),
         N_("is after the decided end (%(on)s); make a new vedtak"),
@@ -132,5 +182,42 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (
         re.compile(r"^task (?P<id>\d+) for the children is already open$"),
         N_("a task for the children is already open"),
+    ),
+    # vedtak and delivered service
+    (re.compile(r"^give the volume for \w+$", re.I), N_("give the volume per week")),
+    (re.compile(r"^a week has (?P<n>\d+) hours$", re.I), N_("a week has %(n)s hours")),
+    (re.compile(r"^a day has (?P<n>\d+) hours$", re.I), N_("a day has %(n)s hours")),
+    (
+        re.compile(r"^cannot be before start_on \((?P<start_on>[\d-]+)\)$", re.I),
+        N_("cannot be before the start (%(start_on)s)"),
+    ),
+    (
+        re.compile(r"^cannot be before start_on \((?P<start_on>[\d-]+)\); withdraw a vedtak that never began$", re.I),
+        N_("cannot be before the start (%(start_on)s); withdraw a vedtak that never began"),
+    ),
+    (
+        re.compile(r"^service is logged as delivered on (?P<delivered_on>[\d-]+)$", re.I),
+        N_("service is logged as delivered on %(delivered_on)s"),
+    ),
+    (
+        re.compile(r"^cannot be before the decision \((?P<decided_on>[\d-]+)\)$", re.I),
+        N_("cannot be before the decision date (%(decided_on)s)"),
+    ),
+    (
+        re.compile(r"^outside the vedtak's period \((?P<start_on>[\d-]+) to further notice\)$", re.I),
+        N_("outside the period of the vedtak (from %(start_on)s)"),
+    ),
+    (
+        re.compile(r"^outside the vedtak's period \((?P<start_on>[\d-]+) to (?P<end_on>[\d-]+)\)$", re.I),
+        N_("outside the period of the vedtak (%(start_on)s to %(end_on)s)"),
+    ),
+    # relatives and consent
+    (re.compile(r"^say how consent was given: .*$", re.I), N_("say how the consent was given")),
+    (re.compile(r"^not a consent scope; .*$", re.I), N_("choose what may be shared")),
+    (re.compile(r"^the consent was already withdrawn at .*$", re.I), N_("the consent is already withdrawn")),
+    # appointments
+    (
+        re.compile(r"^say why the earlier recording \((?P<status>\w+)\) is corrected$", re.I),
+        N_("say why the earlier recording is corrected"),
     ),
 )

@@ -22,7 +22,7 @@ from helhet.referrals.schemas import ReferralCreate
 from helhet.users.actor import Actor
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, add_invalid, build, csrf_guard, day, flag, general_error, text
-from helhet.web.render import flash, lang_of, render, see_other, translate
+from helhet.web.render import flash, lang_of, render_read, see_other, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -49,16 +49,15 @@ def _referral_page(
     status_code: int = 200,
 ) -> Response:
     person = persons.get_person(session, actor, person_id, what="referral form") if person_id else None
-    response = render(
+    return render_read(
         request,
+        session,
         "referrals/new.html",
         status_code=status_code,
         form=form,
         person=person,
         unit_groups=views.receiving_units(session),
     )
-    session.commit()  # only the access-log row of this read: a refused submit was rolled back before
-    return response
 
 
 @router.get("/referrals/new")
@@ -134,8 +133,9 @@ def _assess_page(
     request: Request, session: PageSession, actor: Actor, referral: Referral, form: FormState, status_code: int = 200
 ) -> Response:
     person = persons.get_person(session, actor, referral.person_id, what="assessment form")
-    response = render(
+    return render_read(
         request,
+        session,
         "referrals/assess.html",
         status_code=status_code,
         form=form,
@@ -143,8 +143,6 @@ def _assess_page(
         person=person,
         may_assess=may_assess(actor, referral),
     )
-    session.commit()  # only the access-log rows of this read: a refused submit was rolled back before
-    return response
 
 
 @router.get("/referrals/{referral_id}/assess")

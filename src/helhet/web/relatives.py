@@ -6,7 +6,6 @@ with a box that shows what the relative may be told under the consent in force t
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request
@@ -27,14 +26,14 @@ from helhet.relatives.schemas import (
     InvolvementRecord,
     RelativeCreate,
     RelativeRead,
+    RelativeUpdate,
     RelativeView,
 )
 from helhet.users.actor import Actor
-from helhet.web.actions import Action, Patterns, checked_version, run
+from helhet.web.actions import STALE, Action, checked_version, run
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, text
-from helhet.web.render import render, translate
-from helhet.web.vedtak import PATTERNS as COMMON_PATTERNS
+from helhet.web.render import render_form, render_read, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -49,13 +48,6 @@ REASONS = (
     N_("use a language code such as ar, so, pl, uk or nsl"),
 )
 
-#: reasons with values in them not already matched by ``web/reasons.PATTERNS``
-PATTERNS: Patterns = (
-    (re.compile(r"^say how consent was given: .*$", re.I), N_("say how the consent was given")),
-    (re.compile(r"^not a consent scope; .*$", re.I), N_("choose what may be shared")),
-    (re.compile(r"^the consent was already withdrawn at .*$", re.I), N_("the consent is already withdrawn")),
-    *COMMON_PATTERNS,
-)
 
 #: what each scope lets staff share, in plain words (the list page and the relative's page)
 SCOPE_WORDS = {
@@ -91,15 +83,37 @@ def relatives_list(request: Request, person_id: int, session: PageSession, actor
         RelativeRow(relatives.describe(session, r), consents.current_consent(session, r.id, today))
         for r in relatives.relatives_of(session, actor, person_id)
     ]
-    response = render(request, "relatives/list.html", person=person, rows=rows, scope_words=SCOPE_WORDS)
-    session.commit()  # keeps the access-log rows
-    return response
+    return render_read(request, session, "relatives/list.html", person=person, rows=rows, scope_words=SCOPE_WORDS)
+
+
+#: the fields of a relative typed as text, on the register and the edit form alike
+TEXT_FIELDS = (
+    "given_name",
+    "family_name",
+    "relationship",
+    "phone",
+    "email",
+    "preferred_language",
+    "interpreter_language",
+)
+
+
+def _details(form: FormState) -> dict[str, object]:
+    """The relative's details as posted (register and edit): names empty rather than missing, so the message
+    beside them says "fill in", not "choose"."""
+    data: dict[str, object] = {name: text(form, name) for name in TEXT_FIELDS}
+    data.update(
+        given_name=data["given_name"] or "",
+        family_name=data["family_name"] or "",
+        birth_date=day(form, "birth_date"),
+        is_nearest=flag(form, "is_nearest"),
+        interpreter_needed=flag(form, "interpreter_needed"),
+    )
+    return data
 
 
 def _new_page(request: Request, session: PageSession, person: Person, form: FormState, status: int = 200) -> Response:
-    response = render(request, "relatives/new.html", status_code=status, form=form, person=person)
-    session.commit()  # only the access-log row of this read: a refused submit was rolled back before
-    return response
+    return render_read(request, session, "relatives/new.html", status_code=status, form=form, person=person)
 
 
 @router.get("/persons/{person_id}/relatives/new")
@@ -113,26 +127,7 @@ def register_relative(
     request: Request, person_id: int, session: PageSession, actor: PageActor, form: PostedForm
 ) -> Response:
     person = persons.get_person(session, actor, person_id, what="relatives")
-    data: dict[str, object] = {
-        name: text(form, name)
-        for name in (
-            "given_name",
-            "family_name",
-            "relationship",
-            "phone",
-            "email",
-            "preferred_language",
-            "interpreter_language",
-            "contact_phone",
-        )
-    }
-    data.update(
-        birth_date=day(form, "birth_date"),
-        is_nearest=flag(form, "is_nearest"),
-        interpreter_needed=flag(form, "interpreter_needed"),
-    )
-    data["given_name"] = data["given_name"] or ""  # "fill in" beside the field, not "choose"
-    data["family_name"] = data["family_name"] or ""
+    data = {**_details(form), "contact_phone": text(form, "contact_phone")}
     action = Action(
         RelativeCreate,
         data,
@@ -140,9 +135,7 @@ def register_relative(
         done=N_("The relative is registered."),
         then=lambda made: f"/relatives/{made.id}",
     )
-    return run(
-        request, session, form, action, lambda: _new_page(request, session, person, form, 422), patterns=PATTERNS
-    )
+    return run(request, session, form, action, lambda: _new_page(request, session, person, form, 422))
 
 
 # One relative: consent, involvement, and what they may be told --------------------------------------------
@@ -194,8 +187,9 @@ def _relative_page(
     if failed is not None and form is not None:
         form.values.setdefault("version", [str(page.relative.version)])
         forms[failed] = form
-    response = render(
+    return render_read(
         request,
+        session,
         "relatives/detail.html",
         status_code=422 if failed else 200,
         page=page,
@@ -203,8 +197,6 @@ def _relative_page(
         forms=forms,
         scope_words=SCOPE_WORDS,
     )
-    session.commit()  # keeps the access-log rows
-    return response
 
 
 @router.get("/relatives/{relative_id}")
@@ -222,7 +214,6 @@ def _act(
         form,
         action,
         lambda: _relative_page(request, session, actor, relative_id, failed=name, form=form),
-        patterns=PATTERNS,
     )
 
 
@@ -290,3 +281,56 @@ def record_involvement(
         then=f"/relatives/{relative_id}",
     )
     return _act(request, session, actor, relative_id, form, "involvement", action)
+
+
+# Change the relative's details -----------------------------------------------------------------------------
+
+#: details a user may empty on the edit form: sent as None so the service clears them
+CLEARABLE = ("birth_date", "phone", "email", "interpreter_language")
+
+
+def _edit_page(
+    request: Request, session: PageSession, actor: Actor, relative_id: int, form: FormState | None = None
+) -> Response:
+    relative = relatives.get_relative(session, actor, relative_id)
+    person = persons.get_person(session, actor, relative.person_id, what="relatives")
+    if form is None:
+        current = {name: getattr(relative, name) for name in (*TEXT_FIELDS, "birth_date")}
+        flags = {"is_nearest": relative.is_nearest, "interpreter_needed": relative.interpreter_needed}
+        form = FormState.of({**current, **flags, "version": relative.version})
+    return render_form(
+        request,
+        session,
+        "relatives/edit.html",
+        form,
+        person=person,
+        relative=relative,
+    )
+
+
+@router.get("/relatives/{relative_id}/edit")
+def edit_relative(request: Request, relative_id: int, session: PageSession, actor: PageActor) -> Response:
+    return _edit_page(request, session, actor, relative_id)
+
+
+@router.post("/relatives/{relative_id}/edit")
+def update_relative(
+    request: Request, relative_id: int, session: PageSession, actor: PageActor, form: PostedForm
+) -> Response:
+    relative = relatives.get_relative(session, actor, relative_id)  # outsiders get 404 before anything else
+    data = {**_details(form), "version": checked_version(request, form, relative.version, STALE["relative"])}
+
+    def update(parsed: RelativeUpdate) -> object:
+        given = {**dict.fromkeys(CLEARABLE), **parsed.model_dump(exclude_unset=True)}
+        return relatives.update_relative(session, actor, relative_id, RelativeUpdate(**given))
+
+    action = Action(
+        RelativeUpdate, data, update, done=N_("The relative's details are saved."), then=f"/relatives/{relative_id}"
+    )
+    return run(
+        request,
+        session,
+        form,
+        action,
+        lambda: _edit_page(request, session, actor, relative_id, form),
+    )

@@ -6,16 +6,20 @@ from __future__ import annotations
 import hashlib
 from functools import cache, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from sqlalchemy.orm import Session
 
 from helhet import i18n
 from helhet.config import get_settings
 from helhet.i18n import Language
 from helhet.web import csrf, labels
+
+if TYPE_CHECKING:
+    from helhet.web.forms import FormState
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -90,6 +94,24 @@ def render(request: Request, template: str, *, status_code: int = 200, **context
     page.update(context)
     html = environment(lang).get_template(template).render(page)
     return HTMLResponse(html, status_code=status_code, headers={"Content-Language": lang})
+
+
+def render_read(
+    request: Request, session: Session, template: str, *, status_code: int = 200, **context: Any
+) -> HTMLResponse:
+    """A page that read a person's records: rendered, then committed, which keeps the access-log rows of the read
+    (after a refused submit that was rolled back, they are the only thing written). Rendered first, so a template
+    that fails leaves nothing logged as seen."""
+    response = render(request, template, status_code=status_code, **context)
+    session.commit()
+    return response
+
+
+def render_form(request: Request, session: Session, template: str, form: FormState, **context: Any) -> HTMLResponse:
+    """A form page that read a person's records (``render_read``): status 422 when the form comes back with
+    problems, so a refused submit is not mistaken for a success."""
+    status = 422 if form.has_errors else 200
+    return render_read(request, session, template, status_code=status, form=form, **context)
 
 
 def here(request: Request) -> str:

@@ -19,7 +19,7 @@ from helhet.web import labels
 from helhet.web.actions import STALE, Action, checked_version, run
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, flag, text
-from helhet.web.render import lang_of, render, translate
+from helhet.web.render import lang_of, render_read, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -64,8 +64,9 @@ def _new_page(
     person = persons.get_person(session, actor, person_id, what="task form")
     unit_groups = views.connected_units(session, person.id, also=actor.unit_ids)
     unit_ids = [u.id for group in unit_groups for u in group.units]
-    response = render(
+    return render_read(
         request,
+        session,
         "tasks/new.html",
         status_code=status_code,
         form=form,
@@ -74,8 +75,6 @@ def _new_page(
         members=views.unit_members(session, unit_ids),
         kind_choices=kind_choices(request),
     )
-    session.commit()  # only the access-log rows of this read
-    return response
 
 
 @router.get("/persons/{person_id}/tasks/new")
@@ -130,8 +129,9 @@ def _task_page(
     unit_groups = views.connected_units(session, task.person_id, also=[task.unit_id]) if changeable else []
     given = dict(forms or {})
     version = {"version": task.version}
-    response = render(
+    return render_read(
         request,
+        session,
         "tasks/detail.html",
         status_code=status_code,
         person=person,
@@ -159,8 +159,6 @@ def _task_page(
         assignment_notes=ASSIGNMENT_NOTES,
         general_task=GENERAL_TASK,
     )
-    session.commit()  # keeps the access-log rows of this read
-    return response
 
 
 @router.get("/tasks/{task_id}")

@@ -1,15 +1,14 @@
-"""Pages: municipal decisions (vedtak) and the service delivered against them, week by week.
-
-``PATTERNS`` (reasons with dates and numbers in them) also serve the relatives and appointments pages.
-"""
+"""Pages: municipal decisions (vedtak) and the service delivered against them, week by week."""
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 
 from helhet import clock
 from helhet.i18n import N_
@@ -18,12 +17,19 @@ from helhet.persons import service as persons
 from helhet.persons.models import Person
 from helhet.users.actor import Actor
 from helhet.vedtak import service as vedtak
-from helhet.vedtak.models import ServiceDelivery, Vedtak, VolumeUnit
-from helhet.vedtak.schemas import DeliveryCreate, DeliveryReport, VedtakCreate
-from helhet.web.actions import Action, Patterns, run
+from helhet.vedtak.models import ServiceDelivery, Vedtak, VedtakStatus, VolumeUnit
+from helhet.vedtak.schemas import (
+    DeliveryCreate,
+    DeliveryReport,
+    VedtakCreate,
+    VedtakEnd,
+    VedtakUpdate,
+    VedtakWithdraw,
+)
+from helhet.web.actions import STALE, Action, checked_version, run
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, number, text
-from helhet.web.render import lang_of, render
+from helhet.web.render import lang_of, render_form, render_read
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -36,30 +42,7 @@ REASONS = (
     N_("vedtak are made by a member of the responsible unit"),
     N_("deliveries are logged by the delivering or responsible unit"),
     N_("the vedtak is withdrawn: nothing is delivered against it"),
-)
-
-#: reasons with values in them not already matched by ``web/reasons.PATTERNS`` (dates in groups ending in
-#: ``_on`` are shown as dd.mm.yyyy)
-PATTERNS: Patterns = (
-    (re.compile(r"^give the volume for \w+$", re.I), N_("give the volume per week")),
-    (re.compile(r"^a week has (?P<n>\d+) hours$", re.I), N_("a week has %(n)s hours")),
-    (re.compile(r"^a day has (?P<n>\d+) hours$", re.I), N_("a day has %(n)s hours")),
-    (
-        re.compile(r"^cannot be before start_on \((?P<start_on>[\d-]+)\)$", re.I),
-        N_("cannot be before the start (%(start_on)s)"),
-    ),
-    (
-        re.compile(r"^cannot be before the decision \((?P<decided_on>[\d-]+)\)$", re.I),
-        N_("cannot be before the decision date (%(decided_on)s)"),
-    ),
-    (
-        re.compile(r"^outside the vedtak's period \((?P<start_on>[\d-]+) to further notice\)$", re.I),
-        N_("outside the period of the vedtak (from %(start_on)s)"),
-    ),
-    (
-        re.compile(r"^outside the vedtak's period \((?P<start_on>[\d-]+) to (?P<end_on>[\d-]+)\)$", re.I),
-        N_("outside the period of the vedtak (%(start_on)s to %(end_on)s)"),
-    ),
+    N_("a vedtak is changed by a member of its responsible unit"),
 )
 
 
@@ -72,24 +55,23 @@ def vedtak_list(request: Request, person_id: int, session: PageSession, actor: P
     rows = vedtak.vedtak_of(session, actor, person_id)
     units = {u.id: u.name for u in views.unit_names(session, {v.unit_id for v in rows})}
     may_make = bool(vedtak.responsible_units(session, actor))
-    response = render(request, "vedtak/list.html", person=person, rows=rows, unit_names=units, may_make=may_make)
-    session.commit()  # keeps the access-log rows
-    return response
+    return render_read(
+        request, session, "vedtak/list.html", person=person, rows=rows, unit_names=units, may_make=may_make
+    )
 
 
 def _new_page(
     request: Request, session: PageSession, actor: Actor, person: Person, form: FormState, status_code: int = 200
 ) -> Response:
-    response = render(
+    return render_read(
         request,
+        session,
         "vedtak/new.html",
         status_code=status_code,
         form=form,
         person=person,
         units=vedtak.responsible_units(session, actor),
     )
-    session.commit()  # only the access-log row of this read: a refused submit was rolled back before
-    return response
 
 
 @router.get("/persons/{person_id}/vedtak/new")
@@ -130,9 +112,7 @@ def create_vedtak(
         done=N_("The vedtak is registered."),
         then=lambda made: f"/vedtak/{made.id}",
     )
-    return run(
-        request, session, form, action, lambda: _new_page(request, session, actor, person, form, 422), patterns=PATTERNS
-    )
+    return run(request, session, form, action, lambda: _new_page(request, session, actor, person, form, 422))
 
 
 # One vedtak: decided against delivered -----------------------------------------------------------------------
@@ -148,6 +128,12 @@ class VedtakPage:
     decided_total: float | None
     delivered_total: float
     ratio: float | None  # delivered / decided over the weeks shown
+    changeable: bool  # an active vedtak, and the actor is a member of its responsible unit (the service's rule)
+
+    @property
+    def withdrawable(self) -> bool:
+        """A vedtak with service delivered against it is ended, never withdrawn."""
+        return self.changeable and not self.deliveries
 
 
 def vedtak_page(session: PageSession, actor: Actor, vedtak_id: int) -> VedtakPage:
@@ -167,6 +153,7 @@ def vedtak_page(session: PageSession, actor: Actor, vedtak_id: int) -> VedtakPag
         decided_total=decided_total,
         delivered_total=delivered_total,
         ratio=round(delivered_total / decided_total, 3) if decided_total else None,
+        changeable=row.status == VedtakStatus.ACTIVE and row.unit_id in actor.unit_ids,
     )
 
 
@@ -174,9 +161,9 @@ def _detail_page(
     request: Request, session: PageSession, actor: Actor, vedtak_id: int, form: FormState, status_code: int = 200
 ) -> Response:
     page = vedtak_page(session, actor, vedtak_id)
-    response = render(request, "vedtak/detail.html", status_code=status_code, form=form, page=page, person=page.person)
-    session.commit()  # keeps the access-log rows
-    return response
+    return render_read(
+        request, session, "vedtak/detail.html", status_code=status_code, form=form, page=page, person=page.person
+    )
 
 
 @router.get("/vedtak/{vedtak_id}")
@@ -207,5 +194,102 @@ def record_delivery(
         form,
         action,
         lambda: _detail_page(request, session, actor, vedtak_id, form, 422),
-        patterns=PATTERNS,
     )
+
+
+# Change, end or withdraw a vedtak ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Change:
+    """One of the three small pages that change an active vedtak: ``/vedtak/{id}/<path>``."""
+
+    path: str
+    title: str  # English source text, translated in the template
+    model: type[BaseModel]
+    data: Callable[[FormState], dict[str, Any]]
+    call: Callable[..., Vedtak]  # (session, actor, vedtak_id, data)
+    done: str
+    defaults: Callable[[Vedtak], dict[str, Any]]
+
+
+CHANGES = (
+    Change(
+        "edit",
+        N_("Change the review date or note"),
+        VedtakUpdate,
+        lambda f: {"review_on": day(f, "review_on"), "note": text(f, "note")},
+        vedtak.update_vedtak,
+        N_("The vedtak is saved."),
+        lambda v: {"review_on": v.review_on, "note": v.note},
+    ),
+    Change(
+        "end",
+        N_("End the vedtak"),
+        VedtakEnd,
+        lambda f: {"end_on": day(f, "end_on"), "reason": text(f, "reason")},
+        vedtak.end_vedtak,
+        N_("The vedtak is ended."),
+        lambda v: {"end_on": clock.today()},
+    ),
+    Change(
+        "withdraw",
+        N_("Withdraw the vedtak"),
+        VedtakWithdraw,
+        lambda f: {"reason": text(f, "reason") or ""},
+        vedtak.withdraw_vedtak,
+        N_("The vedtak is withdrawn. It no longer counts as decided service."),
+        lambda v: {},
+    ),
+)
+
+
+def _change_page(
+    request: Request, session: PageSession, actor: Actor, change: Change, vedtak_id: int, form: FormState | None = None
+) -> Response:
+    page = vedtak_page(session, actor, vedtak_id)
+    if form is None:
+        form = FormState.of({**change.defaults(page.vedtak), "version": page.vedtak.version})
+    return render_form(
+        request,
+        session,
+        "vedtak/change.html",
+        form,
+        page=page,
+        person=page.person,
+        change=change,
+    )
+
+
+def _show_change(change: Change) -> Callable[..., Response]:
+    def show(request: Request, vedtak_id: int, session: PageSession, actor: PageActor) -> Response:
+        return _change_page(request, session, actor, change, vedtak_id)
+
+    return show
+
+
+def _post_change(change: Change) -> Callable[..., Response]:
+    def post(request: Request, vedtak_id: int, session: PageSession, actor: PageActor, form: PostedForm) -> Response:
+        row = vedtak.get_vedtak(session, actor, vedtak_id)  # outsiders get 404 before anything else
+        data = {**change.data(form), "version": checked_version(request, form, row.version, STALE["vedtak"])}
+        action = Action(
+            change.model,
+            data,
+            lambda d: change.call(session, actor, vedtak_id, d),
+            done=change.done,
+            then=f"/vedtak/{vedtak_id}",
+        )
+        return run(
+            request,
+            session,
+            form,
+            action,
+            lambda: _change_page(request, session, actor, change, vedtak_id, form),
+        )
+
+    return post
+
+
+for _change in CHANGES:
+    router.add_api_route(f"/vedtak/{{vedtak_id}}/{_change.path}", _show_change(_change), methods=["GET"])
+    router.add_api_route(f"/vedtak/{{vedtak_id}}/{_change.path}", _post_change(_change), methods=["POST"])
