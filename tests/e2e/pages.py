@@ -36,6 +36,16 @@ def submit_empty(page: Page) -> None:
     page.wait_for_load_state()
 
 
+def cleared(selector: str) -> Callable[[Page], None]:
+    """Empty one field, then send the form: refused, with the other typed values kept (and nothing saved)."""
+
+    def then(page: Page) -> None:
+        page.fill(selector, "")
+        submit_empty(page)
+
+    return then
+
+
 def assign_other_level(page: Page) -> None:
     page.check("input[name=outcome][value=granted]")
     page.select_option("#f-assigned_level", "detox")
@@ -68,6 +78,8 @@ PAGES: tuple[Check, ...] = (
     Check("handover (sender)", "/handovers/{handover}", "dogn", DOGN),
     Check("handover (receiver)", "/handovers/{handover}", "koordinator", shot="handover"),
     Check("discharge", "/episodes/{episode}/discharge", "dogn", DOGN),
+    Check("name the receiver", "/handovers/{handover}/receiver", "koordinator"),
+    Check("name the receiver refused", "/handovers/{handover}/receiver", "koordinator", then=submit_empty),
     # tasks
     Check("new task", "/persons/{person}/tasks/new", "koordinator"),
     Check("task", "/tasks/{task}", "koordinator"),
@@ -97,13 +109,24 @@ PAGES: tuple[Check, ...] = (
     Check("vedtak of the person", "/persons/{person}/vedtak", "koordinator"),
     Check("new vedtak", "/persons/{person}/vedtak/new", "koordinator"),
     Check("vedtak", "/vedtak/{vedtak}", "koordinator"),
+    Check("change a vedtak", "/vedtak/{vedtak}/edit", "koordinator"),
+    Check("end a vedtak", "/vedtak/{vedtak}/end", "koordinator"),
+    Check("end a vedtak refused", "/vedtak/{vedtak}/end", "koordinator", then=cleared("#f-end_on")),
+    Check("withdraw a vedtak", "/vedtak/{vedtak}/withdraw", "koordinator"),
+    Check("withdraw a vedtak refused", "/vedtak/{vedtak}/withdraw", "koordinator", then=submit_empty),
     # relatives
     Check("relatives", "/persons/{person}/relatives", "koordinator"),
     Check("new relative", "/persons/{person}/relatives/new", "koordinator"),
     Check("relative", "/relatives/{relative}", "koordinator"),
+    Check("change a relative", "/relatives/{relative}/edit", "koordinator"),
+    Check("change a relative refused", "/relatives/{relative}/edit", "koordinator", then=cleared("#f-given_name")),
     # appointments
     Check("new appointment", "/persons/{person}/appointments/new", "dogn", DOGN),
     Check("appointment", "/appointments/{appointment}", "dogn", DOGN),
+    Check("move an appointment", "/appointments/{appointment}/edit", "dogn", DOGN),
+    Check(
+        "move an appointment refused", "/appointments/{appointment}/edit", "dogn", DOGN, then=cleared("#f-starts_on")
+    ),
     # atlas (aggregates only)
     Check("atlas", "/atlas", "leder"),
     Check("atlas indicator", "/atlas/{indicator}", "leder", shot="atlas-indicator"),

@@ -211,6 +211,8 @@ def test_a_vedtak_is_ended_and_a_bad_end_is_refused_beside_the_field(
     assert early.status_code == 422
     assert 'id="f-end_on-error"' in early.text and "Kan ikke være før starten (03.03.2025)" in early.text
     assert 'value="01.03.2025"' in early.text and "Flyttet" in early.text
+    empty = post_form(koordinator, path, {"end_on": "", "version": str(row.version)})
+    assert empty.status_code == 422 and 'id="f-end_on-error"' in empty.text  # the end is said, never assumed
     late = post_form(koordinator, path, {"end_on": "01.09.2025", "version": str(row.version)})
     assert late.status_code == 422 and "Er etter vedtakets sluttdato (31.08.2025)" in late.text
 

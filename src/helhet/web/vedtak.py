@@ -29,7 +29,7 @@ from helhet.vedtak.schemas import (
 from helhet.web.actions import STALE, Action, checked_version, run
 from helhet.web.deps import PageActor, PageSession
 from helhet.web.forms import FormState, PostedForm, csrf_guard, day, number, text
-from helhet.web.render import lang_of, render_form, render_read
+from helhet.web.render import lang_of, render_form, render_read, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 
@@ -211,6 +211,7 @@ class Change:
     call: Callable[..., Vedtak]  # (session, actor, vedtak_id, data)
     done: str
     defaults: Callable[[Vedtak], dict[str, Any]]
+    required: tuple[str, ...] = ()  # fields the page asks for though the service has a default
 
 
 CHANGES = (
@@ -231,6 +232,7 @@ CHANGES = (
         vedtak.end_vedtak,
         N_("The vedtak is ended."),
         lambda v: {"end_on": clock.today()},
+        required=("end_on",),  # the day the service ends is said, never assumed
     ),
     Change(
         "withdraw",
@@ -272,6 +274,9 @@ def _post_change(change: Change) -> Callable[..., Response]:
     def post(request: Request, vedtak_id: int, session: PageSession, actor: PageActor, form: PostedForm) -> Response:
         row = vedtak.get_vedtak(session, actor, vedtak_id)  # outsiders get 404 before anything else
         data = {**change.data(form), "version": checked_version(request, form, row.version, STALE["vedtak"])}
+        for name in change.required:
+            if data[name] is None:
+                form.add(name, translate(request, N_("Fill in this field")))
         action = Action(
             change.model,
             data,
