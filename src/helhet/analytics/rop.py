@@ -33,20 +33,19 @@ _settings = get_settings()
 SOMATIC_DAYS = _days(_settings.somatic_check_months)
 COOPERATION_DAYS = _days(_settings.cooperation_months)
 
-#: persons in service per year with their reference day (``ref``) and residence: the denominator of every check
+#: persons in service per year with their reference day (``ref``) and residence: the denominator of every check;
+#: only the years the store covers (``queries.connect`` makes ``store_period``), not a generated history tail
 FRAME = """
-WITH rop_years AS (
-    SELECT y AS year, least(make_date(CAST(y AS INTEGER), 12, 31), $as_of) AS ref
-    FROM range(coalesce((SELECT min(year(started_on)) FROM episode), year($as_of)), year($as_of) + 1) t(y)
-),
-rop_persons AS (
-    SELECT DISTINCT e.person_key, y.year, y.ref
-    FROM episode e JOIN rop_years y
-      ON e.started_on <= y.ref AND (e.ended_on IS NULL OR e.ended_on >= make_date(CAST(y.year AS INTEGER), 1, 1))
+WITH rop_persons AS (
+    -- each episode's calendar years (from its start to its end, or the reference date), as rows; no join
+    SELECT DISTINCT person_key, CAST(unnest(generate_series(
+               greatest(year(started_on), coalesce((SELECT first_year FROM store_period), 0)),
+               year(least(coalesce(ended_on, $as_of), $as_of)))) AS BIGINT) AS year
+    FROM episode WHERE started_on <= $as_of
 ),
 rop_frame AS (
-    SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id,
-           CAST(f.year AS BIGINT) AS year, f.ref, f.person_key
+    SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id, f.year,
+           least(make_date(CAST(f.year AS INTEGER), 12, 31), $as_of) AS ref, f.person_key
     FROM rop_persons f JOIN person_geo g ON g.person_key = f.person_key
 )"""
 #: the columns every check returns before its ``k`` (the person's key too, so one person's outcome can be read)
