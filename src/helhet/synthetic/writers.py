@@ -1,7 +1,8 @@
 """Where generated tables go: a Parquet folder, PostgreSQL through COPY, or any database through executemany.
 
 Every writer takes Arrow tables shaped like the ORM tables (``columns.conform``) in foreign-key order, chunk by
-chunk, inside one transaction for databases. PostgreSQL gets CSV made by Arrow's C++ writer and streamed with
+chunk, inside one transaction for databases. PostgreSQL gets binary COPY data made by numpy and Arrow in whole
+columns (``pgbinary``; CSV made by Arrow's C++ writer for a column type it does not handle), streamed with
 psycopg's ``COPY ... FROM STDIN`` from a thread of its own; other databases (SQLite, for demo sizes) get one
 executemany per table and chunk.
 """
