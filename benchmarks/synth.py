@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import resource
 import subprocess
 import sys
@@ -64,6 +65,7 @@ def phase_parquet(persons: int) -> dict[str, object]:
 
 
 def phase_postgres(persons: int, url: str, copy_format: str = "binary") -> dict[str, object]:
+    from sqlalchemy import text
     from sqlalchemy.orm import Session
 
     from helhet import migrate
@@ -84,20 +86,26 @@ def phase_postgres(persons: int, url: str, copy_format: str = "binary") -> dict[
     truth = Path(tempfile.gettempdir()) / "helhet-synth-bench-truth.json"
     timings = LoadTimings()
     wal_before = wal_position(engine)
+    client_before = cpu_seconds()
     started = time.perf_counter()
-    summary = generate_into_database(
-        engine,
-        persons,
-        3,
-        None,
-        2026,
-        "default",
-        as_of=AS_OF,
-        truth_path=truth,
-        binary=copy_format == "binary",
-        timings=timings,
-    )
+    with engine.begin() as conn:  # the load's own transaction, so the server process can be measured
+        backend = int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
+        server_before = process_cpu_seconds(backend)
+        summary = generate_into_database(
+            conn,
+            persons,
+            3,
+            None,
+            2026,
+            "default",
+            as_of=AS_OF,
+            truth_path=truth,
+            binary=copy_format == "binary",
+            timings=timings,
+        )
+        server_cpu = process_cpu_seconds(backend) - server_before
     seconds = time.perf_counter() - started
+    client_cpu = cpu_seconds() - client_before
     wal_mb = wal_since(engine, wal_before) / 2**20
     engine.dispose()
     return {
@@ -107,7 +115,23 @@ def phase_postgres(persons: int, url: str, copy_format: str = "binary") -> dict[
         "skipped": summary.skipped,
         "split": timings.as_dict(),
         "wal_mb": wal_mb,
+        "client_cpu": client_cpu,
+        "server_cpu": server_cpu,
     }
+
+
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time of a process on this machine (the PostgreSQL backend; 0 when /proc cannot tell)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def wal_position(engine: Any) -> str:
@@ -124,12 +148,13 @@ def wal_since(engine: Any, before: str) -> float:
         return float(conn.execute(text("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), :b)"), {"b": before}).scalar())
 
 
-def print_split(split: dict[str, Any], seconds: float, wal_mb: float) -> None:
+def print_split(split: dict[str, Any], seconds: float, wal_mb: float, cpu: tuple[float, float]) -> None:
     """Where the PostgreSQL phase's wall time went (generation and COPY overlap, so the parts exceed the wall)."""
     load = split["waiting"] + split["encoding"] + split["queued"] + split["copy_tail"]
     rebuild = split["indexes"] + split["foreign_keys"]
     rest = seconds - load - rebuild - split["analyze"]
-    print(f"  split of the wall time ({wal_mb:,.0f} MB of WAL written):")
+    print(f"  CPU: generator and COPY client {cpu[0]:.1f} s, PostgreSQL backend {cpu[1]:.1f} s, {wal_mb:,.0f} MB WAL")
+    print("  split of the wall time:")
     print(f"    generation + COPY   {load:7.1f} s  (waiting for the generator {split['waiting']:.1f} s, "
           f"encoding COPY data {split['encoding']:.1f} s, waiting for the COPY thread {split['queued']:.1f} s, "
           f"last COPY {split['copy_tail']:.1f} s)")  # fmt: skip
@@ -195,7 +220,8 @@ def main() -> None:
             print(f"  {float(result['mb_on_disk']):,.0f} MB on disk")  # type: ignore[arg-type]
         else:
             print(f"  (database created, migrated and reference data loaded first: {result['prepare_seconds']:.1f} s)")
-            print_split(result["split"], seconds, float(result["wal_mb"]))  # type: ignore[arg-type]
+            cpu = (float(result["client_cpu"]), float(result["server_cpu"]))  # type: ignore[arg-type]
+            print_split(result["split"], seconds, float(result["wal_mb"]), cpu)  # type: ignore[arg-type]
         for name, n in rows.items():
             print(f"    {name:18s} {n:>12,}")
         print(f"  {'PASS' if ok else 'FAIL'}")
