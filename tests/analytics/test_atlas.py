@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
+from polars.testing import assert_frame_equal
 
-from helhet.analytics import pages, queries
+from helhet.analytics import funnel, pages, queries
 from helhet.analytics.atlas import build_atlas
-from helhet.analytics.indicators import BY_CODE, compute_raw
+from helhet.analytics.indicators import BY_CODE, available, compute_all, compute_raw
 from helhet.errors import Invalid
 from tests.analytics.store_builder import StoreBuilder
 
@@ -211,3 +213,66 @@ def test_a_store_from_a_database_keeps_all_its_years(tmp_path: Path) -> None:
     # an unreadable ground truth is ignored rather than hiding years
     (folder / queries.GROUND_TRUTH).write_text("{not json")
     assert queries.covered_years(folder) is None
+
+
+@pytest.fixture(scope="module")
+def generated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from helhet.synthetic import generate_to_parquet
+
+    folder = tmp_path_factory.mktemp("generated") / "store"
+    generate_to_parquet(folder, persons=4_000, years=3, seed=5, as_of=AS_OF)
+    return folder
+
+
+def _flags_one_funnel_at_a_time(raw: pl.DataFrame) -> pl.DataFrame:
+    """The reference: one `funnel_limits_proportion` call per level and year, as the atlas once did."""
+    out = []
+    for (level, _year), group in raw.group_by(["level", "year"], maintain_order=True):
+        k = group["k"].fill_null(0).to_numpy().astype(float)
+        n = group["n"].to_numpy().astype(float)
+        phi = None
+        f95: list[str | None] = [None] * group.height
+        f998 = list(f95)
+        if level != "national":
+            f95 = f998 = ["missing"] * group.height
+            if n.sum() > 0 and 0 < k.sum() < n.sum() and len(n) >= 3:
+                limits = funnel.funnel_limits_proportion(
+                    k.sum() / n.sum(), n, (0.95, 0.998), overdispersed=True, successes=k, consistent=True
+                )
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    flags = funnel.classify(np.where(n > 0, k / n, np.nan), limits)
+                f95, f998, phi = list(flags[0.95]), list(flags[0.998]), limits.phi
+        out.append(
+            group.with_columns(
+                pl.Series("flag_95", f95, pl.Utf8),
+                pl.Series("flag_998", f998, pl.Utf8),
+                pl.lit(phi, pl.Float64).alias("phi"),
+            )
+        )
+    return pl.concat(out)
+
+
+def test_all_indicators_at_once_give_the_values_of_one_query_each(generated_store: Path) -> None:
+    # build_atlas counts every indicator in two statements (cells, then GROUPING SETS over cells) and draws
+    # every funnel in one call; each indicator on its own (compute_raw, one funnel per level and year) is the
+    # reference, on a generated store with all the tables.
+    con = queries.connect(generated_store)
+    chosen = available(con)
+    assert {"vedtak_delivery", "vedtak_delivery_ratio", "waiting_days", "new_referrals"} <= {i.code for i in chosen}
+    key = ["indicator", "level", "code", "year"]
+    together = compute_all(con, chosen, AS_OF)
+    one_by_one = pl.concat([compute_raw(con, i, AS_OF) for i in chosen], how="vertical_relaxed")
+    assert together.height == one_by_one.height > 1000
+    assert_frame_equal(together.sort(key), one_by_one.sort(key).select(together.columns))
+
+    atlas = build_atlas(con, AS_OF)
+    proportions = [i for i in chosen if i.kind == "proportion"]
+    reference = pl.concat(
+        [_flags_one_funnel_at_a_time(compute_raw(con, i, AS_OF)) for i in proportions], how="vertical_relaxed"
+    )
+    got = atlas.values.filter(pl.col("indicator").is_in([i.code for i in proportions]) & ~pl.col("suppressed"))
+    expected = reference.join(got.select(key), on=key, how="semi")
+    assert got.height == expected.height > 500
+    columns = [*key, "n", "k", "flag_95", "flag_998", "phi"]
+    assert_frame_equal(got.select(columns).sort(key), expected.select(columns).sort(key))
+    assert set(got["flag_998"].drop_nulls().to_list()) >= {"within", "missing"}

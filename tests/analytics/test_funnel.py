@@ -242,3 +242,40 @@ def test_classify_worked_by_hand_with_missing_values() -> None:
     assert got[0.95].tolist() == ["above", "below", "within", "missing"]
     with pytest.raises(Invalid, match="observed_values"):
         fn.classify([0.5], limits)
+
+
+def test_grouped_limits_are_those_of_one_call_per_group() -> None:
+    # Many funnels at once (as the atlas does for every indicator, level and year) must give each group
+    # exactly the limits, φ and τ² of its own call: some groups over-dispersed (τ² > 0), some not, one too
+    # small for φ.
+    rng = np.random.default_rng(11)
+    sizes, successes, groups = [], [], []
+    for g, (areas, p, spread) in enumerate([(40, 0.3, 0.15), (25, 0.05, 0.0), (60, 0.8, 0.05), (1, 0.5, 0.0)]):
+        n = rng.integers(0, 400, areas) if areas > 1 else np.array([200])
+        rates = np.clip(p + rng.normal(0, spread, areas), 0.01, 0.99)
+        sizes.append(n)
+        successes.append(rng.binomial(n, rates))
+        groups.append(np.full(areas, f"g{g}"))
+    order = rng.permutation(sum(len(n) for n in sizes))  # groups interleaved, as rows come from a query
+    n, k, group = (np.concatenate(x)[order] for x in (sizes, successes, groups))
+    grouped = fn.funnel_limits_proportion_grouped(k, n, group, (0.95, 0.998), overdispersed=True, consistent=True)
+    assert (grouped.tau2 > 0).any() and (grouped.tau2 == 0).any() and np.isnan(grouped.phi).any()
+    for label in np.unique(group):
+        rows = group == label
+        one = fn.funnel_limits_proportion(
+            k[rows].sum() / n[rows].sum(),
+            n[rows],
+            (0.95, 0.998),
+            overdispersed=True,
+            successes=k[rows],
+            consistent=True,
+        )
+        np.testing.assert_array_equal(grouped.limits.lower[:, rows], one.lower)
+        np.testing.assert_array_equal(grouped.limits.upper[:, rows], one.upper)
+        np.testing.assert_array_equal(grouped.phi[rows], one.phi)
+        np.testing.assert_array_equal(grouped.tau2[rows], one.tau2)
+
+
+def test_grouped_limits_refuse_a_group_with_no_events() -> None:
+    with pytest.raises(Invalid, match="target_p"):
+        fn.funnel_limits_proportion_grouped([0, 0, 3], [10, 10, 10], ["a", "a", "b"])

@@ -16,7 +16,7 @@ import numpy as np
 import polars as pl
 
 from helhet.analytics import funnel, stats, variation
-from helhet.analytics.indicators import CATALOGUE, LEVELS, Indicator, available, compute_raw
+from helhet.analytics.indicators import CATALOGUE, LEVELS, Indicator, available, compute_all
 from helhet.analytics.population import adult_population
 from helhet.analytics.queries import display_names, in_period
 
@@ -123,42 +123,47 @@ def _rates(con: duckdb.DuckDBPyConnection, raw: pl.DataFrame) -> pl.DataFrame:
 
 
 def _funnel_flags(frame: pl.DataFrame) -> pl.DataFrame:
-    """Each area against the national value of its year: within, above or below 95 % and 99.8 % limits."""
-    parts = []
-    for (level, _year), group in frame.group_by(["level", "year"], maintain_order=True):
-        if level == "national":
-            parts.append(
-                group.with_columns(
-                    pl.lit(None, pl.Utf8).alias("flag_95"),
-                    pl.lit(None, pl.Utf8).alias("flag_998"),
-                    pl.lit(None, pl.Float64).alias("phi"),
-                )
-            )
-            continue
-        k = group["k"].fill_null(0).to_numpy().astype(float)
-        n = group["n"].to_numpy().astype(float)
-        total_n, total_k = n.sum(), k.sum()
-        if total_n == 0 or total_k in (0, total_n) or len(n) < 3:
-            parts.append(
-                group.with_columns(
-                    pl.lit("missing").alias("flag_95"),
-                    pl.lit("missing").alias("flag_998"),
-                    pl.lit(None, pl.Float64).alias("phi"),
-                )
-            )
-            continue
-        target = total_k / total_n
-        limits = funnel.funnel_limits_proportion(
-            target, n, FLAG_LEVELS, overdispersed=True, successes=k, consistent=True
+    """Each area against the national value of its indicator and year: within, above or below 95 % and 99.8 %
+    limits. All funnels (indicator × level × year) in one vectorised call; national rows get no flag, and a
+    funnel with no events, only events or fewer than 3 areas is "missing"."""
+    keys = [c for c in ("indicator", "level", "year") if c in frame.columns]
+    frame = frame.with_columns(pl.col("k").fill_null(0).alias("_k"))
+    funnels = frame.with_columns(
+        pl.col("_k").sum().over(keys).alias("_total_k"),
+        pl.col("n").sum().over(keys).alias("_total_n"),
+        pl.len().over(keys).alias("_areas"),
+        pl.struct(keys).rank("dense").alias("_funnel"),
+    )
+    usable = (
+        (pl.col("level") != "national")
+        & (pl.col("_total_n") > 0)
+        & (pl.col("_total_k") > 0)
+        & (pl.col("_total_k") < pl.col("_total_n"))
+        & (pl.col("_areas") >= 3)
+    )
+    mask = funnels.select(usable.fill_null(False)).to_series().to_numpy()
+    national = (frame["level"] == "national").to_numpy()
+    phi = np.full(frame.height, np.nan)
+    empty = np.array(["missing"] * frame.height, dtype=object)
+    empty[national] = None
+    flags = {level: empty.copy() for level in FLAG_LEVELS}
+    if mask.any():
+        rows = funnels.filter(pl.lit(mask))
+        k = rows["_k"].to_numpy().astype(float)
+        n = rows["n"].to_numpy().astype(float)
+        grouped = funnel.funnel_limits_proportion_grouped(
+            k, n, rows["_funnel"].to_numpy(), FLAG_LEVELS, overdispersed=True, consistent=True
         )
         with np.errstate(divide="ignore", invalid="ignore"):
-            flags = funnel.classify(np.where(n > 0, k / n, np.nan), limits)
-        parts.append(
-            group.with_columns(
-                pl.Series("flag_95", flags[0.95]), pl.Series("flag_998", flags[0.998]), pl.lit(limits.phi).alias("phi")
-            )
-        )
-    return pl.concat(parts, how="diagonal_relaxed") if parts else frame
+            classified = funnel.classify(np.where(n > 0, k / n, np.nan), grouped.limits)
+        for level in FLAG_LEVELS:
+            flags[level][mask] = classified[level]
+        phi[mask] = grouped.phi
+    return frame.drop("_k").with_columns(
+        pl.Series("flag_95", flags[0.95], dtype=pl.Utf8),
+        pl.Series("flag_998", flags[0.998], dtype=pl.Utf8),
+        pl.when(pl.Series(mask)).then(pl.Series(phi)).otherwise(None).alias("phi"),
+    )
 
 
 def _suppress(frame: pl.DataFrame) -> pl.DataFrame:
@@ -272,23 +277,30 @@ def build_atlas(con: duckdb.DuckDBPyConnection, as_of: date, indicators: list[st
         for i in CATALOGUE
         if i not in present and (indicators is None or i.code in indicators)
     ]
-    frames, casemix_frames, mor = [], [], {}
-    for indicator in chosen:
-        raw = compute_raw(con, indicator, as_of)
-        if indicator.kind == "proportion":
-            frame = _funnel_flags(_proportions(raw))
-        elif indicator.kind == "rate":
-            frame = _rates(con, raw)
-        else:
-            frame = raw.with_columns(pl.col("median").alias("value"))
-        frames.append(frame)
-        if indicator.casemix:
-            cm, summary = _casemix(con, indicator, as_of)
-            if cm.height:
-                casemix_frames.append(cm)
-                mor[indicator.code] = summary
+    casemix_frames, mor = [], {}
+    raw = compute_all(con, chosen, as_of)  # every indicator's counts in two statements (one long frame)
+    frames = []
+    if raw.height:
+        kinds = {i.code: i.kind for i in chosen}
+        kind = pl.col("indicator").replace_strict(kinds, return_dtype=pl.Utf8)
+        proportions = raw.filter(kind == "proportion")
+        if proportions.height:
+            frames.append(_funnel_flags(_proportions(proportions)))
+        for indicator in (i for i in chosen if i.kind == "rate"):
+            frames.append(_rates(con, raw.filter(pl.col("indicator") == indicator.code)))
+        quantiles = raw.filter(kind == "quantile")
+        if quantiles.height:
+            frames.append(quantiles.with_columns(pl.col("median").alias("value")))
+    for indicator in (i for i in chosen if i.casemix):
+        cm, summary = _casemix(con, indicator, as_of)
+        if cm.height:
+            casemix_frames.append(cm)
+            mor[indicator.code] = summary
     values = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
-    values = _suppress(values) if values.height else values
+    if values.height:  # catalogue order, as the pages and the report list them
+        order = {indicator.code: rank for rank, indicator in enumerate(chosen)}
+        rank = pl.col("indicator").replace_strict(order, return_dtype=pl.Int64)
+        values = _suppress(values.sort(rank, maintain_order=True))
     var = _variation(values) if values.height else pl.DataFrame()
     if var.height and mor:
         var = var.with_columns(
@@ -299,10 +311,13 @@ def build_atlas(con: duckdb.DuckDBPyConnection, as_of: date, indicators: list[st
     casemix = pl.concat(casemix_frames, how="diagonal_relaxed") if casemix_frames else pl.DataFrame()
     names = display_names(con)
     if values.height:
-        values = values.with_columns(
-            pl.struct("level", "code")
-            .map_elements(lambda r: names.get(r["level"], {}).get(r["code"], r["code"]), return_dtype=pl.Utf8)
-            .alias("name")
+        named = pl.DataFrame(
+            [(level, code, name) for level, codes in names.items() for code, name in codes.items()],
+            schema={"level": pl.Utf8, "code": pl.Utf8, "name": pl.Utf8},
+            orient="row",
+        )
+        values = values.join(named, on=["level", "code"], how="left", maintain_order="left").with_columns(
+            pl.col("name").fill_null(pl.col("code"))
         )
     if casemix.height:
         casemix = casemix.with_columns(

@@ -149,7 +149,7 @@ def _tail_probabilities(levels: Sequence[float]) -> tuple[tuple[float, ...], Flo
 
 
 def _normal_limits(
-    target: float, s: FloatArray, levels: tuple[float, ...], tau2: float
+    target: float | FloatArray, s: FloatArray, levels: tuple[float, ...], tau2: float | FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     z = stats.norm.ppf(0.5 + np.asarray(levels) / 2)[:, None]
     half = z * np.sqrt(s**2 + tau2)
@@ -157,7 +157,11 @@ def _normal_limits(
 
 
 def _widened(
-    exact: tuple[FloatArray, FloatArray], target: float, s: FloatArray, levels: tuple[float, ...], tau2: float
+    exact: tuple[FloatArray, FloatArray],
+    target: float | FloatArray,
+    s: FloatArray,
+    levels: tuple[float, ...],
+    tau2: float | FloatArray,
 ) -> tuple[FloatArray, FloatArray]:
     """Over-dispersed normal limits, never inside the exact ones (flag only where both would flag)."""
     lower, upper = _normal_limits(target, s, levels, tau2)
@@ -246,6 +250,66 @@ def funnel_limits_oe(
             if tau2 > 0:
                 lower, upper = _widened((lower, upper), 1.0, s, levels_, tau2)
     return FunnelLimits(1.0, size, levels_, np.maximum(lower, 0.0), np.maximum(upper, 0.0), phi, tau2)
+
+
+@dataclass(frozen=True)
+class GroupedLimits:
+    """Funnel limits of many funnels at once (one per group, each row at its own n): ``limits`` has the rows'
+    lower/upper (levels × rows); ``target``, ``phi`` and ``tau2`` are the row's group's."""
+
+    limits: FunnelLimits
+    target: FloatArray
+    phi: FloatArray
+    tau2: FloatArray
+
+
+def funnel_limits_proportion_grouped(
+    successes: npt.ArrayLike,
+    n: npt.ArrayLike,
+    group: npt.ArrayLike,
+    levels: Sequence[float] = DEFAULT_LEVELS,
+    *,
+    overdispersed: bool = False,
+    winsor: float = 0.1,
+    consistent: bool = False,
+) -> GroupedLimits:
+    """`funnel_limits_proportion` for every group's funnel in one vectorised call: each group's target is its
+    pooled proportion ``Σk/Σn``, its limits are taken at its rows' own n, and (``overdispersed``) φ and τ² are
+    estimated from its rows alone. The same numbers as one call per group (the exact quantiles are one scipy
+    call over all rows; only the per-group φ is a loop, over small arrays).
+    """
+    k, size = np.broadcast_arrays(np.atleast_1d(as_float(successes)), np.atleast_1d(as_float(n)))
+    if np.any((size < 0) | (size != np.round(size))):
+        raise Invalid("n", n, "trial counts must be whole numbers, 0 or more")
+    labels, index = np.unique(np.asarray(group), return_inverse=True)
+    index = index.ravel()
+    if index.size != size.size:
+        raise Invalid("group", index.size, f"needs one label per row ({size.size})")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        target_g = np.bincount(index, k, labels.size) / np.bincount(index, size, labels.size)
+    bad = ~((target_g > 0) & (target_g < 1))
+    if bad.any():
+        raise Invalid("target_p", float(target_g[bad][0]), "each group's pooled proportion must lie in (0, 1)")
+    target = target_g[index]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        s = np.where(size > 0, np.sqrt(target * (1 - target) / size), np.nan)
+        z = (k / size - target) / s
+    phi_g, tau2_g = np.ones(labels.size), np.zeros(labels.size)
+    if overdispersed:
+        order = np.argsort(index, kind="stable")  # a group's rows in their own order, as one call would see them
+        starts = np.searchsorted(index[order], np.arange(labels.size + 1))
+        for g in range(labels.size):
+            rows = order[starts[g] : starts[g + 1]]
+            phi_g[g], tau2_g[g] = overdispersion(z[rows], s[rows], winsor=winsor, consistent=consistent)
+    phi, tau2 = phi_g[index], tau2_g[index]
+    levels_, lower_q, upper_q = _tail_probabilities(levels)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower, upper = _exact_limits(stats.binom(size[None, :], target[None, :]), size, lower_q, upper_q)
+        widened = tau2 > 0  # nan (too few areas) and 0 keep the exact limits, as in the one-funnel call
+        wide_lower, wide_upper = _widened((lower, upper), target, s, levels_, np.where(widened, tau2, 0.0))
+        lower, upper = np.where(widened, wide_lower, lower), np.where(widened, wide_upper, upper)
+    limits = FunnelLimits(float("nan"), size, levels_, np.clip(lower, 0.0, 1.0), np.clip(upper, 0.0, 1.0))
+    return GroupedLimits(limits, as_float(target), as_float(phi), as_float(tau2))
 
 
 def classify(observed_values: npt.ArrayLike, limits: FunnelLimits) -> dict[float, npt.NDArray[np.str_]]:

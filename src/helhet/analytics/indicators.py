@@ -48,6 +48,7 @@ class Indicator:
     sql: str  # SELECT with the geography columns, year, and k (0/1) [and n weight] or value
     needs: tuple[str, ...] = ()  # optional store tables
     casemix: bool = False  # also report case-mix adjusted O/E
+    shared: tuple[str, ...] = ()  # temp tables of ``SHARED_TABLES`` that ``sql`` reads, made once per computation
     period: str = N_("calendar year of the referral's receipt")
 
 
@@ -274,8 +275,9 @@ DISCHARGES = f"""episode e JOIN person_geo g ON g.person_key = e.person_key
              AND n.started_on >= e.ended_on AND n.unit_id = e.unit_id))"""
 PERSON_GEO_COLUMNS = "g.rhf_code, g.hf_code, g.area_code, g.municipality_number"
 #: complete and current ISO weeks of every vedtak with a weekly volume (``vedtak.delivery``: part weeks pro-rated),
-#: with what was delivered in them; ``short``: less than the delivered share of the decided volume (ROP-09)
-VEDTAK_WEEKS = """
+#: with what was delivered in them; ``short``: less than the delivered share of the decided volume (ROP-09).
+#: ``{monday}`` is a condition on a week's Monday (the column ``monday``): TRUE for every week, or a window.
+_VEDTAK_WEEKS = """
 WITH weeks AS (
     SELECT id AS vedtak_id, person_key, unit_id, volume, start_on, monday,
            greatest(monday, start_on) AS first_day, least(monday + 6, coalesce(end_on, DATE '9999-12-31')) AS last_day
@@ -283,10 +285,13 @@ WITH weeks AS (
                                                   CAST(least(coalesce(v.end_on, $as_of), $as_of) AS TIMESTAMP),
                                                   INTERVAL 7 DAY)) AS DATE) AS monday
           FROM vedtak v WHERE v.status <> 'withdrawn' AND v.volume > 0 AND v.start_on <= $as_of)
+    WHERE {monday}
 ),
 delivered AS (
-    SELECT vedtak_id, CAST(date_trunc('week', delivered_on) AS DATE) AS monday, sum(amount) AS amount
-    FROM service_delivery WHERE delivered_on <= $as_of GROUP BY ALL
+    SELECT vedtak_id, monday, sum(amount) AS amount
+    FROM (SELECT vedtak_id, CAST(date_trunc('week', delivered_on) AS DATE) AS monday, amount
+          FROM service_delivery WHERE delivered_on <= $as_of)
+    WHERE {monday} GROUP BY ALL
 ),
 vedtak_weeks AS (
     SELECT w.*, year(w.first_day) AS year, coalesce(d.amount, 0) AS amount,
@@ -296,13 +301,21 @@ vedtak_weeks AS (
     FROM weeks w LEFT JOIN delivered d ON d.vedtak_id = w.vedtak_id AND d.monday = w.monday
     WHERE w.last_day <= $as_of
 )"""
-#: one row per vedtak and year: volume delivered and decided in its complete weeks, with the person's geography
-VEDTAK_YEARS = f"""{VEDTAK_WEEKS},
-vedtak_years AS (
+VEDTAK_WEEKS = _VEDTAK_WEEKS.format(monday="TRUE")
+#: the weeks that can end in the last 28 days before a year's reference day (31 December, or the reference
+#: date in its year): Mondays at most 33 days before it. ROP-09 reads only these, not every week of every vedtak.
+VEDTAK_LAST_WEEKS = _VEDTAK_WEEKS.format(
+    monday="(date_diff('day', monday, make_date(year(monday), 12, 31)) <= 33 OR date_diff('day', monday, $as_of) <= 33)"
+)
+#: one row per vedtak and year: volume delivered and decided in its complete weeks, with the person's geography;
+#: the shared temp table ``vedtak_years`` (two indicators read it, and its weeks are the costly part)
+VEDTAK_YEARS = f"""{VEDTAK_WEEKS}
     SELECT {PERSON_GEO_COLUMNS}, w.unit_id, w.year, sum(w.amount) AS delivered, sum(w.decided) AS decided
     FROM vedtak_weeks w JOIN person_geo g ON g.person_key = w.person_key
-    GROUP BY w.vedtak_id, {PERSON_GEO_COLUMNS}, w.unit_id, w.year HAVING sum(w.decided) > 0
-)"""
+    GROUP BY w.vedtak_id, {PERSON_GEO_COLUMNS}, w.unit_id, w.year HAVING sum(w.decided) > 0"""
+#: temp tables that several indicators read, by name: made (with the reference date and settings filled in) once
+#: per `compute_raw`/`compute_all` call, before the indicators that name them in ``shared``
+SHARED_TABLES: dict[str, str] = {"vedtak_years": VEDTAK_YEARS}
 
 COORDINATION: tuple[Indicator, ...] = (
     Indicator(
@@ -359,9 +372,9 @@ COORDINATION: tuple[Indicator, ...] = (
         N_("withdrawn vedtak; vedtak without a weekly volume; the current, incomplete week"),
         "higher",
         "DOMAIN.md §4.3, §5.4 ROP-09; vedtak/delivery.py",
-        f"""{VEDTAK_YEARS}
-            SELECT {GEO}, (delivered >= $delivered_share * decided - 1e-9)::INT AS k FROM vedtak_years""",
+        f"SELECT {GEO}, (delivered >= $delivered_share * decided - 1e-9)::INT AS k FROM vedtak_years",
         needs=("vedtak", "service_delivery"),
+        shared=("vedtak_years",),
         period=N_("calendar year of the weeks (the week's first day in the period)"),
     ),
     Indicator(
@@ -374,9 +387,9 @@ COORDINATION: tuple[Indicator, ...] = (
         N_("withdrawn vedtak; vedtak without a weekly volume; the current, incomplete week"),
         "higher",
         "DOMAIN.md §4.3, §5.4 ROP-09",
-        f"""{VEDTAK_YEARS}
-            SELECT {GEO}, delivered / decided AS value FROM vedtak_years""",
+        f"SELECT {GEO}, delivered / decided AS value FROM vedtak_years",
         needs=("vedtak", "service_delivery"),
+        shared=("vedtak_years",),
         period=N_("calendar year of the weeks"),
     ),
     Indicator(
@@ -420,7 +433,7 @@ COORDINATION: tuple[Indicator, ...] = (
         N_("withdrawn vedtak; vedtak without a weekly volume"),
         "higher",
         "DOMAIN.md §5.4 ROP-09; vedtak/delivery.py; gaps/rules.py",
-        f"""{VEDTAK_WEEKS},
+        f"""{VEDTAK_LAST_WEEKS},
             reference_days AS (
                 SELECT DISTINCT year, least(make_date(year, 12, 31), $as_of) AS ref FROM vedtak_weeks
             ),
@@ -527,9 +540,11 @@ def available(con: duckdb.DuckDBPyConnection) -> list[Indicator]:
     return [i for i in CATALOGUE if all(t in tables for t in i.needs)]
 
 
-def _grouping_sets() -> str:
-    sets = [f"({LEVEL_COLUMN[level]}, year)" for level in LEVELS]
-    return "GROUPING SETS (" + ", ".join(sets) + ", (year))"
+def _grouping_sets(key: str = "") -> str:
+    """Every level by year, and the nation by year; each set also grouped by ``key`` when one is given."""
+    prefix = f"{key}, " if key else ""
+    sets = [f"({prefix}{LEVEL_COLUMN[level]}, year)" for level in LEVELS]
+    return "GROUPING SETS (" + ", ".join(sets) + f", ({prefix}year))"
 
 
 def _level_case() -> str:
@@ -561,24 +576,86 @@ def _parameters(sql: str, as_of: date) -> str:
     return sql
 
 
-def compute_raw(con: duckdb.DuckDBPyConnection, indicator: Indicator, as_of: date) -> pl.DataFrame:
-    """Counts per level, code and year: n, k (proportions and rates) or median and p90 (quantiles)."""
+def _prepare(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_of: date) -> None:
+    """Make ``person_geo`` and the shared tables these indicators read (for this ``as_of``)."""
     con.execute(PERSON_GEO)
-    source = _parameters(indicator.sql, as_of)
-    if indicator.kind == "quantile":
-        measures = (
+    for name in dict.fromkeys(name for indicator in indicators for name in indicator.shared):
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {_parameters(SHARED_TABLES[name], as_of)}")
+
+
+def _measures(kind: Kind) -> str:
+    if kind == "quantile":
+        return (
             "count(*) AS n, NULL::BIGINT AS k, quantile_cont(value, 0.5) AS median, "
             "quantile_cont(value, 0.9) AS p90, avg(value) AS mean"
         )
-    else:
-        measures = (
-            "count(*) AS n, sum(k)::BIGINT AS k, NULL::DOUBLE AS median, NULL::DOUBLE AS p90, NULL::DOUBLE AS mean"
-        )
+    return "count(*) AS n, sum(k)::BIGINT AS k, NULL::DOUBLE AS median, NULL::DOUBLE AS p90, NULL::DOUBLE AS mean"
+
+
+def compute_raw(con: duckdb.DuckDBPyConnection, indicator: Indicator, as_of: date) -> pl.DataFrame:
+    """Counts per level, code and year: n, k (proportions and rates) or median and p90 (quantiles).
+
+    One indicator, one grouped query over its rows: the plain reference that `compute_all` must agree with.
+    """
+    _prepare(con, [indicator], as_of)
+    source = _parameters(indicator.sql, as_of)
     sql = f"""
-        SELECT {_level_case()} AS level, {_code_case()} AS code, year, {measures}
+        SELECT {_level_case()} AS level, {_code_case()} AS code, year, {_measures(indicator.kind)}
         FROM ({source}) s
         WHERE {in_period(con)}
         GROUP BY {_grouping_sets()}
     """
     frame = con.sql(sql).pl()
     return frame.filter(pl.col("code").is_not_null()).with_columns(pl.lit(indicator.code).alias("indicator"))
+
+
+def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_of: date) -> pl.DataFrame:
+    """`compute_raw` of many indicators at once, in (at most) two statements, the same values in one long frame.
+
+    Counted indicators (proportions, rates): each indicator's rows are first counted per cell of the finest
+    geography (RHF, HF, area, municipality, unit) and year, all indicators in one UNION ALL; the levels and the
+    nation are then sums over those few cells (GROUPING SETS over cells, not over rows). Quantiles cannot be
+    summed, so their rows go through one grouped statement with the indicator as a key. Rows sorted by
+    indicator (catalogue order), level, code and year.
+    """
+    if not indicators:
+        return pl.DataFrame()
+    _prepare(con, indicators, as_of)
+    period = in_period(con)
+    counted = [i for i in indicators if i.kind != "quantile"]
+    quantiles = [i for i in indicators if i.kind == "quantile"]
+    frames = []
+    if counted:
+        cells = " UNION ALL ".join(
+            f"SELECT '{i.code}' AS indicator, {GEO}, count(*) AS n, sum(k) AS k "
+            f"FROM ({_parameters(i.sql, as_of)}) s WHERE {period} GROUP BY ALL"
+            for i in counted
+        )
+        frames.append(
+            con.sql(f"""
+                SELECT indicator, {_level_case()} AS level, {_code_case()} AS code, year, sum(n)::BIGINT AS n,
+                       sum(k)::BIGINT AS k, NULL::DOUBLE AS median, NULL::DOUBLE AS p90, NULL::DOUBLE AS mean
+                FROM ({cells}) c
+                GROUP BY {_grouping_sets("indicator")}
+            """).pl()
+        )
+    if quantiles:
+        rows = " UNION ALL ".join(
+            f"SELECT '{i.code}' AS indicator, {GEO}, value FROM ({_parameters(i.sql, as_of)}) s WHERE {period}"
+            for i in quantiles
+        )
+        frames.append(
+            con.sql(f"""
+                SELECT indicator, {_level_case()} AS level, {_code_case()} AS code, year, {_measures("quantile")}
+                FROM ({rows}) r
+                GROUP BY {_grouping_sets("indicator")}
+            """).pl()
+        )
+    order = {indicator.code: rank for rank, indicator in enumerate(indicators)}
+    frame = pl.concat(frames, how="vertical_relaxed").filter(pl.col("code").is_not_null())
+    return (
+        frame.with_columns(pl.col("indicator").replace_strict(order, return_dtype=pl.Int64).alias("_order"))
+        .sort("_order", "level", "code", "year")
+        .drop("_order")
+        .select(*(c for c in frame.columns if c != "indicator"), "indicator")
+    )
