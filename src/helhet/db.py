@@ -122,6 +122,14 @@ def _gap_changes_after(session: Session, context: Any) -> None:
     changes.after_flush(session, context)
 
 
+@event.listens_for(Session, "after_transaction_end")
+def _gap_changes_end(session: Session, transaction: Any) -> None:
+    if transaction.nested or transaction.parent is None:  # a savepoint or the transaction, not a flush's own
+        from helhet.gaps import changes
+
+        changes.forget_marks(session)
+
+
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
     """One user action: commit on success, roll back on any exception."""

@@ -248,3 +248,17 @@ def test_changed_thresholds_make_every_snapshot_stale(
     changed = snapshot.get_settings().model_copy(update={"cooperation_months": 3})
     monkeypatch.setattr(snapshot, "get_settings", lambda: changed)
     assert snapshot.stale(session, ids, TODAY, snapshot.rules_key())
+
+
+def test_a_change_after_a_rolled_back_savepoint_is_marked_again(
+    session: Session, units: Units, coordinator: Actor
+) -> None:
+    person = treated(session, units, housing=HousingIn(status=HousingStatus.OWN_HOME, from_date=date(2020, 1, 1)))
+    homeless = HousingIn(status=HousingStatus.HOMELESS, from_date=TODAY)
+    assert "ROP-10" not in listed(session, coordinator, units.kommune.id, person.id)
+    savepoint = session.begin_nested()
+    persons.record_housing(session, SYSTEM, person.id, homeless)  # marked once in this transaction...
+    savepoint.rollback()  # ...and the mark rolled back with the change
+    assert "ROP-10" not in listed(session, coordinator, units.kommune.id, person.id)
+    persons.record_housing(session, SYSTEM, person.id, homeless)
+    assert "ROP-10" in listed(session, coordinator, units.kommune.id, person.id)

@@ -87,6 +87,8 @@ def gaps(
             after, seen, done = step
             recomputed += done
             progress.advance(bar, seen)
+    with unit_of_work() as session:
+        snapshot.analyze(session)
     console.print(f"Gap snapshots for {on.isoformat()}: {recomputed} of {total} persons recomputed.")
 
 

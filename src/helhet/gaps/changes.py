@@ -61,6 +61,7 @@ PARENTS = {
 
 STATE = cast(Table, PersonGapState.__table__)
 _MARKS = "helhet.gaps.deleted_persons"
+_MARKED = "helhet.gaps.marked_persons"
 _ALL = -1  # stands for "every person" among collected ids
 _CHUNK = 5000  # rows per statement: 4 parameters each stays below both backends' limits
 
@@ -132,7 +133,21 @@ def after_flush(session: Session, _context: UOWTransaction) -> None:
     if not ids:
         return
     gone = {getattr(o, "id") for o in session.deleted if how_resolved(object_mapper(o)) == "person"}  # noqa: B009
-    mark_stale(session, None if _ALL in ids else sorted(ids - gone))
+    if _ALL in ids:
+        mark_stale(session, None)
+        return
+    # once per person and transaction: the first mark holds the row (and its new version) until the commit, so
+    # a reader cannot write back over it; later flushes of the same transaction need not mark again
+    marked = session.info.setdefault(_MARKED, set())
+    fresh = sorted(ids - gone - marked)
+    mark_stale(session, fresh)
+    marked.update(fresh)
+
+
+def forget_marks(session: Session, *_args: object) -> None:
+    """After a transaction or savepoint ends (a rolled-back mark is gone), and after this session wrote fresh
+    snapshots back (they need marking again), every person is marked anew on the next change."""
+    session.info.pop(_MARKED, None)
 
 
 def mark_stale(session: Session, person_ids: list[int] | None) -> None:

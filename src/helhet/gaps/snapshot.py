@@ -13,14 +13,14 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from helhet import clock
 from helhet.config import get_settings
 from helhet.gaps import facts as fact_loaders
 from helhet.gaps.catalogue import BY_CODE
-from helhet.gaps.changes import STATE, upsert
+from helhet.gaps.changes import STATE, forget_marks, upsert
 from helhet.gaps.rules import RULES, Outcome, RuleResult, evaluate
 from helhet.persons.models import Person
 
@@ -99,6 +99,7 @@ def recompute(session: Session, versions: dict[int, int], today: date, key: str)
     )
     for start in range(0, len(rows), _PAGE_SIZE):
         session.connection().execute(stmt, rows[start : start + _PAGE_SIZE])
+    forget_marks(session)  # fresh rows: a later change in this transaction must mark them again
     return results
 
 
@@ -131,3 +132,10 @@ def refresh_chunk(session: Session, after: int, today: date, size: int = 1000) -
 
 def person_count(session: Session) -> int:
     return session.scalar(select(func.count()).select_from(Person)) or 0
+
+
+def analyze(session: Session) -> None:
+    """Fresh planner statistics for the snapshot table after a refresh of many rows (PostgreSQL): rows marked
+    stale carry zero gaps, and statistics taken while many were marked make the list's join plan poor."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("ANALYZE person_gap_state"))
