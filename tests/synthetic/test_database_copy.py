@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from helhet.synthetic import catalogue, generate_into_database, generator, pgbinary
 from helhet.synthetic import scenario as scenarios
 from helhet.synthetic.truth import Figures
-from helhet.synthetic.writers import LoadTimings, csv_bytes
+from helhet.synthetic.writers import DatabaseOutput, LoadTimings, csv_bytes
 from tests.synthetic.conftest import AS_OF
 from tests.synthetic.test_database import _read_back
 
@@ -132,3 +132,17 @@ def test_a_bulk_binary_load_gives_the_rows_of_a_csv_load_and_rebuilds_every_inde
         outer.rollback()
     assert loaded[True] == loaded[False]
     assert len(loaded[True]["referral"]) > 300
+
+
+def test_a_column_type_binary_copy_does_not_handle_sends_the_table_as_csv(pg: Connection) -> None:
+    pg.execute(text("CREATE TEMP TABLE priced (id integer, price numeric(8, 2)) ON COMMIT DROP"))
+    assert pgbinary.column_kinds(pg, "priced", ["id", "price"]) is None
+    assert pgbinary.column_kinds(pg, "priced", ["id"]) == ["integer"]
+    output = DatabaseOutput(pg, ())
+    output.present.add("priced")
+    table = pa.table({"id": pa.array([1, 2], pa.int64()), "price": pa.array([1.5, None])})
+    statement, blocks = output._copy_data("priced", table)
+    assert statement.endswith("(FORMAT csv)") and blocks == [b"1,1.5\n2,\n"]
+    output.write("priced", table)
+    output.close()
+    assert pg.execute(text("SELECT id, price::text FROM priced ORDER BY id")).all() == [(1, "1.50"), (2, None)]
