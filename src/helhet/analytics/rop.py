@@ -43,7 +43,7 @@ WITH rop_persons AS (
                year(least(coalesce(ended_on, $as_of), $as_of)))) AS BIGINT) AS year
     FROM episode WHERE started_on <= $as_of
 ),
-rop_frame AS (
+rop_frame AS MATERIALIZED (
     SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id, f.year,
            least(make_date(CAST(f.year AS INTEGER), 12, 31), $as_of) AS ref, f.person_key
     FROM rop_persons f JOIN person_geo g ON g.person_key = f.person_key
@@ -52,32 +52,33 @@ rop_frame AS (
 OUT = "f.rhf_code, f.hf_code, f.area_code, f.municipality_number, f.unit_id, f.year, f.person_key"
 
 
-def _latest(table: str, day: str, columns: str) -> str:
-    """A CTE body: the latest ``table`` row on or before each frame row's reference day (by day, then id)."""
-    return f"""SELECT * EXCLUDE (rn) FROM (
-        SELECT f.person_key, f.year, {columns},
-               row_number() OVER (PARTITION BY f.person_key, f.year ORDER BY x.{day} DESC, x.id DESC) AS rn
-        FROM rop_frame f JOIN {table} x ON x.person_key = f.person_key AND x.{day} <= f.ref
-    ) WHERE rn = 1"""
+def _latest(table: str, day: str, columns: tuple[str, ...], on: str = "") -> str:
+    """A CTE body: ``columns`` of the latest ``table`` row (``x``) on or before each frame row's reference day, by
+    day then id (one grouped ``arg_max`` of a struct: cheaper than ranking every row); ``on``: more conditions."""
+    fields = ", ".join(f"'{c}': x.{c}" for c in columns)
+    unpacked = ", ".join(f"struct_extract(latest, '{c}') AS {c}" for c in columns)
+    return f"""SELECT person_key, year, {unpacked} FROM (
+        SELECT f.person_key, f.year, arg_max({{{fields}}}, (x.{day}, x.id)) AS latest
+        FROM rop_frame f JOIN {table} x ON x.person_key = f.person_key AND x.{day} <= f.ref {on}
+        GROUP BY ALL)"""
 
 
 HOUSING_AT_REF = """SELECT f.person_key, f.year, arg_max(h.status, h.from_date) AS status
         FROM rop_frame f JOIN housing_period h ON h.person_key = f.person_key AND h.from_date <= f.ref
         GROUP BY ALL"""
-SITUATION_AT_REF = _latest("mapping_situation", "recorded_on", "x.income, x.activity, x.network, x.financial_problems")
-CHILDREN_AT_REF = _latest("mapping_children", "asked_on", "x.answer, x.needs_assessed_on")
+SITUATION_AT_REF = _latest("mapping_situation", "recorded_on", ("income", "activity", "network", "financial_problems"))
+CHILDREN_AT_REF = _latest("mapping_children", "asked_on", ("answer", "needs_assessed_on"))
 #: the person's plan on the reference day (the latest started and not closed by then), with its measures made by
 #: then and how many of them had an evaluation overdue (``careplans.measures.overdue_clause``)
-PLANS = """rop_plan AS (SELECT * EXCLUDE (rn) FROM (
-        SELECT f.person_key, f.year, f.ref, p.id AS plan_id, p.status,
-               row_number() OVER (PARTITION BY f.person_key, f.year ORDER BY p.started_on DESC, p.id DESC) AS rn
-        FROM rop_frame f JOIN care_plan p ON p.person_key = f.person_key AND p.started_on <= f.ref
-         AND (p.closed_on IS NULL OR p.closed_on > f.ref)) WHERE rn = 1),
+PLANS = f"""rop_plan AS ({
+    _latest("care_plan", "started_on", ("id", "status"), "AND (x.closed_on IS NULL OR x.closed_on > f.ref)")
+}),
     rop_plans AS (
         SELECT p.person_key, p.year, p.status, count(m.id) AS measures,
-               count(m.id) FILTER (WHERE m.status = 'active' AND m.evaluate_by < p.ref
+               count(m.id) FILTER (WHERE m.status = 'active' AND m.evaluate_by < f.ref
                                    AND (m.last_evaluated_on IS NULL OR m.last_evaluated_on < m.evaluate_by)) AS overdue
-        FROM rop_plan p LEFT JOIN care_plan_measure m ON m.plan_id = p.plan_id AND CAST(m.created_at AS DATE) <= p.ref
+        FROM rop_plan p JOIN rop_frame f USING (person_key, year)
+        LEFT JOIN care_plan_measure m ON m.plan_id = p.id AND CAST(m.created_at AS DATE) <= f.ref
         GROUP BY ALL
     )"""
 
@@ -234,20 +235,21 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("persons with a care team from fewer than two units"),
         sql=f"""{FRAME},
             team AS (
-                SELECT f.person_key, f.year, count(DISTINCT t.unit_id) AS units,
-                       count(*) FILTER (WHERE t.role = 'coordinator') AS coordinators
+                SELECT f.person_key, f.year, min(t.unit_id) <> max(t.unit_id) AS two_units,
+                       bool_or(t.role = 'coordinator') AS coordinator
                 FROM rop_frame f JOIN care_team_member t ON t.person_key = f.person_key
-                 AND t.from_date <= f.ref AND (t.to_date IS NULL OR t.to_date >= f.ref)
+                 AND t.from_date <= f.ref AND coalesce(t.to_date, DATE '9999-12-31') >= f.ref
                 GROUP BY ALL
             ),
-            ip AS (SELECT * EXCLUDE (rn) FROM (
-                SELECT f.person_key, f.year, i.status,
-                       row_number() OVER (PARTITION BY f.person_key, f.year ORDER BY i.version DESC) AS rn
+            ip AS (
+                SELECT f.person_key, f.year, arg_max(i.status, i.version) AS status
                 FROM rop_frame f JOIN individual_plan_status i ON i.person_key = f.person_key
-                 AND CAST(i.recorded_at AS DATE) <= f.ref) WHERE rn = 1)
-            SELECT {OUT}, (t.coordinators > 0 AND coalesce(i.status IN ('accepted', 'declined'), false))::INT AS k
+                 AND CAST(i.recorded_at AS DATE) <= f.ref
+                GROUP BY ALL
+            )
+            SELECT {OUT}, (t.coordinator AND coalesce(i.status IN ('accepted', 'declined'), false))::INT AS k
             FROM rop_frame f JOIN team t USING (person_key, year) LEFT JOIN ip i USING (person_key, year)
-            WHERE t.units >= 2""",
+            WHERE t.two_units""",
         needs=("care_team_member", "individual_plan_status"),
     ),
     _check(
