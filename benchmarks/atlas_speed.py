@@ -151,7 +151,11 @@ def measure(referrals: int, keep: Path | None) -> None:
         folder = keep or Path(tmp) / "synth"
         if not (folder / "referral.parquet").exists():
             started = time.perf_counter()
-            generate_to_parquet(folder, persons=persons, years=5, seed=7)
+            try:
+                generate_to_parquet(folder, persons=persons, years=5, seed=7)
+            except RuntimeError as exc:  # e.g. the synthetic fødselsnummer run out (about 3 M persons)
+                print(f"could not generate {persons:,} persons: {exc}")
+                return
             print(f"generated {persons:,} persons in {time.perf_counter() - started:.0f} s into {folder}")
         as_of = clock.today().isoformat()
         print(f"load before: {_load()}")

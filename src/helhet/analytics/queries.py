@@ -95,6 +95,9 @@ def connect(folder: Path, threads: int | None = None) -> duckdb.DuckDBPyConnecti
     con = duckdb.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}")
+    # Row order of unordered results is not needed (the atlas sorts what it shows), and keeping it costs memory
+    # in the large CREATE TABLE AS and joins of referral_facts.
+    con.execute("SET preserve_insertion_order = false")
     for table, path in files.items():
         _view(con, table, path)
     _geography_tables(con)
@@ -156,7 +159,8 @@ SELECT
     u.health_trust_code AS unit_hf_code,
     p.sex,
     date_diff('year', p.birth_date, r.received_on)
-        - CASE WHEN strftime(r.received_on, '%m%d') < strftime(p.birth_date, '%m%d') THEN 1 ELSE 0 END AS age,
+        - CASE WHEN month(r.received_on) * 100 + day(r.received_on) < month(p.birth_date) * 100 + day(p.birth_date)
+          THEN 1 ELSE 0 END AS age,
     p.municipality_number,
     coalesce(d.district_area_code, gm.area_code) AS area_code,
     ga.hf_code,
