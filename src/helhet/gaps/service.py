@@ -93,30 +93,33 @@ def _unit_ids(unit_id: int, today: date) -> Select[Any]:
     return select(ids_subquery.c[0])
 
 
+@lru_cache(maxsize=256)
+def _list_statement(unit_id: int, today: date, key: str) -> CompoundSelect[Any]:
+    return snapshot.list_statement(_unit_ids(unit_id, today), today, key)
+
+
 def unit_gaps(
     session: Session, actor: Actor, unit_id: int | None = None, page: Page = Page(), today: date | None = None
 ) -> list[PersonGaps]:
     """Persons of a unit with at least one gap, most high-severity gaps first, then most gaps, then name;
-    paginated in SQL over the unit's gap snapshots (``gaps/snapshot.py``). One statement finds the snapshots
-    that are not current (none, once the night job or an earlier read made them), the loaders recompute just
-    those, and one statement reads the page."""
+    paginated in SQL over the unit's gap snapshots (``gaps/snapshot.py``). One statement reads the page and
+    names the snapshots that are not current (none, once the night job or an earlier read made them); when
+    there are some, the loaders recompute just those and the statement is read again."""
     unit = unit_of(actor, unit_id)
     if not policy.sees_person_data(actor):
         raise NotFound("unit", unit_id)
     today = today or clock.today()
-    ids = _unit_ids(unit, today)
-    fresh = snapshot.refresh(session, ids, today)
-    state = snapshot.STATE.c
-    stmt = (
-        select(Person.id, Person.given_name, Person.family_name, state.results)
-        .join(snapshot.STATE, state.person_id == Person.id)
-        .where(Person.id.in_(ids), state.gaps > 0)
-        .order_by(state.high.desc(), state.gaps.desc(), Person.given_name, Person.family_name, Person.id)
-        .offset(page.offset)
-        .limit(page.limit)
-    )
+    key = snapshot.rules_key()
+    stmt = _list_statement(unit, today, key)
+    params = {"page_limit": page.limit, "page_offset": page.offset}
+    rows = session.connection().execute(stmt, params).all()
+    versions = {row[1]: row[2] for row in rows if row[0] == 0}
+    fresh: dict[int, list[RuleResult]] = {}
+    if versions:
+        fresh = snapshot.recompute(session, versions, today, key)
+        rows = session.connection().execute(stmt, params).all()
     shown = []
-    for pid, given, family, kept in session.connection().execute(stmt):
+    for _, pid, _, given, family, kept, _ in sorted((r for r in rows if r[0] == 1), key=lambda r: r[6]):
         # results just computed win over the row: its write-back is skipped when a change raced with it
         results = fresh.get(pid) or snapshot.restored(kept)
         shown.append(PersonGaps(pid, f"{given} {family}", _gaps(results), results))

@@ -13,7 +13,7 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import CompoundSelect, Select, bindparam, func, literal, null, or_, select, text, union_all
 from sqlalchemy.orm import Session
 
 from helhet import clock
@@ -31,10 +31,53 @@ _PAGE_SIZE = 5000  # rows per write-back statement
 def rules_key() -> str:
     """Fingerprint of what the results depend on besides the facts and the day: the rules, their severities and
     the numeric settings (thresholds); a change makes every snapshot stale."""
-    settings = get_settings().model_dump()
-    numbers = sorted((k, v) for k, v in settings.items() if isinstance(v, int | float))
+    settings = get_settings()
+    if _key_memo and _key_memo[0] is settings:
+        return _key_memo[1]
+    numbers = sorted((k, v) for k, v in settings.model_dump().items() if isinstance(v, int | float))
     rules = [(code, BY_CODE[code].severity.value if code in BY_CODE else "") for code in RULES]
-    return hashlib.sha256(repr((numbers, rules)).encode()).hexdigest()[:16]
+    key = hashlib.sha256(repr((numbers, rules)).encode()).hexdigest()[:16]
+    _key_memo[:] = [settings, key]
+    return key
+
+
+_key_memo: list[Any] = []  # the settings object and its key: get_settings() is cached
+
+
+def list_statement(ids: Select[Any], today: date, key: str) -> CompoundSelect[Any]:
+    """One statement for a list of persons: its page of persons with gaps (kind 1: id, names, kept results and
+    rank, most high gaps first, then most gaps, then name), and every person whose snapshot is not current (kind
+    0: id and the version read). The id list is read once (a CTE); ``page_limit`` and ``page_offset`` are bind
+    parameters, so one kept object serves every page."""
+    listed = ids.cte("listed")
+    pid, state = listed.c[0], STATE.c
+    order = (state.high.desc(), state.gaps.desc(), Person.given_name, Person.family_name, Person.id)
+    page = (
+        select(
+            literal(1).label("kind"),
+            Person.id.label("pid"),
+            literal(0).label("version"),
+            Person.given_name,
+            Person.family_name,
+            state.results,
+            func.row_number().over(order_by=order).label("rank"),
+        )
+        .select_from(listed)
+        .join(STATE, state.person_id == pid)
+        .join(Person, Person.id == pid)
+        .where(state.gaps > 0)
+        .order_by(*order)
+        .limit(bindparam("page_limit"))
+        .offset(bindparam("page_offset"))
+        .subquery("page")
+    )
+    not_current = (
+        select(literal(0), pid, func.coalesce(state.facts_version, 0), null(), null(), null(), literal(0))
+        .select_from(listed)
+        .outerjoin(STATE, state.person_id == pid)
+        .where(stale_clause(today, key))
+    )
+    return union_all(select(page), not_current)
 
 
 def stale_clause(today: date, key: str) -> Any:
