@@ -52,16 +52,9 @@ def list_statement(ids: Select[Any], today: date, key: str) -> CompoundSelect[An
     listed = ids.cte("listed")
     pid, state = listed.c[0], STATE.c
     order = (state.high.desc(), state.gaps.desc(), Person.given_name, Person.family_name, Person.id)
-    page = (
-        select(
-            literal(1).label("kind"),
-            Person.id.label("pid"),
-            literal(0).label("version"),
-            Person.given_name,
-            Person.family_name,
-            state.results,
-            func.row_number().over(order_by=order).label("rank"),
-        )
+    # rank on the narrow columns, then fetch the kept results of the page's rows only
+    ranked = (
+        select(pid.label("pid"), func.row_number().over(order_by=order).label("rank"))
         .select_from(listed)
         .join(STATE, state.person_id == pid)
         .join(Person, Person.id == pid)
@@ -69,7 +62,21 @@ def list_statement(ids: Select[Any], today: date, key: str) -> CompoundSelect[An
         .order_by(*order)
         .limit(bindparam("page_limit"))
         .offset(bindparam("page_offset"))
-        .subquery("page")
+        .subquery("ranked")
+    )
+    page = (
+        select(
+            literal(1).label("kind"),
+            ranked.c.pid,
+            literal(0).label("version"),
+            Person.given_name,
+            Person.family_name,
+            state.results,
+            ranked.c.rank,
+        )
+        .select_from(ranked)
+        .join(Person, Person.id == ranked.c.pid)
+        .join(STATE, state.person_id == ranked.c.pid)
     )
     not_current = (
         select(literal(0), pid, func.coalesce(state.facts_version, 0), null(), null(), null(), literal(0))
@@ -77,7 +84,7 @@ def list_statement(ids: Select[Any], today: date, key: str) -> CompoundSelect[An
         .outerjoin(STATE, state.person_id == pid)
         .where(stale_clause(today, key))
     )
-    return union_all(select(page), not_current)
+    return union_all(page, not_current)
 
 
 def stale_clause(today: date, key: str) -> Any:
