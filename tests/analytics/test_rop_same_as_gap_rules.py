@@ -9,12 +9,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helhet import clock, samples
 from helhet.analytics import queries, store
-from helhet.analytics.indicators import BY_CODE, PERSON_GEO, ROP_INDICATORS, _parameters
+from helhet.analytics.indicators import BY_CODE, PERSON_GEO, ROP_INDICATORS, _parameters, compute_raw
 from helhet.analytics.rop import CODES
 from helhet.careplans import team
 from helhet.careplans.schemas import TeamMemberCreate
@@ -116,7 +117,7 @@ def _add_team(session: Session, rng: random.Random, person_id: int, units: list[
             team.add_member(session, SYSTEM, person_id, data)
 
 
-def _atlas_outcomes(folder: Path, today: date, salt: int) -> dict[str, dict[int, int]]:
+def _atlas_outcomes(folder: Path, today: date) -> dict[str, dict[int, int]]:
     """Check → person key → k (1 pass, 0 gap) in the reference year; persons not counted are absent."""
     con = queries.connect(folder)
     con.execute(PERSON_GEO)
@@ -144,7 +145,7 @@ def test_store_checks_give_each_person_the_gap_rules_outcome(session: Session, t
         _add_team(session, rng, person_id, team_units, today)
     session.flush()
     store.extract(session.connection(), tmp_path / "store", SECRET)
-    atlas = _atlas_outcomes(tmp_path / "store", today, store.pseudonym_salt(SECRET))
+    atlas = _atlas_outcomes(tmp_path / "store", today)
 
     loaded = facts.load(session, select(Person.id), person_ids, today)
     settings = get_settings()
@@ -170,3 +171,30 @@ def test_store_checks_give_each_person_the_gap_rules_outcome(session: Session, t
     assert set(CODES) <= set(ROP_INDICATORS)
     # the sample makes both outcomes for every check, so the comparison says something
     assert {check for check, n in counted.items() if n["pass"] and n["gap"]} == set(CODES), counted
+
+
+def _national(folder: Path, as_of: date) -> dict[str, list[tuple[int, int, int]]]:
+    con = queries.connect(folder)
+    first, last = queries.covered_years(folder) or (2024, as_of.year)
+    result = {}
+    for code in CODES.values():
+        raw = compute_raw(con, BY_CODE[code], as_of).filter(pl.col("level") == "national")
+        rows = raw.filter(pl.col("year").is_between(first, last)).sort("year").select("year", "n", "k").rows()
+        result[code] = [(int(y), int(n), int(k or 0)) for y, n, k in rows]
+    return result
+
+
+def test_a_store_from_the_database_and_the_generators_parquet_give_the_same_pass_rates(
+    session: Session, tmp_path: Path
+) -> None:
+    from helhet.synthetic import generate_into_database, generate_to_parquet
+
+    as_of = date(2025, 6, 30)
+    generate_into_database(session, 400, 2, "HV", 31, "default", as_of=as_of, truth_path=tmp_path / "t.json")
+    session.flush()
+    info = store.extract(session.connection(), tmp_path / "store", SECRET)
+    assert info.tables["collaboration_contact"] > 0 and info.tables["care_plan_measure"] > 0
+    generate_to_parquet(tmp_path / "parquet", persons=400, years=2, region="HV", seed=31, as_of=as_of)
+    from_db = _national(tmp_path / "store", as_of)
+    assert from_db == _national(tmp_path / "parquet", as_of)
+    assert all(rows and all(0 < k < n for _, n, k in rows) for rows in from_db.values())
