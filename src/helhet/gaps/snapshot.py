@@ -13,7 +13,7 @@ import hashlib
 from datetime import date
 from typing import Any
 
-from sqlalchemy import CompoundSelect, Select, bindparam, func, literal, null, or_, select, text, union_all
+from sqlalchemy import CompoundSelect, Integer, Select, bindparam, func, literal, null, or_, select, text, union_all
 from sqlalchemy.orm import Session
 
 from helhet import clock
@@ -25,7 +25,7 @@ from helhet.gaps.rules import RULES, Outcome, RuleResult, evaluate
 from helhet.persons.models import Person
 
 _HIGH = frozenset(code for code, check in BY_CODE.items() if check.severity == "high")
-_PAGE_SIZE = 5000  # rows per write-back statement
+_PAGE_SIZE = 4000  # rows per write-back statement: 8 parameters each stays below both backends' limits
 
 
 def rules_key() -> str:
@@ -60,8 +60,8 @@ def list_statement(ids: Select[Any], today: date, key: str) -> CompoundSelect[An
         .join(Person, Person.id == pid)
         .where(state.gaps > 0)
         .order_by(*order)
-        .limit(bindparam("page_limit"))
-        .offset(bindparam("page_offset"))
+        .limit(bindparam("page_limit", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
         .subquery("ranked")
     )
     page = (
@@ -147,8 +147,8 @@ def recompute(session: Session, versions: dict[int, int], today: date, key: str)
         # only over the version read: a change marked meanwhile wins, and the row stays stale
         where=STATE.c.facts_version == insert.excluded.facts_version,
     )
-    for start in range(0, len(rows), _PAGE_SIZE):
-        session.connection().execute(stmt, rows[start : start + _PAGE_SIZE])
+    for start in range(0, len(rows), _PAGE_SIZE):  # multi-row VALUES: one statement, not one per row
+        session.connection().execute(stmt.values(rows[start : start + _PAGE_SIZE]))
     forget_marks(session)  # fresh rows: a later change in this transaction must mark them again
     return results
 
