@@ -276,6 +276,7 @@ def test_the_relatives_details_are_changed_from_the_relatives_page(
     assert (changed.given_name, changed.phone, changed.interpreter_language) == ("Olav", "+47 400 00 002", "so")
     listed = behandler.get(f"/persons/{person.id}/relatives").text
     assert "Olav Testesen" in listed and "+47 400 00 002" in listed and "Trenger tolk (somali)" in listed
+    assert "Olav Testesen (Søsken" in behandler.get(f"/persons/{person.id}").text  # the pathway's summary
 
     cleared = post_form(behandler, path, edit_form(changed, phone="", interpreter_needed=""))
     assert cleared.status_code == 303, cleared.text

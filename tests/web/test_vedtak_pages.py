@@ -223,6 +223,7 @@ def test_a_vedtak_is_ended_and_a_bad_end_is_refused_beside_the_field(
     assert (changed.status, changed.end_on, changed.status_reason) == ("ended", date(2025, 4, 30), "Flyttet")
     detail = koordinator.get(f"/vedtak/{row.id}").text
     assert "30.04.2025" in detail and f'href="/vedtak/{row.id}/end"' not in detail  # ended: nothing more to change
+    assert "(Avsluttet)" in koordinator.get(f"/persons/{person.id}").text  # the pathway's summary
     again = post_form(koordinator, path, {"end_on": "30.04.2025", "version": str(changed.version)})
     assert again.status_code == 422 and "Dette kan ikke lenger endres" in again.text
 
