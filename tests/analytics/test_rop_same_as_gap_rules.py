@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from helhet import clock, samples
 from helhet.analytics import queries, store
-from helhet.analytics.indicators import BY_CODE, PERSON_GEO, ROP_INDICATORS, _parameters, compute_raw
+from helhet.analytics.indicators import BY_CODE, ROP_INDICATORS, _parameters, _prepare, compute_raw
 from helhet.analytics.rop import CODES
 from helhet.careplans import team
 from helhet.careplans.schemas import TeamMemberCreate
@@ -120,7 +120,7 @@ def _add_team(session: Session, rng: random.Random, person_id: int, units: list[
 def _atlas_outcomes(folder: Path, today: date) -> dict[str, dict[int, int]]:
     """Check → person key → k (1 pass, 0 gap) in the reference year; persons not counted are absent."""
     con = queries.connect(folder)
-    con.execute(PERSON_GEO)
+    _prepare(con, [BY_CODE[code] for code in CODES.values()], today)
     result: dict[str, dict[int, int]] = {}
     for check, code in CODES.items():
         sql = f"SELECT person_key, k FROM ({_parameters(BY_CODE[code].sql, today)}) WHERE year = {today.year}"

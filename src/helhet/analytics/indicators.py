@@ -518,6 +518,7 @@ ROP_INDICATORS = {
     "ROP-13": "rop13_handover_in_time",
 }
 ROP_INDICATORS |= rop.CODES
+SHARED_TABLES |= rop.SHARED
 ROP_CHECKS = tuple(Indicator(**check) for check in rop.CHECKS)
 CATALOGUE = CATALOGUE + COORDINATION + ROP_CHECKS
 

@@ -34,7 +34,8 @@ SOMATIC_DAYS = _days(_settings.somatic_check_months)
 COOPERATION_DAYS = _days(_settings.cooperation_months)
 
 #: persons in service per year with their reference day (``ref``) and residence: the denominator of every check;
-#: only the years the store covers (``queries.connect`` makes ``store_period``), not a generated history tail
+#: only the years the store covers (``queries.connect`` makes ``store_period``), not a generated history tail.
+#: A shared temp table (``indicators.SHARED_TABLES``): made once per computation, read by every check.
 FRAME = """
 WITH rop_persons AS (
     -- each episode's calendar years (from its start to its end, or the reference date), as rows; no join
@@ -42,25 +43,24 @@ WITH rop_persons AS (
                greatest(year(started_on), coalesce((SELECT first_year FROM store_period), 0)),
                year(least(coalesce(ended_on, $as_of), $as_of)))) AS BIGINT) AS year
     FROM episode WHERE started_on <= $as_of
-),
-rop_frame AS MATERIALIZED (
-    SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id, f.year,
-           least(make_date(CAST(f.year AS INTEGER), 12, 31), $as_of) AS ref, f.person_key
-    FROM rop_persons f JOIN person_geo g ON g.person_key = f.person_key
-)"""
+)
+SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id, f.year,
+       least(make_date(CAST(f.year AS INTEGER), 12, 31), $as_of) AS ref, f.person_key
+FROM rop_persons f JOIN person_geo g ON g.person_key = f.person_key"""
+SHARED = {"rop_frame": FRAME}
 #: the columns every check returns before its ``k`` (the person's key too, so one person's outcome can be read)
 OUT = "f.rhf_code, f.hf_code, f.area_code, f.municipality_number, f.unit_id, f.year, f.person_key"
 
 
 def _latest(table: str, day: str, columns: tuple[str, ...], on: str = "") -> str:
     """A CTE body: ``columns`` of the latest ``table`` row (``x``) on or before each frame row's reference day, by
-    day then id (one grouped ``arg_max`` of a struct: cheaper than ranking every row); ``on``: more conditions."""
-    fields = ", ".join(f"'{c}': x.{c}" for c in columns)
-    unpacked = ", ".join(f"struct_extract(latest, '{c}') AS {c}" for c in columns)
-    return f"""SELECT person_key, year, {unpacked} FROM (
-        SELECT f.person_key, f.year, arg_max({{{fields}}}, (x.{day}, x.id)) AS latest
+    day then id; ``on``: more join conditions. (Ranking is faster here than ``arg_max`` of a struct of columns.)"""
+    selected = ", ".join(f"x.{c}" for c in columns)
+    return f"""SELECT * EXCLUDE (rn) FROM (
+        SELECT f.person_key, f.year, {selected},
+               row_number() OVER (PARTITION BY f.person_key, f.year ORDER BY x.{day} DESC, x.id DESC) AS rn
         FROM rop_frame f JOIN {table} x ON x.person_key = f.person_key AND x.{day} <= f.ref {on}
-        GROUP BY ALL)"""
+    ) WHERE rn = 1"""
 
 
 HOUSING_AT_REF = """SELECT f.person_key, f.year, arg_max(h.status, h.from_date) AS status
@@ -114,6 +114,7 @@ def _check(
         "source": f"DOMAIN.md §5.4 {name_en.split(':')[0]}; gaps/rules.py",
         "sql": sql,
         "needs": needs,
+        "shared": ("rop_frame",),
         "period": N_("the person's situation on 31 December of the year (the reference date in its own year)"),
     }
 
@@ -131,8 +132,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("persons with a mental-health screening or diagnostic status recorded by the reference day"),
         DENOMINATOR,
         N_("none (a screening recorded as not screened does not count)"),
-        sql=f"""{FRAME}
-            SELECT {OUT}, EXISTS (SELECT 1 FROM mapping_mental_health s WHERE s.person_key = f.person_key
+        sql=f"""SELECT {OUT}, EXISTS (SELECT 1 FROM mapping_mental_health s WHERE s.person_key = f.person_key
                 AND s.status <> 'not_screened' AND s.screened_on <= f.ref)::INT AS k
             FROM rop_frame f""",
         needs=("mapping_mental_health",),
@@ -147,8 +147,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("the person declined a somatic check after the last one"),
-        sql=f"""{FRAME},
-            somatic AS (
+        sql=f"""WITH somatic AS (
                 SELECT f.*,
                     (SELECT max(c.checked_on) FROM mapping_somatic_check c
                      WHERE c.person_key = f.person_key AND c.checked_on <= f.ref) AS last_check,
@@ -177,8 +176,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("none"),
-        sql=f"""{FRAME},
-            housing AS ({HOUSING_AT_REF}),
+        sql=f"""WITH housing AS ({HOUSING_AT_REF}),
             situation AS ({SITUATION_AT_REF}),
             children AS ({CHILDREN_AT_REF})
             SELECT {OUT}, (h.status IS NOT NULL AND s.income IS NOT NULL AND s.income <> 'unknown'
@@ -199,8 +197,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("the person declined a plan"),
-        sql=f"""{FRAME},
-            {PLANS}
+        sql=f"""WITH {PLANS}
             SELECT {OUT}, (p.status IS NOT NULL AND p.measures > 0)::INT AS k
             FROM rop_frame f LEFT JOIN rop_plans p USING (person_key, year)
             WHERE p.status IS DISTINCT FROM 'declined'""",
@@ -213,8 +210,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("persons none of whose active measures had an evaluation date passed without an evaluation"),
         N_("persons in service in the year whose current plan has measures on the reference day, by residence"),
         N_("persons without measures"),
-        sql=f"""{FRAME},
-            {PLANS}
+        sql=f"""WITH {PLANS}
             SELECT {OUT}, (p.overdue = 0)::INT AS k
             FROM rop_frame f JOIN rop_plans p USING (person_key, year)
             WHERE p.measures > 0""",
@@ -233,8 +229,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
             "units on the reference day, by residence"
         ),
         N_("persons with a care team from fewer than two units"),
-        sql=f"""{FRAME},
-            team AS (
+        sql=f"""WITH team AS (
                 SELECT f.person_key, f.year, min(t.unit_id) <> max(t.unit_id) AS two_units,
                        bool_or(t.role = 'coordinator') AS coordinator
                 FROM rop_frame f JOIN care_team_member t ON t.person_key = f.person_key
@@ -262,8 +257,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("none"),
-        sql=f"""{FRAME}
-            SELECT {OUT}, ({_contact("gp")} AND {_contact("specialist")})::INT AS k FROM rop_frame f""",
+        sql=f"""SELECT {OUT}, ({_contact("gp")} AND {_contact("specialist")})::INT AS k FROM rop_frame f""",
         needs=("collaboration_contact",),
     ),
     _check(
@@ -276,8 +270,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
             "or financial problems in their latest situation record, on the reference day, by residence"
         ),
         N_("persons without a financial or housing problem recorded"),
-        sql=f"""{FRAME},
-            housing AS ({HOUSING_AT_REF}),
+        sql=f"""WITH housing AS ({HOUSING_AT_REF}),
             situation AS ({SITUATION_AT_REF})
             SELECT {OUT}, {_contact("nav")}::INT AS k
             FROM rop_frame f
@@ -298,8 +291,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("none"),
-        sql=f"""{FRAME},
-            children AS ({CHILDREN_AT_REF})
+        sql=f"""WITH children AS ({CHILDREN_AT_REF})
             SELECT {OUT}, (c.answer IS NOT NULL
                            AND (c.answer <> 'yes' OR coalesce(c.needs_assessed_on <= f.ref, false)))::INT AS k
             FROM rop_frame f LEFT JOIN children c USING (person_key, year)""",
