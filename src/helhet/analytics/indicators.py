@@ -507,8 +507,7 @@ COORDINATION: tuple[Indicator, ...] = (
     ),
 )
 #: the ROP gap checks the atlas computes from the store (pass rate per municipality and the other levels);
-#: ROP-11 is ``crisis_plan_at_discharge``. The others need tables the store does not have yet (care plans,
-#: care team, screening, somatic checks, situation, children).
+#: ROP-11 is ``crisis_plan_at_discharge``. ROP-02..08, 14 and 15 are in ``analytics/rop.py`` (added below).
 ROP_INDICATORS = {
     "ROP-01": "rop01_substance_mapped",
     "ROP-09": "rop09_services_delivered",
