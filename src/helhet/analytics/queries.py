@@ -6,6 +6,7 @@ SQL gathers (joins and groups in DuckDB); ``indicators.py`` and ``stats.py`` com
 from __future__ import annotations
 
 import json
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -88,13 +89,20 @@ def covered_years(folder: Path) -> tuple[int, int] | None:
     return (last - years + 1, last) if years > 0 else None
 
 
-def connect(folder: Path, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+#: DuckDB's own memory (its buffer: tables, hash tables, sorts) is kept under this; beyond it, it spills to
+#: a temporary directory, so that 10 M referrals fit the 4 GB target of issue 6 with Python's share beside it
+MEMORY_LIMIT = "2.5GB"
+
+
+def connect(folder: Path, threads: int | None = None, memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the store's tables as views, geography, the ``referral_facts`` view, and
     ``store_period`` (one row: the first and last year covered, NULL when all years are)."""
     files = check_folder(folder)
     con = duckdb.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}")
+    con.execute("SET memory_limit = ?", [memory_limit])
+    con.execute("SET temp_directory = ?", [str(Path(tempfile.gettempdir()) / "helhet-duckdb")])
     # Row order of unordered results is not needed (the atlas sorts what it shows), and keeping it costs memory
     # in the large CREATE TABLE AS and joins of referral_facts.
     con.execute("SET preserve_insertion_order = false")
