@@ -89,8 +89,8 @@ def covered_years(folder: Path) -> tuple[int, int] | None:
     return (last - years + 1, last) if years > 0 else None
 
 
-#: DuckDB's own memory (its buffer: tables, hash tables, sorts) is kept under this; beyond it, it spills to
-#: a temporary directory, so that 10 M referrals fit the 4 GB target of issue 6 with Python's share beside it
+#: DuckDB's own memory (its buffer: tables, hash tables, sorts) is kept under this; beyond it, it spills to a
+#: temporary directory. Meant to keep the atlas within issue 6's 4 GB (4 M referrals: 2.9 GB; 10 M unmeasured)
 MEMORY_LIMIT = "2.5GB"
 
 
