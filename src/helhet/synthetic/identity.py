@@ -1,9 +1,16 @@
 """Synthetic identities for whole arrays of persons: test fødselsnummer (month + 80) and made-up names.
 
-``helhet.persons.fodselsnummer.generate_synthetic`` makes one number at a time in Python; a million persons need
-the same mod-11 rule over arrays (DOMAIN.md §10.1). Every number made here passes
-``fodselsnummer.parse`` as a synthetic number with the person's birth date and sex
-(tests/synthetic/test_identity.py), and no number is handed out twice in a run.
+``helhet.persons.fodselsnummer.generate_synthetic`` makes one number at a time in Python; millions of persons
+need the same mod-11 rule over arrays (DOMAIN.md §10.1). Every number made here passes ``fodselsnummer.parse``
+as a synthetic number with the person's birth date and sex (tests/synthetic/test_identity*.py), and no number is
+handed out twice in a run.
+
+Space per birth date and sex: the individnummer ranges valid for the birth year (000-499 for 1900-1939, 000-499
+and 900-999 for 1940-1999, 500-999 from 2000), of the sex's parity, less the ~17 % whose check digit would be
+10: about 208 numbers (250 for 1940-1999). A few random draws place nearly everyone; the rest get a seeded
+random pick among the free numbers of their date and sex, and only when the fødselsnummer form of a date is
+full a synthetic D-nummer (day + 40 as well as month + 80), which has a space of its own. All numbers follow
+the classic (pre-2032) check, which the parser accepts for every year, so sex can be read back from them.
 """
 
 from __future__ import annotations
@@ -16,102 +23,176 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from helhet.persons.fodselsnummer import W1, W2
-from helhet.synthetic.calendar import Days, years_and_months
+from helhet.synthetic.calendar import Days, from_days, years_and_months
 
-MAX_ROUNDS = 200
-
+RANDOM_ROUNDS = 6  # random draws before the rest are placed among the free numbers of their date
+CELLS_PER_CHUNK = 2_048  # (birth date, sex) cells placed at a time: bounds the free-number matrix (~40 MB)
 
 FIRST_BIRTH_DAY = -25_567  # 1900-01-01 as days since 1970-01-01
 LAST_BIRTH_DAY = 25_202  # 2038-12-31
+FORMS = 2  # 0: fødselsnummer form, 1: D-nummer form (day + 40); both with month + 80
+SLOTS = 1_000  # individnummer 000-999
+MAX_PICKS = 300  # individnummer of one parity valid for a birth year (300 for 1940-1999, else 250)
+Ints = npt.NDArray[np.int64]
 
 
 class Registry:
-    """The numbers already handed out, as one flag per (birth date, individnummer), so none is handed out twice.
+    """The numbers already handed out, one flag per (birth date, form, individnummer), so none is handed out twice.
 
     Only synthetic numbers (month + 80) can collide with the ones made here; real numbers have other months.
+    The D-nummer form (day + 40) has its own flags: 01.81.90 and 41.81.90 with the same individnummer differ.
     """
 
     def __init__(self) -> None:
-        self.taken = np.zeros((LAST_BIRTH_DAY - FIRST_BIRTH_DAY + 1) * 1000, dtype=bool)
+        self.taken = np.zeros((LAST_BIRTH_DAY - FIRST_BIRTH_DAY + 1) * FORMS * SLOTS, dtype=bool)
 
-    def key(self, birth: Days, individ: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        return (birth - FIRST_BIRTH_DAY) * 1000 + individ
+    def key(
+        self, birth: Days, individ: npt.NDArray[np.int64], d_form: npt.NDArray[np.bool_] | bool = False
+    ) -> npt.NDArray[np.int64]:
+        form = np.asarray(d_form, dtype=np.int64)
+        return ((np.asarray(birth) - FIRST_BIRTH_DAY) * FORMS + form) * SLOTS + individ
 
     def add_numbers(self, numbers: list[str]) -> None:
-        """Mark synthetic numbers already registered (a database being added to)."""
-        synthetic = [n for n in numbers if len(n) == 11 and n.isdigit() and int(n[2:4]) > 80]
+        """Mark synthetic numbers already registered (a database being added to), in both forms."""
+        synthetic = [n for n in numbers if len(n) == 11 and n.isascii() and n.isdigit() and n[2] in "89"]
         if not synthetic:
             return
-        digits = np.array([[int(c) for c in n[:9]] for n in synthetic], dtype=np.int64)
-        day = (digits[:, 0] * 10 + digits[:, 1]) % 40
+        digits = np.frombuffer("".join(synthetic).encode("ascii"), dtype=np.uint8).reshape(-1, 11).astype(np.int64)
+        digits -= ord("0")
+        raw_day = digits[:, 0] * 10 + digits[:, 1]
+        d_form = raw_day > 40
+        day = raw_day - 40 * d_form
         month = digits[:, 2] * 10 + digits[:, 3] - 80
         yy = digits[:, 4] * 10 + digits[:, 5]
         individ = digits[:, 6] * 100 + digits[:, 7] * 10 + digits[:, 8]
-        year = np.where(individ >= 500, np.where(yy <= 39, 2000, 1900), 1900) + yy
-        valid = (month >= 1) & (month <= 12) & (day >= 1) & ((individ < 500) | (yy <= 39))
-        born = (
-            np.array(
-                [np.datetime64(f"{y:04d}-{m:02d}-01") for y, m in zip(year[valid], month[valid], strict=True)],
-                dtype="datetime64[D]",
-            ).astype(np.int64)
-            + day[valid]
-            - 1
+        century = np.select(
+            [individ <= 499, (individ <= 749) & (yy >= 54), (individ >= 900) & (yy >= 40), yy <= 39],
+            [1900, 1800, 1900, 2000],
+            -1,
         )
-        inside = (born >= FIRST_BIRTH_DAY) & (born <= LAST_BIRTH_DAY)
-        self.taken[self.key(born[inside], individ[valid][inside])] = True
+        valid = (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31) & (century > 0)
+        months = (century + yy - 1970) * 12 + month - 1
+        born = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64) + day - 1
+        valid &= (born >= FIRST_BIRTH_DAY) & (born <= LAST_BIRTH_DAY)
+        valid &= years_and_months(born)[2] == day  # not 31 February rolled into March
+        self.taken[self.key(born[valid], individ[valid], d_form[valid])] = True
 
 
-def _check_digit(digits: npt.NDArray[np.int64], weights: tuple[int, ...]) -> npt.NDArray[np.int64]:
-    """Check digit per row; -1 where no digit is possible (the remainder gives 10)."""
-    result = 11 - (digits @ np.array(weights, dtype=np.int64)) % 11
-    result = np.where(result == 11, 0, result)
-    return np.where(result == 10, -1, result)
+def _check_digits(day: Ints, month: Ints, year: Ints, individ: Ints) -> tuple[Ints, Ints]:
+    """Both check digits (arrays broadcast); 10 where no digit is possible. ``day`` includes any D offset."""
+    synthetic_month, yy = month + 80, year % 100
+    parts = [day // 10, day % 10, synthetic_month // 10, synthetic_month % 10, yy // 10, yy % 10]
+    parts += [individ // 100, individ // 10 % 10, individ % 10]
+    s1: Ints = sum((w * p for w, p in zip(W1, parts, strict=True)), np.zeros((), dtype=np.int64))
+    k1: Ints = (11 - s1 % 11) % 11
+    s2: Ints = sum((w * p for w, p in zip(W2[:9], parts, strict=True)), W2[9] * k1)
+    k2: Ints = (11 - s2 % 11) % 11
+    return k1, k2
+
+
+def _picks(year: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """How many individnummer of one parity give the birth year's century (DOMAIN.md §10.1)."""
+    return np.where((year >= 1940) & (year <= 1999), 300, 250)
 
 
 def _individ(
-    rng: np.random.Generator, year: npt.NDArray[np.int64], male: npt.NDArray[np.bool_]
+    pick: npt.NDArray[np.int64], year: npt.NDArray[np.int64], male: npt.NDArray[np.int64]
 ) -> npt.NDArray[np.int64]:
-    """An individnummer in the range that gives the birth year's century, odd for men and even for women."""
+    """The ``pick``-th individnummer of the sex's parity (odd for men) in the ranges valid for the year:
+    000-499 (1900-1999) or 500-999 (2000-), then 900-999 (1940-1999, picks 250-299)."""
     low = np.where(year >= 2000, 500, 0)
-    pick = rng.integers(0, 250, size=year.size)
-    return low + 2 * pick + male.astype(np.int64)
+    return np.where(pick < 250, low + 2 * pick, 900 + 2 * (pick - 250)) + male
 
 
 def synthetic_numbers(
     rng: np.random.Generator, birth: Days, male: npt.NDArray[np.bool_], registry: Registry
 ) -> pa.StringArray:
-    """One valid synthetic fødselsnummer per person, unique within ``registry`` (which learns them)."""
+    """One valid synthetic fødselsnummer per person, unique within ``registry`` (which learns them).
+
+    Raises ``RuntimeError`` naming the birth date and sex only when both forms of a date are full (about 400
+    persons of one sex born on one day, or 500 for 1940-1999).
+    """
     year, month, day = years_and_months(birth)
     if birth.size and (birth.min() < FIRST_BIRTH_DAY or birth.max() > LAST_BIRTH_DAY):
         raise ValueError("birth dates must be in 1900-2038 for synthetic numbers")
     n = birth.size
-    head6 = np.stack([day // 10, day % 10, (month + 80) // 10, (month + 80) % 10, (year % 100) // 10, year % 10], 1)
+    sex = male.astype(np.int64)
     individ = np.zeros(n, dtype=np.int64)
-    k1 = np.zeros(n, dtype=np.int64)
-    k2 = np.zeros(n, dtype=np.int64)
+    d_form = np.zeros(n, dtype=bool)
     todo = np.arange(n)
-    for _ in range(MAX_ROUNDS):
-        individ[todo] = _individ(rng, year[todo], male[todo])
-        digits = np.concatenate(
-            [head6[todo], np.stack([individ[todo] // 100, individ[todo] // 10 % 10, individ[todo] % 10], 1)], 1
-        )
-        k1[todo] = _check_digit(digits, W1)
-        k2[todo] = _check_digit(np.concatenate([digits, np.maximum(k1[todo], 0)[:, None]], 1), W2)
-        candidates = todo[(k1[todo] >= 0) & (k2[todo] >= 0)]
-        keys = registry.key(birth[candidates], individ[candidates])
-        free = ~registry.taken[keys]
-        candidates, keys = candidates[free], keys[free]
-        _, first = np.unique(keys, return_index=True)  # the first holder of a number in this batch keeps it
-        registry.taken[keys[first]] = True
-        done = np.zeros(n, dtype=bool)
-        done[candidates[first]] = True
-        todo = todo[~done[todo]]
+    for _ in range(RANDOM_ROUNDS):
         if todo.size == 0:
             break
-    else:  # pragma: no cover - needs hundreds of persons born on one day
-        raise RuntimeError("could not find unused synthetic numbers; too many persons share a birth date")
-    heads = (head6 @ (10 ** np.arange(5, -1, -1, dtype=np.int64))) * 1000 + individ
-    return _as_strings(heads * 100 + k1 * 10 + k2, 11)
+        pick = (rng.random(todo.size) * _picks(year[todo])).astype(np.int64)
+        drawn = _individ(pick, year[todo], sex[todo])
+        k1, k2 = _check_digits(day[todo], month[todo], year[todo], drawn)
+        keys = registry.key(birth[todo], drawn)
+        usable = np.flatnonzero((k1 < 10) & (k2 < 10) & ~registry.taken[keys])
+        _, first = np.unique(keys[usable], return_index=True)  # the first holder of a number in this batch keeps it
+        won = usable[first]
+        registry.taken[keys[won]] = True
+        individ[todo[won]] = drawn[won]
+        left = np.ones(todo.size, dtype=bool)
+        left[won] = False
+        todo = todo[left]
+    if todo.size:
+        _place_among_free(rng, todo, birth, sex, registry, individ, d_form)
+    shown_day = day + 40 * d_form
+    k1, k2 = _check_digits(shown_day, month, year, individ)
+    values = ((shown_day * 100 + month + 80) * 100 + year % 100) * 100_000 + individ * 100 + k1 * 10 + k2
+    return _as_strings(values, 11)
+
+
+def _place_among_free(
+    rng: np.random.Generator,
+    todo: npt.NDArray[np.int64],
+    birth: Days,
+    sex: npt.NDArray[np.int64],
+    registry: Registry,
+    individ: npt.NDArray[np.int64],
+    d_form: npt.NDArray[np.bool_],
+) -> None:
+    """Give each person in ``todo`` a free number of their birth date and sex, filling ``individ``/``d_form``.
+
+    Per (birth date, sex) cell, the free numbers of the fødselsnummer form come first in a seeded random order,
+    then those of the D-nummer form; the persons of the cell take them in that order. Vectorised over cells.
+    """
+    cells, inverse, counts = np.unique(birth[todo] * 2 + sex[todo], return_inverse=True, return_counts=True)
+    order = todo[np.argsort(inverse, kind="stable")]
+    starts = np.concatenate([[0], np.cumsum(counts)])
+    picks = np.arange(MAX_PICKS)
+    for c0 in range(0, cells.size, CELLS_PER_CHUNK):
+        chunk = cells[c0 : c0 + CELLS_PER_CHUNK]
+        c_birth, c_sex = chunk // 2, chunk % 2
+        c_year, c_month, c_day = (a[:, None] for a in years_and_months(c_birth))
+        number = _individ(picks[None, :], c_year, c_sex[:, None])
+        in_range = picks[None, :] < _picks(c_year)
+        free, keys = [], []
+        for form in (0, 1):
+            k1, k2 = _check_digits(c_day + 40 * form, c_month, c_year, number)
+            key = registry.key(c_birth[:, None], number, bool(form))
+            free.append(in_range & (k1 < 10) & (k2 < 10) & ~registry.taken[key])
+            keys.append(key)
+        free_all, key_all = np.concatenate(free, axis=1), np.concatenate(keys, axis=1)
+        # fødselsnummer form first (0-1), D-nummer form after (1-2), taken numbers last
+        rank = rng.random(free_all.shape) + np.repeat([0.0, 1.0], MAX_PICKS)[None, :]
+        by_rank = np.argsort(np.where(free_all, rank, np.inf), axis=1)
+        need = counts[c0 : c0 + chunk.size]
+        short = np.flatnonzero(need > free_all.sum(axis=1))
+        if short.size:
+            cell = short[0]
+            raise RuntimeError(
+                f"no unused synthetic numbers left for birth date {from_days(int(c_birth[cell])).isoformat()}, "
+                f"sex {'male' if c_sex[cell] else 'female'}: {int(need[cell])} persons, "
+                f"{int(free_all[cell].sum())} free numbers in both forms"
+            )
+        row = np.repeat(np.arange(chunk.size), need)
+        within = np.arange(row.size) - np.repeat(starts[c0 : c0 + chunk.size] - starts[c0], need)
+        column = by_rank[row, within]
+        persons = order[starts[c0] : starts[c0] + row.size]
+        individ[persons] = number[row, column % MAX_PICKS]
+        d_form[persons] = column >= MAX_PICKS
+        registry.taken[key_all[row, column]] = True
 
 
 def _as_strings(values: npt.NDArray[np.int64], width: int) -> pa.StringArray:
