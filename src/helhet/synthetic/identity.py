@@ -7,7 +7,7 @@ handed out twice in a run.
 
 Space per birth date and sex: the individnummer ranges valid for the birth year (000-499 for 1900-1939, 000-499
 and 900-999 for 1940-1999, 500-999 from 2000), of the sex's parity, less the ~17 % whose check digit would be
-10: about 208 numbers (250 for 1940-1999). A few random draws place nearly everyone; the rest get a seeded
+10: about 207 numbers (248 for 1940-1999). A few random draws place nearly everyone; the rest get a seeded
 random pick among the free numbers of their date and sex, and only when the fødselsnummer form of a date is
 full a synthetic D-nummer (day + 40 as well as month + 80), which has a space of its own. All numbers follow
 the classic (pre-2032) check, which the parser accepts for every year, so sex can be read back from them.
@@ -109,8 +109,8 @@ def synthetic_numbers(
 ) -> pa.StringArray:
     """One valid synthetic fødselsnummer per person, unique within ``registry`` (which learns them).
 
-    Raises ``RuntimeError`` naming the birth date and sex only when both forms of a date are full (about 400
-    persons of one sex born on one day, or 500 for 1940-1999).
+    Raises ``RuntimeError`` naming the birth date and sex only when both forms of a date are full (about 410
+    persons of one sex born on one day, or 495 for 1940-1999).
     """
     year, month, day = years_and_months(birth)
     if birth.size and (birth.min() < FIRST_BIRTH_DAY or birth.max() > LAST_BIRTH_DAY):
