@@ -147,8 +147,8 @@ def recompute(session: Session, versions: dict[int, int], today: date, key: str)
         # only over the version read: a change marked meanwhile wins, and the row stays stale
         where=STATE.c.facts_version == insert.excluded.facts_version,
     )
-    for start in range(0, len(rows), _PAGE_SIZE):  # multi-row VALUES: one statement, not one per row
-        session.connection().execute(stmt.values(rows[start : start + _PAGE_SIZE]))
+    for start in range(0, len(rows), _PAGE_SIZE):  # executemany: a multi-row VALUES compiles far slower
+        session.connection().execute(stmt, rows[start : start + _PAGE_SIZE])
     forget_marks(session)  # fresh rows: a later change in this transaction must mark them again
     return results
 
