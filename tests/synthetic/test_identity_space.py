@@ -40,7 +40,9 @@ def _assert_valid(numbers: list[str], born: date, male: bool) -> list[fodselsnum
 
 
 def test_two_thousand_persons_of_one_sex_on_a_few_crowded_days_get_unique_valid_numbers() -> None:
-    days = [date(1985, 5, d) for d in range(13, 18)]  # 400 women a day: more than the fødselsnummer form holds
+    # One day holds at most ~495 persons of one sex in both forms (1940-1999), so 2,000 need at least five days;
+    # 400 women a day is more than the fødselsnummer form holds, so each day also gives D-numbers
+    days = [date(1985, 5, d) for d in range(13, 18)]
     birth = np.repeat([to_days(d) for d in days], 400)
     numbers = synthetic_numbers(np.random.default_rng(1), birth, np.zeros(birth.size, dtype=bool), Registry())
     values = numbers.to_pylist()
