@@ -45,3 +45,18 @@ def test_samples_fill_the_coordination_parts_through_their_services(session: Ses
     assert delivered and delivered > summary.vedtak  # weeks of delivered service, not just the decisions
     audit.flush_pending(session)
     assert audit.verify(session).ok
+
+
+def test_the_demo_leaves_every_gap_snapshot_current(session: Session) -> None:
+    from helhet import clock
+    from helhet.cli.demo import refresh_gap_snapshots
+    from helhet.gaps import snapshot
+    from helhet.persons.models import Person
+
+    samples.generate(session, persons=12, seed=5)
+    today = clock.today()
+    every_person = select(Person.id)
+    assert snapshot.stale(session, every_person, today, snapshot.rules_key())  # the writes marked them
+    assert refresh_gap_snapshots(session, today) > 0
+    assert snapshot.stale(session, every_person, today, snapshot.rules_key()) == {}
+    assert refresh_gap_snapshots(session, today) == 0  # nothing left to do

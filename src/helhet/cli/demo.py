@@ -6,11 +6,13 @@ import os
 import shutil
 import time
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 console = Console()
 
@@ -88,8 +90,24 @@ def prepare(data_dir: Path, persons: int, seed: int) -> Path:
             )
     with unit_of_work() as session:
         console.print(str(samples.generate(session, persons=persons, seed=seed)))
+    with unit_of_work() as session:
+        refresh_gap_snapshots(session)
     build_atlas_store(data_dir, seed)
     return db_path
+
+
+def refresh_gap_snapshots(session: Session, today: date | None = None) -> int:
+    """Bring every person's gap snapshot up to date, as the night job ``helhet jobs gaps`` would, so the demo's
+    first worklist reads its gap list instead of computing it; returns the snapshots recomputed."""
+    from helhet import clock
+    from helhet.gaps import snapshot
+
+    on = today or clock.today()
+    after = recomputed = 0
+    while (step := snapshot.refresh_chunk(session, after, on)) is not None:
+        after, _, done = step
+        recomputed += done
+    return recomputed
 
 
 #: persons in the demo's national atlas data: every referral area and most municipalities get figures
