@@ -171,17 +171,3 @@ def test_persons_out_of_service_in_the_year_are_not_counted(tmp_path: Path) -> N
     b.referral(unit, received=D(2024, 12, 20), start_after=20)  # starts in 2025: not counted in 2024
     b.screening(b.person_of(rid), D(2022, 2, 1))
     assert rate(b, tmp_path, "rop02_mental_health_screened") == (1, 0)
-
-
-def test_the_latest_record_by_day_then_id_counts_also_from_an_earlier_year(tmp_path: Path) -> None:
-    b = StoreBuilder()
-    p = persons(b, 4)
-    b.children(p[0], D(2024, 5, 1), answer="yes")  # pass: the later record of the same day says no children
-    b.children(p[0], D(2024, 5, 1), answer="no")
-    b.children(p[1], D(2024, 5, 1), answer="no")  # gap: the later record of the same day has them unassessed
-    b.children(p[1], D(2024, 5, 1), answer="yes")
-    b.children(p[2], D(2023, 3, 1), answer="no")  # pass: asked the year before, nothing since
-    b.children(p[3], D(2023, 3, 1), answer="no")  # gap: the latest by the reference day is unassessed
-    b.children(p[3], D(2024, 8, 1), answer="yes")
-    b.children(p[3], D(2025, 2, 1), answer="no")  # after the reference day: does not count
-    assert rate(b, tmp_path, "rop15_children_assessed") == (4, 2)
