@@ -9,6 +9,7 @@ import pytest
 
 from helhet.persons import fodselsnummer
 from helhet.persons.fodselsnummer import W1, W2, _check_digit, _individ_candidates
+from helhet.synthetic import identity
 from helhet.synthetic.calendar import to_days
 from helhet.synthetic.identity import Registry, synthetic_numbers
 
@@ -109,3 +110,49 @@ def test_the_same_seed_gives_the_same_numbers_and_another_seed_others() -> None:
 
     assert run(11) == run(11)
     assert run(11) != run(12)
+
+
+def test_capacity_counts_every_valid_number_of_a_date_and_sex_in_both_forms() -> None:
+    capacity = identity.capacity()
+    for born in [date(1900, 1, 1), date(1939, 12, 31), date(1940, 1, 1), date(1988, 8, 30), date(2000, 2, 29)]:
+        for male in (False, True):
+            expected = _space(born, male, d_form=False) + _space(born, male, d_form=True)
+            assert capacity[to_days(born) - identity.FIRST_BIRTH_DAY, int(male)] == expected
+
+
+def test_spread_births_moves_only_the_persons_a_full_date_cannot_hold_to_the_nearest_dates() -> None:
+    born = date(1988, 8, 30)
+    room = int(identity.capacity()[to_days(born) - identity.FIRST_BIRTH_DAY, 1])
+    birth = np.full(room + 30, to_days(born))
+    male = np.ones(birth.size, dtype=bool)
+    registry = Registry()
+    moved = identity.spread_births(birth, male, registry)
+    assert (moved[:room] == birth[:room]).all()  # the first of the batch keep their date
+    assert sorted(set((moved[room:] - to_days(born)).tolist())) == [-1]  # the day before has room for all 30
+    numbers = synthetic_numbers(np.random.default_rng(5), moved, male, registry).to_pylist()
+    _assert_valid(numbers[:room], born, male=True)
+    _assert_valid(numbers[room:], date(1988, 8, 29), male=True)
+    assert registry.used[to_days(born) - identity.FIRST_BIRTH_DAY, 1] == room
+
+
+def test_spread_births_keeps_dates_with_room_and_counts_numbers_already_handed_out() -> None:
+    rng = np.random.default_rng(6)
+    birth = rng.integers(to_days(date(1950, 1, 1)), to_days(date(2005, 1, 1)), size=20_000)
+    male = rng.random(birth.size) < 0.7
+    registry = Registry()
+    assert (identity.spread_births(birth, male, registry) == birth).all()
+    born = date(2003, 3, 3)
+    room = int(identity.capacity()[to_days(born) - identity.FIRST_BIRTH_DAY, 0])
+    registry.add_numbers(_make(born, room - 2, False, Registry()))  # a database holding most of the date
+    moved = identity.spread_births(np.full(5, to_days(born)), np.zeros(5, dtype=bool), registry)
+    assert (moved - to_days(born)).tolist() == [0, 0, -1, -1, -1]
+
+
+def test_spread_births_fails_clearly_when_no_date_near_enough_has_room(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(identity, "MAX_SHIFT_DAYS", 1)
+    days = [to_days(date(1970, 6, d)) for d in (9, 10, 11)]
+    room = identity.capacity()[np.array(days) - identity.FIRST_BIRTH_DAY, 0]
+    birth = np.repeat(days, room)
+    birth = np.concatenate([birth, [days[1]]])
+    with pytest.raises(RuntimeError, match="within 1 days of birth date 1970-06-10"):
+        identity.spread_births(birth, np.zeros(birth.size, dtype=bool), Registry())

@@ -11,6 +11,12 @@ and 900-999 for 1940-1999, 500-999 from 2000), of the sex's parity, less the ~17
 random pick among the free numbers of their date and sex, and only when the fødselsnummer form of a date is
 full a synthetic D-nummer (day + 40 as well as month + 80), which has a space of its own. All numbers follow
 the classic (pre-2032) check, which the parser accepts for every year, so sex can be read back from them.
+
+Both forms together hold about 410 persons of one sex a date (495 for 1940-1999), while 8 M persons put
+about 430 men a day on the busiest years around 1990, and over 500 on single days. ``spread_births`` therefore
+moves a person whose date and sex is full to the nearest date with a free number (a day earlier, a day later,
+two days earlier ...) before numbers are drawn, so a run is limited by the space of a stretch of dates rather
+than by its busiest day. It draws nothing at random, so runs whose dates all have room are unchanged.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ LAST_BIRTH_DAY = 25_202  # 2038-12-31
 FORMS = 2  # 0: fødselsnummer form, 1: D-nummer form (day + 40); both with month + 80
 SLOTS = 1_000  # individnummer 000-999
 MAX_PICKS = 300  # individnummer of one parity valid for a birth year (300 for 1940-1999, else 250)
+MAX_SHIFT_DAYS = 183  # how far spread_births may move a birth date: half a year keeps the age group nearly always
 Ints = npt.NDArray[np.int64]
 
 
@@ -44,7 +51,8 @@ class Registry:
     """
 
     def __init__(self) -> None:
-        self.taken = np.zeros((LAST_BIRTH_DAY - FIRST_BIRTH_DAY + 1) * FORMS * SLOTS, dtype=bool)
+        self.taken = np.zeros(DAYS * FORMS * SLOTS, dtype=bool)
+        self.used = np.zeros((DAYS, 2), dtype=np.int32)  # numbers handed out per (birth date, sex), both forms
 
     def key(
         self, birth: Days, individ: npt.NDArray[np.int64], d_form: npt.NDArray[np.bool_] | bool = False
@@ -76,13 +84,104 @@ class Registry:
         valid &= (born >= FIRST_BIRTH_DAY) & (born <= LAST_BIRTH_DAY)
         valid &= years_and_months(born)[2] == day  # not 31 February rolled into March
         self.taken[self.key(born[valid], individ[valid], d_form[valid])] = True
+        days = np.unique(born[valid] - FIRST_BIRTH_DAY)  # counted from the flags, so a number given twice counts once
+        by_parity = self.taken.reshape(DAYS, FORMS, SLOTS // 2, 2)[days]
+        self.used[days] = by_parity.sum(axis=(1, 2), dtype=np.int32)
+
+    def count(self, birth: Days, male: npt.NDArray[np.int64]) -> None:
+        np.add.at(self.used, (np.asarray(birth) - FIRST_BIRTH_DAY, male), 1)
+
+
+DAYS = LAST_BIRTH_DAY - FIRST_BIRTH_DAY + 1
+
+
+@cache
+def capacity() -> npt.NDArray[np.int32]:
+    """Valid synthetic numbers per (birth date, sex) in both forms, shape (DAYS, 2): women in column 0.
+
+    Whether an individnummer gets two check digits depends on the date only through the date digits' weighted
+    sums mod 11, so one table of (sum 1, sum 2, range of the year, sex) counts serves every date.
+    """
+    individ = np.arange(SLOTS)
+    r1, r2 = np.arange(11)[:, None, None], np.arange(11)[None, :, None]
+    digits = [individ // 100, individ // 10 % 10, individ % 10]
+    p1 = sum(w * d for w, d in zip(W1[6:], digits, strict=True))
+    p2 = sum(w * d for w, d in zip(W2[6:9], digits, strict=True))
+    k1 = (11 - (r1 + p1) % 11) % 11
+    k2 = (11 - (r2 + p2 + W2[9] * k1) % 11) % 11
+    valid = (k1 < 10) & (k2 < 10)  # (11, 11, SLOTS)
+    ranges = [individ < 500, (individ < 500) | (individ >= 900), individ >= 500]  # 1900-39, 1940-99, 2000-
+    table = np.stack(
+        [np.stack([(valid & r & (individ % 2 == sex)).sum(axis=2) for sex in (0, 1)], axis=-1) for r in ranges],
+        axis=2,
+    )  # (11, 11, 3, 2)
+    days = np.arange(FIRST_BIRTH_DAY, LAST_BIRTH_DAY + 1)
+    year, month, day = years_and_months(days)
+    era = np.select([year < 1940, year < 2000], [0, 1], 2)
+    total = np.zeros((DAYS, 2), dtype=np.int32)
+    for form in range(FORMS):
+        h1, h2 = _date_sums(day + 40 * form, month, year)
+        total += table[h1, h2, era].astype(np.int32)
+    return total
+
+
+def _date_digits(day: Ints, month: Ints, year: Ints) -> list[Ints]:
+    """The six date digits of a synthetic number (month + 80); ``day`` includes any D offset."""
+    synthetic_month, yy = month + 80, year % 100
+    return [day // 10, day % 10, synthetic_month // 10, synthetic_month % 10, yy // 10, yy % 10]
+
+
+def _date_sums(day: Ints, month: Ints, year: Ints) -> tuple[Ints, Ints]:
+    """The date digits' parts of the two weighted sums, mod 11."""
+    parts = _date_digits(day, month, year)
+    s1 = sum((w * p for w, p in zip(W1[:6], parts, strict=True)), np.zeros((), dtype=np.int64))
+    s2 = sum((w * p for w, p in zip(W2[:6], parts, strict=True)), np.zeros((), dtype=np.int64))
+    return s1 % 11, s2 % 11
+
+
+def spread_births(birth: Days, male: npt.NDArray[np.bool_], registry: Registry) -> Days:
+    """Birth dates with every person on a date and sex that has room; the others moved to the nearest that has.
+
+    The persons a date cannot hold (the last of the batch on it) try one day earlier, one later, two earlier and
+    so on up to ``MAX_SHIFT_DAYS``; no random draw, so the same batch and registry give the same dates. Raises
+    ``RuntimeError`` when a person finds no room that close.
+    """
+    if birth.size and (birth.min() < FIRST_BIRTH_DAY or birth.max() > LAST_BIRTH_DAY):
+        raise ValueError("birth dates must be in 1900-2038 for synthetic numbers")
+    cell = (birth - FIRST_BIRTH_DAY) * 2 + male.astype(np.int64)
+    room = (capacity() - registry.used).ravel().astype(np.int64)
+    over = _beyond_room(cell, room)
+    if not over.any():
+        return birth
+    room -= np.bincount(cell[~over], minlength=room.size)
+    movers = np.flatnonzero(over)
+    moved = birth.copy()
+    for step in range(1, MAX_SHIFT_DAYS + 1):
+        for shift in (-step, step):
+            target = cell[movers] + 2 * shift
+            inside = np.flatnonzero((target >= 0) & (target < room.size))
+            placed = inside[~_beyond_room(target[inside], room)]
+            room -= np.bincount(target[placed], minlength=room.size)
+            moved[movers[placed]] += shift
+            movers = np.delete(movers, placed)
+            if movers.size == 0:
+                return moved
+    first = from_days(int(birth[movers[0]])).isoformat()
+    raise RuntimeError(f"no synthetic numbers left within {MAX_SHIFT_DAYS} days of birth date {first}")
+
+
+def _beyond_room(cell: Ints, room: Ints) -> npt.NDArray[np.bool_]:
+    """Which persons their cell cannot hold: all after the first ``room[cell]`` of a cell, in batch order."""
+    order = np.argsort(cell, kind="stable")
+    in_order = cell[order]
+    rank = np.empty(cell.size, dtype=np.int64)
+    rank[order] = np.arange(cell.size) - np.searchsorted(in_order, in_order)
+    return rank >= room[cell]
 
 
 def _check_digits(day: Ints, month: Ints, year: Ints, individ: Ints) -> tuple[Ints, Ints]:
     """Both check digits (arrays broadcast); 10 where no digit is possible. ``day`` includes any D offset."""
-    synthetic_month, yy = month + 80, year % 100
-    parts = [day // 10, day % 10, synthetic_month // 10, synthetic_month % 10, yy // 10, yy % 10]
-    parts += [individ // 100, individ // 10 % 10, individ % 10]
+    parts = [*_date_digits(day, month, year), individ // 100, individ // 10 % 10, individ % 10]
     s1: Ints = sum((w * p for w, p in zip(W1, parts, strict=True)), np.zeros((), dtype=np.int64))
     k1: Ints = (11 - s1 % 11) % 11
     s2: Ints = sum((w * p for w, p in zip(W2[:9], parts, strict=True)), W2[9] * k1)
@@ -137,6 +236,7 @@ def synthetic_numbers(
         todo = todo[left]
     if todo.size:
         _place_among_free(rng, todo, birth, sex, registry, individ, d_form)
+    registry.count(birth, sex)
     shown_day = day + 40 * d_form
     k1, k2 = _check_digits(shown_day, month, year, individ)
     values = ((shown_day * 100 + month + 80) * 100 + year % 100) * 100_000 + individ * 100 + k1 * 10 + k2

@@ -102,6 +102,7 @@ def generate(ctx: Context, rng: np.random.Generator, n: int) -> tuple[Persons, d
 
     ids = ctx.ids.take("person", n)
     given, family = identity.names(rng, male, interpreter)
+    birth = identity.spread_births(birth, male, ctx.registry)  # a full date moves a person a day or two
     fnr = identity.synthetic_numbers(rng, birth, male, ctx.registry)
     created = ctx.stamp(rng, first)
     municipality_index = {m: i for i, m in enumerate(ctx.units.municipalities)}
