@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, cast, literal, null, select
+from sqlalchemy import ColumnElement, Select, case, cast, literal_column, null, select
 from sqlalchemy.types import Date, Integer, String
 
 from helhet.appointments.models import Appointment
@@ -28,6 +28,14 @@ EventSource = Callable[[ColumnElement[int]], Select[Any]]
 
 def _text(value: Any) -> Any:
     return cast(value, String)
+
+
+def _constant(value: str) -> Any:
+    """A constant text written into the SQL, not a bind parameter: the statement then has one parameter (the
+    person), not fifty for the driver to adapt and send on every read. Only our own fixed words come here."""
+    if "'" in value:
+        raise ValueError(f"not a plain constant: {value!r}")
+    return literal_column(f"'{value}'", String)
 
 
 def _day(value: Any) -> Any:
@@ -83,7 +91,7 @@ def _event(
     The unit's name is not here: ``timeline`` joins the unit once, outside the UNION (one join, not one per
     source)."""
     return select(
-        literal(kind).label("kind"),
+        _constant(kind).label("kind"),
         id_.label("id"),
         referral_id.label("referral_id"),
         on.label("on"),
@@ -95,7 +103,7 @@ def _event(
         note.label("note"),
         owner_id.label("owner_id"),
         other_unit_id.label("other_unit_id"),
-        literal(SAME_DAY_ORDER.get(kind, len(SAME_DAY_ORDER)), Integer).label("same_day"),
+        literal_column(str(SAME_DAY_ORDER.get(kind, len(SAME_DAY_ORDER))), Integer).label("same_day"),
     )
 
 
@@ -262,7 +270,7 @@ def crisis_plan_events(person_id: ColumnElement[int]) -> Select[Any]:
 
 def _mapping(area: str, model: Any, on: Any, **columns: Any) -> Callable[[ColumnElement[int]], Select[Any]]:
     def source(person_id: ColumnElement[int]) -> Select[Any]:
-        return _event("mapping", model.id, on, model.unit_id, level=literal(area), **columns).where(
+        return _event("mapping", model.id, on, model.unit_id, level=_constant(area), **columns).where(
             model.person_id == person_id
         )
 
@@ -352,7 +360,7 @@ def consent_withdrawn_events(person_id: ColumnElement[int]) -> Select[Any]:
             _NO_ID,
             level=_text(c.scope),
             other_level=_relative_name(),
-            status=literal("withdrawn"),
+            status=_constant("withdrawn"),
             note=c.withdrawn_note,
         )
         .join(Relative, Relative.id == c.relative_id)
