@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from helhet.config import get_settings
@@ -47,12 +48,26 @@ class NotSignedIn(Exception):
 
 
 def page_session(request: Request, session: Annotated[Session, Depends(get_session)]) -> Iterator[Session]:
-    """The request's session (from ``helhet.deps.get_session``); an error anywhere rolls back what was begun."""
+    """The request's session (from ``helhet.deps.get_session``); an error anywhere rolls back what was begun.
+
+    Every object the request loads is kept until the request ends: the identity map holds objects weakly, so a
+    door that reads the person and drops it (each domain's ``get_*`` calls ``persons.get_person``) would make the
+    next door read the same row again; held, ``session.get`` answers from the map without a statement."""
+    loaded: list[object] = []
+    keep = loaded.append
+
+    def hold(_session: Session, instance: object) -> None:
+        keep(instance)
+
+    event.listen(session, "loaded_as_persistent", hold)
     try:
         yield session
     except Exception:
         session.rollback()
         raise
+    finally:
+        event.remove(session, "loaded_as_persistent", hold)
+        loaded.clear()
 
 
 PageSession = Annotated[Session, Depends(page_session)]

@@ -4,7 +4,7 @@ context every page shares (the signed-in user, units, language, CSRF token, flas
 from __future__ import annotations
 
 import hashlib
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,9 +38,11 @@ def environment(lang: Language) -> Environment:
     )
     env.install_gettext_translations(i18n.translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
-        date=partial(i18n.format_date, lang=lang),
-        datetime=partial(i18n.format_datetime, lang=lang),
-        number=partial(i18n.format_number, lang=lang),
+        # remembered per language: a list page formats the same few days and counts many times, and each Babel
+        # call parses its pattern and locale again (``typed``: 1 and 1.0 are shown differently)
+        date=lru_cache(maxsize=4096, typed=True)(partial(i18n.format_date, lang=lang)),
+        datetime=lru_cache(maxsize=4096, typed=True)(partial(i18n.format_datetime, lang=lang)),
+        number=lru_cache(maxsize=1024, typed=True)(partial(i18n.format_number, lang=lang)),
         language_name=partial(i18n.language_name, lang=lang),
         label=partial(labels.label, lang),
         fnr=spaced_fodselsnummer,
