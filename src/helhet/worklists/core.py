@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import exists, select
+from sqlalchemy import Executable, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from helhet import clock
@@ -31,6 +32,11 @@ class Page:
             from helhet.errors import Invalid
 
             raise Invalid("limit", self.limit, f"use a page size from 1 to {MAX_PAGE} and an offset of 0 or more")
+
+    @property
+    def params(self) -> dict[str, int]:
+        """The values of a kept statement's ``page_limit`` and ``page_offset`` parameters."""
+        return {"page_limit": self.limit, "page_offset": self.offset}
 
 
 @dataclass(frozen=True)
@@ -71,12 +77,11 @@ def unit_of(actor: Actor, unit_id: int | None) -> int:
     return chosen
 
 
-def assessments_due(
-    session: Session, actor: Actor, unit_id: int | None = None, page: Page = Page()
-) -> list[AssessmentDue]:
-    unit = unit_of(actor, unit_id)
-    today = clock.today()
-    stmt = (
+@cache
+def _assessments_due_statement() -> Executable:
+    """Built once, the unit and page bound at each call: a kept statement also keeps its cache key, so neither the
+    statement nor its key is made again per request (the compiled SQL is SQLAlchemy's cache)."""
+    return (
         select(
             Referral.id,
             Referral.person_id,
@@ -88,29 +93,34 @@ def assessments_due(
         )
         .join(Person, Person.id == Referral.person_id)
         .where(
-            Referral.receiving_unit_id == unit, Referral.status.in_([ReferralStatus.RECEIVED, ReferralStatus.RETURNED])
+            Referral.receiving_unit_id == bindparam("unit_id"),
+            Referral.status.in_([ReferralStatus.RECEIVED, ReferralStatus.RETURNED]),
         )
         .order_by(Referral.assessment_due, Referral.id)
-        .limit(page.limit)
-        .offset(page.offset)
+        .limit(bindparam("page_limit"))
+        .offset(bindparam("page_offset"))  # bound from ``Page.params``
     )
+
+
+def assessments_due(
+    session: Session, actor: Actor, unit_id: int | None = None, page: Page = Page()
+) -> list[AssessmentDue]:
+    unit = unit_of(actor, unit_id)
+    today = clock.today()
+    params = {"unit_id": unit, **page.params}
     rows = [
         AssessmentDue(r[0], r[1], f"{r[2]} {r[3]}", r[4], r[5], r[6].value if r[6] else None, r[5] < today)
-        for r in session.execute(stmt)
+        for r in session.execute(_assessments_due_statement(), params)
     ]
     log_list_view(session, actor, "assessments_due", unit, [r.person_id for r in rows])
     return rows
 
 
-def deadlines_at_risk(
-    session: Session, actor: Actor, unit_id: int | None = None, page: Page = Page()
-) -> list[DeadlineAtRisk]:
-    """Granted referrals without a started episode whose start deadline is within the warning window or passed."""
-    unit = unit_of(actor, unit_id)
-    today = clock.today()
-    horizon = today + timedelta(days=get_settings().deadline_at_risk_days)
+@cache
+def _deadlines_statement() -> Executable:
+    """Built once (see ``_assessments_due_statement``); the unit, horizon and page bound at each call."""
     started = exists().where(Episode.referral_id == Referral.id)
-    stmt = (
+    return (
         select(
             Referral.id,
             Referral.person_id,
@@ -122,17 +132,26 @@ def deadlines_at_risk(
         .join(Person, Person.id == Referral.person_id)
         .join(Assessment, (Assessment.referral_id == Referral.id) & (Assessment.outcome == Outcome.GRANTED))
         .where(
-            Referral.receiving_unit_id == unit,
+            Referral.receiving_unit_id == bindparam("unit_id"),
             Referral.status == ReferralStatus.GRANTED,
             ~started,
-            Assessment.start_deadline <= horizon,
+            Assessment.start_deadline <= bindparam("horizon", type_=Assessment.start_deadline.type),
         )
         .order_by(Assessment.start_deadline, Referral.id)
-        .limit(page.limit)
-        .offset(page.offset)
+        .limit(bindparam("page_limit"))
+        .offset(bindparam("page_offset"))
     )
+
+
+def deadlines_at_risk(
+    session: Session, actor: Actor, unit_id: int | None = None, page: Page = Page()
+) -> list[DeadlineAtRisk]:
+    """Granted referrals without a started episode whose start deadline is within the warning window or passed."""
+    unit = unit_of(actor, unit_id)
+    today = clock.today()
+    params = {"unit_id": unit, "horizon": today + timedelta(days=get_settings().deadline_at_risk_days), **page.params}
     rows = []
-    for r in session.execute(stmt):
+    for r in session.execute(_deadlines_statement(), params):
         deadline = r[4]
         assert deadline is not None  # the <= horizon condition filters out NULL
         level = r[5].value if r[5] else None
