@@ -10,7 +10,10 @@ referrals, episodes, appointments, tasks and handovers), it prints the SQL state
 and a large data set: the count must not grow with the data), p50/p95 (target p95 <= 100 ms) and the ratio to
 the floor measured in the same run (``/healthz`` through the same client: the HTTP stack with no database),
 and the CPU time the process spent per request (on SQLite that includes the database; it moves little with the
-machine's load). No timed assertions: on a loaded machine the ratio and the CPU time are the figures to trust.
+machine's load), and where a request's time goes: in the database driver (``sql ms``: statements sent and rows
+fetched), in Jinja (``jinja ms``: the page's template rendered) and the rest (``python ms``: routing, the services
+building their statements and objects, the ORM, the audit rows). No timed assertions: on a loaded machine the
+ratio and the CPU time are the figures to trust.
 
     .venv/bin/python benchmarks/pages.py [--small 60] [--large 600] [--repeat 40]
         [--url postgresql+psycopg://postgres@127.0.0.1:5432/helhet_bench_pages]
@@ -30,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, func, select, union_all
+from jinja2 import Template
+from sqlalchemy import Engine, event, func, select, union_all
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -173,13 +177,15 @@ def measure(label: str, url: str, persons: int, repeat: int) -> list[tuple[str, 
         status = client.get(path).status_code  # also warms the caches (templates, compiled SQL)
         if status != 200:
             print(f"  {name}: status {status}, not measured")
-            results.append((label, name, -1, {"p50": float("nan"), "p95": float("nan"), "cpu": float("nan")}))
+            nan = float("nan")
+            results.append((label, name, -1, dict.fromkeys(("p50", "p95", "cpu", "sql", "jinja", "python"), nan)))
             continue
         with count_statements(engine) as statements:
             get(path)()
         n = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK"))])
         timing = summary(time_calls(get(path), repeat))
         timing["cpu"] = cpu_ms(get(path), repeat)
+        timing.update(breakdown(get(path), repeat, engine))
         results.append((label, name, n, timing))
     client.close()
     engine.dispose()
@@ -195,6 +201,47 @@ def cpu_ms(fn: Callable[[], None], repeat: int) -> float:
         fn()
         times.append((time.process_time() - start) * 1000)
     return percentile(times, 50)
+
+
+def breakdown(fn: Callable[[], None], repeat: int, engine: Engine) -> dict[str, float]:
+    """Median milliseconds per call in the database driver, in Jinja, and in the rest of the request."""
+    clock = time.perf_counter
+    spent = {"sql": 0.0, "jinja": 0.0}
+    started: list[float] = []
+
+    def before(*_args: object) -> None:
+        started.append(clock())
+
+    def after(*_args: object) -> None:
+        spent["sql"] += clock() - started.pop()
+
+    plain_render = Template.render
+
+    def timed_render(self: Template, *args: object, **kwargs: object) -> str:
+        start = clock()
+        try:
+            return plain_render(self, *args, **kwargs)
+        finally:
+            spent["jinja"] += clock() - start
+
+    rows: dict[str, list[float]] = {"sql": [], "jinja": [], "python": []}
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    Template.render = timed_render  # type: ignore[method-assign]
+    try:
+        for _ in range(repeat):
+            spent.update(sql=0.0, jinja=0.0)
+            start = clock()
+            fn()
+            total = clock() - start
+            rows["sql"].append(spent["sql"] * 1000)
+            rows["jinja"].append(spent["jinja"] * 1000)
+            rows["python"].append((total - spent["sql"] - spent["jinja"]) * 1000)
+    finally:
+        Template.render = plain_render  # type: ignore[method-assign]
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    return {key: percentile(values, 50) for key, values in rows.items()}
 
 
 def main() -> None:
@@ -217,11 +264,13 @@ def main() -> None:
         results += measure(label, url, size, args.repeat)
     print()
     head = f"{'data set':16} {'page':24} {'SQL':>4} {'p50 ms':>8} {'p95 ms':>8} {'vs floor':>9} {'cpu ms':>7}"
-    print(f"{head}   (target p95 <= 100 ms)")
+    head += f" {'sql ms':>7} {'jinja ms':>8} {'python ms':>9}"
+    print(f"{head}   (target p95 <= 100 ms; the last three: medians of one more run)")
     floor = {label: t["p50"] for label, name, _, t in results if name.startswith("floor")}
     for label, name, n, t in results:
         ratio = t["p50"] / floor[label]
-        print(f"{label:16} {name:24} {n:>4} {t['p50']:>8.2f} {t['p95']:>8.2f} {ratio:>9.1f} {t['cpu']:>7.2f}")
+        line = f"{label:16} {name:24} {n:>4} {t['p50']:>8.2f} {t['p95']:>8.2f} {ratio:>9.1f} {t['cpu']:>7.2f}"
+        print(f"{line} {t['sql']:>7.2f} {t['jinja']:>8.2f} {t['python']:>9.2f}")
 
 
 if __name__ == "__main__":
