@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime
 
 import pytest
@@ -57,3 +57,15 @@ def test_night_job_refuses_a_bad_day() -> None:
     result = CliRunner().invoke(app, ["jobs", "gaps", "--today", "10.04.2025"])
     assert result.exit_code == 2
     assert "use a date like 2025-04-10" in result.output
+
+
+def test_refresh_all_in_one_session_reports_each_chunk(session: Session, units: Units) -> None:
+    with clock.freeze(datetime(2025, 4, 10, 10, 0, tzinfo=UTC)):
+        for _ in range(3):
+            served_person(session, units)
+    total = snapshot.person_count(session)
+    seen: list[int] = []
+    recomputed = snapshot.refresh_all(lambda: nullcontext(session), TODAY, advance=seen.append, size=2)
+    assert recomputed == total
+    assert sum(seen) == total and max(seen) == 2  # chunks of two persons
+    assert snapshot.refresh_all(lambda: nullcontext(session), TODAY) == 0  # nothing left to do

@@ -99,15 +99,12 @@ def prepare(data_dir: Path, persons: int, seed: int) -> Path:
 def refresh_gap_snapshots(session: Session, today: date | None = None) -> int:
     """Bring every person's gap snapshot up to date, as the night job ``helhet jobs gaps`` would, so the demo's
     first worklist reads its gap list instead of computing it; returns the snapshots recomputed."""
+    from contextlib import nullcontext
+
     from helhet import clock
     from helhet.gaps import snapshot
 
-    on = today or clock.today()
-    after = recomputed = 0
-    while (step := snapshot.refresh_chunk(session, after, on)) is not None:
-        after, _, done = step
-        recomputed += done
-    return recomputed
+    return snapshot.refresh_all(lambda: nullcontext(session), today or clock.today())
 
 
 #: persons in the demo's national atlas data: every referral area and most municipalities get figures

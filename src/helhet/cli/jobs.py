@@ -73,22 +73,11 @@ def gaps(
     on = _day(today) or clock.today()
     with unit_of_work() as session:
         total = snapshot.person_count(session)
-    after = recomputed = 0
     columns = (TextColumn("[bold]Gap snapshots"), BarColumn(), MofNCompleteColumn(), TextColumn("persons"))
     with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
         bar = progress.add_task("gaps", total=total)
-        while True:
-            # a unit of work per chunk: the job never holds a long lock on the snapshot rows, and a stop loses
-            # at most one chunk
-            with unit_of_work() as session:
-                step = snapshot.refresh_chunk(session, after, on)
-            if step is None:
-                break
-            after, seen, done = step
-            recomputed += done
-            progress.advance(bar, seen)
-    with unit_of_work() as session:
-        snapshot.analyze(session)
+        # a unit of work per chunk: the job never holds a long lock on the snapshot rows
+        recomputed = snapshot.refresh_all(unit_of_work, on, advance=lambda seen: progress.advance(bar, seen))
     console.print(f"Gap snapshots for {on.isoformat()}: {recomputed} of {total} persons recomputed.")
 
 
