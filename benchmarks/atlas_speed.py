@@ -51,13 +51,23 @@ COLUMNS = {
     "housing_period": "person_key, status, from_date",
     "unit": "id, name, health_trust_code",
     "appointment": "person_key, unit_id, starts_at, attendance, interpreter_status, outreach_task_id",
-    "task": "id, status, due_on, completed_on",
+    "task": "id, person_key, kind, owner_user_id, status, created_at, due_on, completed_on",
     "handover": "episode_id, person_key, to_unit_id, status, created_at, decided_at, acceptance_due",
     "crisis_plan": "person_key, made_on, review_by",
     "vedtak": "id, person_key, unit_id, status, service_type, volume, decided_on, start_on, end_on",
     "service_delivery": "vedtak_id, delivered_on, amount",
     "mapping_questionnaire": "person_key, done_on",
     "mapping_declined": "person_key, area, declined_on",
+    # the ROP gap checks (rop.py)
+    "mapping_mental_health": "person_key, status, screened_on",
+    "mapping_somatic_check": "person_key, checked_on",
+    "mapping_situation": "id, person_key, recorded_on, income, activity, network, financial_problems",
+    "mapping_children": "id, person_key, asked_on, answer, needs_assessed_on",
+    "care_plan": "id, person_key, started_on, status, closed_on",
+    "care_plan_measure": "id, plan_id, status, evaluate_by, last_evaluated_on, created_at",
+    "care_team_member": "person_key, unit_id, role, from_date, to_date",
+    "individual_plan_status": "person_key, status, version, recorded_at",
+    "collaboration_contact": "person_key, counterpart, contact_on",
 }
 CORE = ("referral", "assessment", "episode", "person", "housing_period")
 
