@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, case, func, select
@@ -49,10 +50,22 @@ def core_facts(session: Session, ids: Select[Any], today: date, facts: dict[int,
     """Every fact of the pathway core in one statement: the id list once (a CTE), one aggregate per kind of fact
     (service start, housing, open referrals, overdue tasks, missing interpreters, care team, cooperation,
     overdue handovers) joined on it, and plain tuples back, so 2,000 persons cost one round trip."""
-    for row in session.connection().execute(_core_statement(ids, today, _at_risk_days())):
+    if session.get_bind().dialect.name == "postgresql":
+        # one kept statement per day over the ids as an array parameter: the ids are the persons in ``facts``
+        stmt, params = _kept_core_statement(today, _at_risk_days()), {"gap_person_ids": list(facts)}
+    else:
+        stmt, params = _core_statement(ids, today, _at_risk_days()), {}
+    for row in session.connection().execute(stmt, params):
         f = facts.get(row[0])
         if f is not None:
             _apply(f, row)
+
+
+@lru_cache(maxsize=16)
+def _kept_core_statement(today: date, at_risk_days: int) -> Select[Any]:
+    """Built once per day: building the eight aggregates costs more than running them for a few stale persons."""
+    array = select(func.unnest(bindparam("gap_person_ids", type_=postgresql.ARRAY(Integer))))
+    return _core_statement(array, today, at_risk_days)
 
 
 def _at_risk_days() -> int:
