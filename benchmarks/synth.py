@@ -168,6 +168,11 @@ def print_split(split: dict[str, Any], seconds: float, wal_mb: float, cpu: tuple
 
 
 def child(phase: str, persons: int, url: str, copy_format: str) -> None:
+    if os.environ.get("HELHET_SYNTH_LOG"):  # each rebuild statement with its time, on stderr
+        import logging
+
+        logging.basicConfig(level=logging.WARNING, format="%(relativeCreated)8.0f ms %(message)s")
+        logging.getLogger("helhet.synthetic.writers").setLevel(logging.DEBUG)
     result = phase_parquet(persons) if phase == "parquet" else phase_postgres(persons, url, copy_format)
     result["peak_mb"] = peak_mb()
     print(json.dumps(result))
@@ -177,7 +182,7 @@ def run_phase(phase: str, persons: int, url: str, copy_format: str) -> dict[str,
     out = subprocess.run(
         [sys.executable, __file__, "--child", phase, "--persons", str(persons), "--url", url, "--copy", copy_format],
         check=True,
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
