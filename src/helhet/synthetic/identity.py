@@ -39,6 +39,7 @@ LAST_BIRTH_DAY = 25_202  # 2038-12-31
 FORMS = 2  # 0: fødselsnummer form, 1: D-nummer form (day + 40); both with month + 80
 SLOTS = 1_000  # individnummer 000-999
 MAX_PICKS = 300  # individnummer of one parity valid for a birth year (300 for 1940-1999, else 250)
+DAYS = LAST_BIRTH_DAY - FIRST_BIRTH_DAY + 1  # birth dates a registry covers
 MAX_SHIFT_DAYS = 183  # how far spread_births may move a birth date: half a year keeps the age group nearly always
 Ints = npt.NDArray[np.int64]
 
@@ -90,9 +91,6 @@ class Registry:
 
     def count(self, birth: Days, male: npt.NDArray[np.int64]) -> None:
         np.add.at(self.used, (np.asarray(birth) - FIRST_BIRTH_DAY, male), 1)
-
-
-DAYS = LAST_BIRTH_DAY - FIRST_BIRTH_DAY + 1
 
 
 @cache
