@@ -10,6 +10,7 @@ before each read).
 
     .venv/bin/python benchmarks/worklist.py [--persons 2000] [--url postgresql+psycopg://.../helhet_bench_worklist]
         [--reuse]  (measure the last run's database again, without building it)
+        [--gaps-only]  (only the gap list, its phases and the pathway baseline)
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=60)
     parser.add_argument("--reuse", action="store_true", help="measure the database of the last run again")
+    parser.add_argument("--gaps-only", action="store_true", help="only the gap list and its phases")
     args = parser.parse_args()
     print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
@@ -127,6 +129,8 @@ def main() -> None:
     }
     for name, extra in extra_worklists().items():
         lists[name] = lambda s, extra=extra: extra(s, actor, unit.id)  # type: ignore[misc]
+    if args.gaps_only:
+        lists = {"persons with gaps": lists["persons with gaps"]}
     base = summary(time_calls(run(lambda s: timeline.read_pathway(s, actor, person_id)), args.repeat))
     print(f"{'worklist':28} {'SQL':>4} {'p50 ms':>8} {'p95 ms':>8} {'vs pathway':>10}   (target p95 <= 50 ms)")
     for name, fn in lists.items():

@@ -8,17 +8,21 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 
-def statements(session: Session, fn: Callable[[], object]) -> int:
-    count = 0
+def sent(session: Session, fn: Callable[[], object]) -> list[str]:
+    """The SQL text of every statement ``fn`` sends."""
+    texts: list[str] = []
 
-    def counter(*_args: object) -> None:
-        nonlocal count
-        count += 1
+    def keep(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        texts.append(statement)
 
     engine = session.get_bind()
-    event.listen(engine, "before_cursor_execute", counter)
+    event.listen(engine, "before_cursor_execute", keep)
     try:
         fn()
     finally:
-        event.remove(engine, "before_cursor_execute", counter)
-    return count
+        event.remove(engine, "before_cursor_execute", keep)
+    return texts
+
+
+def statements(session: Session, fn: Callable[[], object]) -> int:
+    return len(sent(session, fn))

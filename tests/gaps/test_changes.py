@@ -29,6 +29,7 @@ from helhet.users import service as users
 from helhet.users.actor import SYSTEM, Actor
 from helhet.users.models import Role
 from helhet.worklists.core import MAX_PAGE, Page
+from tests.gaps.truth import rules_over_facts
 from tests.personas import Units
 from tests.transitions.builders import inpatient_person, make_handover
 
@@ -71,6 +72,8 @@ def _check_against_person_gaps(session: Session, actor: Actor, unit_id: int, on:
     rows = _whole_list(session, actor, unit_id, on)
     served = session.scalars(gaps.unit_person_ids(unit_id, on)).all()
     truth = {pid: gaps.person_gaps(session, actor, pid, today=on) for pid in served}
+    facts = rules_over_facts(session, list(served), on)
+    assert {pid: t.results for pid, t in truth.items()} == facts  # person_gaps, snapshot or not, is the rules' word
     assert {r.person_id for r in rows} == {pid for pid, t in truth.items() if t.gaps}
     for row in rows:
         assert row.gaps == truth[row.person_id].gaps

@@ -1,7 +1,7 @@
 """The gap snapshot: a write through any domain service makes the unit's next gap list show the new truth.
 
 Every test reads the kommune's gap list (the coordinator's unit, on the care team of each person here) before and
-after a write, and checks the list row against ``person_gaps``, which evaluates the rules from the facts.
+after a write, and checks the list row and ``person_gaps`` against the rules evaluated over the facts read now.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ from helhet.worklists.core import Page
 from tests.builders import grant, make_episode, make_person, make_referral
 from tests.careplans.builders import TODAY, make_goal, make_measure, make_plan, next_birth_date, served_person
 from tests.crisis_plans.builders import make_crisis_plan
-from tests.gaps.counting import statements
+from tests.gaps.counting import sent, statements
+from tests.gaps.truth import rules_over_facts
 from tests.personas import Units
 from tests.relatives.builders import give_consent, make_relative
 from tests.tasks.builders import make_task
@@ -54,10 +55,13 @@ def today() -> Iterator[date]:
 
 
 def listed(session: Session, actor: Actor, unit_id: int, person_id: int, on: date | None = None) -> set[str]:
-    """The person's gap codes on the unit's list, checked against ``person_gaps`` (the rules over the facts)."""
+    """The person's gap codes on the unit's list, checked against the rules over the facts the loaders read now,
+    and ``person_gaps`` (which reads the snapshot when current) against both."""
     rows = gaps.unit_gaps(session, actor, unit_id, Page(limit=200), today=on)
     row = next((r for r in rows if r.person_id == person_id), None)
+    facts = rules_over_facts(session, [person_id], on)[person_id]
     truth = gaps.person_gaps(session, actor, person_id, today=on)
+    assert truth.results == facts
     assert (row.gaps if row else []) == truth.gaps
     if row is not None:
         assert row.results == truth.results
@@ -262,3 +266,37 @@ def test_a_change_after_a_rolled_back_savepoint_is_marked_again(
     assert "ROP-10" not in listed(session, coordinator, units.kommune.id, person.id)
     persons.record_housing(session, SYSTEM, person.id, homeless)
     assert "ROP-10" in listed(session, coordinator, units.kommune.id, person.id)
+
+
+def test_person_gaps_reads_a_current_snapshot_and_recomputes_a_stale_one(
+    session: Session, units: Units, coordinator: Actor
+) -> None:
+    person = treated(session, units)
+    task = make_task(session, person, units.kommune, due_on=date(2025, 4, 16))
+    later = date(2025, 4, 17)
+
+    def read() -> set[str]:
+        return {g.check.code for g in gaps.person_gaps(session, coordinator, person.id, later).gaps}
+
+    found: list[set[str]] = []
+    computed = sent(session, lambda: found.append(read()))  # no snapshot for the day: computed and stored
+    state = session.scalars(select(PersonGapState).where(PersonGapState.person_id == person.id)).one()
+    session.refresh(state)
+    assert state.computed_for == later and "TASK-OVERDUE" in found[0]
+    assert [facts_or_write_back(s) for s in computed].count(True) == 2  # the facts statement and the write-back
+    current = sent(session, lambda: found.append(read()))
+    assert not any(facts_or_write_back(s) for s in current)  # a current snapshot is only read
+    assert found[1] == found[0]
+    tasks.complete_task(session, SYSTEM, task.id, TaskComplete(version=task.version))  # marks it stale
+    assert "TASK-OVERDUE" not in read()
+    assert (
+        gaps.person_gaps(session, coordinator, person.id, later).results
+        == rules_over_facts(session, [person.id], later)[person.id]
+    )
+
+
+def facts_or_write_back(sql: str) -> bool:
+    """A statement that reads gap facts (the combined one, or a loader's) or writes a snapshot back."""
+    text = " ".join(sql.split()).lower()
+    reads_facts = "json_agg" in text or "json_group_array" in text or "from care_plan" in text
+    return reads_facts or text.startswith("insert into person_gap_state")

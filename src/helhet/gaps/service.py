@@ -12,15 +12,12 @@ from sqlalchemy.orm import Session
 
 from helhet import clock
 from helhet.audit import policy
-from helhet.config import get_settings
 from helhet.errors import NotFound
-from helhet.gaps import facts as fact_loaders
 from helhet.gaps import snapshot
 from helhet.gaps.catalogue import BY_CODE, Check
-from helhet.gaps.rules import Outcome, RuleResult, evaluate
+from helhet.gaps.rules import Outcome, RuleResult
 from helhet.pathways.models import CareTeamMember, Episode
 from helhet.persons import service as persons
-from helhet.persons.models import Person
 from helhet.referrals.models import OPEN_STATUSES, Referral, ReferralStatus
 from helhet.users.actor import Actor
 from helhet.worklists.core import Page, log_list_view, unit_of
@@ -43,12 +40,6 @@ class PersonGaps:
         return sum(1 for g in self.gaps if g.check.severity == "high")
 
 
-def _evaluate(session: Session, ids: Select[Any], person_ids: list[int], today: date) -> dict[int, list[RuleResult]]:
-    loaded = fact_loaders.load(session, ids, person_ids, today)
-    settings = get_settings()
-    return {pid: evaluate(f, settings) for pid, f in loaded.items()}
-
-
 _ORDER = {check.code: ({"high": 0, "medium": 1, "low": 2}[check.severity], check.code) for check in BY_CODE.values()}
 
 
@@ -58,10 +49,10 @@ def _gaps(results: list[RuleResult]) -> list[Gap]:
 
 
 def person_gaps(session: Session, actor: Actor, person_id: int, today: date | None = None) -> PersonGaps:
+    """The person's gaps on ``today``: read from their snapshot when it is current for the day (one statement),
+    else recomputed (the combined facts statement) and stored, as the unit's list would."""
     person = persons.get_person(session, actor, person_id, what="gaps")
-    today = today or clock.today()
-    ids = select(Person.id).where(Person.id == person_id)
-    results = _evaluate(session, ids, [person_id], today)[person_id]
+    results = snapshot.person_results(session, person_id, today or clock.today())
     return PersonGaps(person_id, person.name, _gaps(results), results)
 
 

@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from helhet import clock
 from helhet.config import get_settings
+from helhet.gaps import combined
 from helhet.gaps import facts as fact_loaders
 from helhet.gaps.catalogue import BY_CODE
 from helhet.gaps.changes import STATE, forget_marks, upsert
+from helhet.gaps.models import PersonGapState
 from helhet.gaps.rules import RULES, Outcome, RuleResult, evaluate
 from helhet.persons.models import Person
 
@@ -108,6 +110,21 @@ def stale(session: Session, ids: Select[Any], today: date, key: str) -> dict[int
     return {pid: version for pid, version in session.connection().execute(stmt)}
 
 
+_PERSON_STATE = select(
+    PersonGapState.facts_version, PersonGapState.computed_for, PersonGapState.rules_key, PersonGapState.results
+).where(PersonGapState.person_id == bindparam("gap_person_id", type_=Integer))
+
+
+def person_results(session: Session, person_id: int, today: date) -> list[RuleResult]:
+    """One person's results for ``today``: the snapshot's when current, else recomputed and written back. An ORM
+    read, so pending changes are flushed (and their marks made) first."""
+    key = rules_key()
+    row = session.execute(_PERSON_STATE, {"gap_person_id": person_id}).first()
+    if row is not None and row.computed_for == today and row.rules_key == key:
+        return restored(row.results)
+    return recompute(session, {person_id: row.facts_version if row is not None else 0}, today, key)[person_id]
+
+
 def refresh(session: Session, ids: Select[Any], today: date | None = None) -> dict[int, list[RuleResult]]:
     """Recompute and write back the snapshots of the persons in ``ids`` that are not current for ``today``;
     returns the results computed (empty when every snapshot was current)."""
@@ -121,7 +138,10 @@ def refresh(session: Session, ids: Select[Any], today: date | None = None) -> di
 
 def recompute(session: Session, versions: dict[int, int], today: date, key: str) -> dict[int, list[RuleResult]]:
     person_ids = sorted(versions)
-    loaded = fact_loaders.load(session, _id_select(session, person_ids), person_ids, today)
+    if len(person_ids) <= combined.MAX_PERSONS:  # a few persons: every fact in one kept statement
+        loaded = combined.load(session, person_ids, today, key)
+    else:
+        loaded = fact_loaders.load(session, _id_select(session, person_ids), person_ids, today)
     settings = get_settings()
     results = {pid: evaluate(f, settings) for pid, f in loaded.items()}
     now = clock.now()
