@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from itertools import pairwise
+from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -149,3 +150,55 @@ def test_a_head_held_in_the_session_shows_the_append(session: Session) -> None:
     audit.flush_pending(session)
     last = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
     assert (head.seq, head.last_hash) == (last.seq, last.hash)
+
+
+def _statements_of(session: Session, work: Any) -> list[str]:
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    engine = session.connection().engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        work()
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    return statements
+
+
+def test_one_row_is_appended_in_one_statement_on_postgresql(session: Session) -> None:
+    """Every read appends one row: on PostgreSQL one round trip locks the head, hashes the row in SQL and moves
+    the head; the row's hash is the one ``compute_hash`` (and so ``verify``) makes of it."""
+    audit.record_change(session, SYSTEM, "test.append", "test", "før", reason='grunn: «ø» \\ " ü', detail={"a": [1]})
+    statements = _statements_of(session, lambda: audit.flush_pending(session))
+    expected = 1 if session.get_bind().dialect.name == "postgresql" else 3
+    assert len(statements) == expected, statements
+    last = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
+    row = {c: getattr(last, c) for c in AuditEvent.__table__.columns.keys()}  # noqa: SIM118
+    assert last.hash == audit.compute_hash(row)
+    assert session.get(AuditHead, 1) is not None
+    assert session.scalar(select(AuditHead.last_hash)) == last.hash
+    assert audit.verify(session).ok
+
+
+def test_a_row_holding_a_splice_mark_is_appended_the_two_statement_way(session: Session) -> None:
+    """A value that holds a mark ``_spliced`` cuts at cannot be hashed in SQL: it takes the general path. A value
+    that only looks like one (the sequence number's mark is a quoted JSON string) is spliced as usual."""
+    one_statement = session.get_bind().dialect.name == "postgresql"
+    cases = [
+        ({"reason": "typed @prev_hash@ here"}, False),
+        ({"detail": {"@seq@": 1}}, False),
+        ({"reason": 'typed "@seq@" and @seq@ here'}, one_statement),
+    ]
+    for values, spliced in cases:
+        audit.record_change(session, SYSTEM, "test.append", "test", "mark", **values)
+        statements = _statements_of(session, lambda: audit.flush_pending(session))
+        assert (len(statements) == 1) is spliced, (values, statements)
+    rows = list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(3)))[::-1]
+    assert [(r.reason, r.detail) for r in rows] == [
+        ("typed @prev_hash@ here", None),
+        (None, {"@seq@": 1}),
+        ('typed "@seq@" and @seq@ here', None),
+    ]
+    assert audit.verify(session).ok

@@ -22,7 +22,21 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Integer, String, Update, bindparam, event, insert, select, text, update
+from sqlalchemy import (
+    Integer,
+    LargeBinary,
+    String,
+    Update,
+    bindparam,
+    cast,
+    event,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -169,6 +183,11 @@ def flush_pending(session: Session) -> int:
         return 0
     pending = _merge_reads(pending)
     connection = session.connection()
+    if connection.dialect.name == "postgresql" and len(pending) == 1 and (spliced := _spliced(pending[0])):
+        # every read: one round trip that locks the head, hashes and appends the row and moves the head
+        head = connection.execute(_APPEND_ONE, {**pending[0], **spliced}).one()
+        _show_head(session, head.seq, head.last_hash)
+        return 1
     head = connection.execute(_TAKE_SEQS, {"rows": len(pending)}).one()
     seq = head.seq - len(pending)
     prev = head.last_hash
@@ -185,11 +204,15 @@ def flush_pending(session: Session) -> int:
     else:
         connection.execute(insert(AuditEvent), pending)
         connection.execute(_MOVE_HEAD, {"last_hash": prev})
+    _show_head(session, head.seq, prev)
+    return len(pending)
+
+
+def _show_head(session: Session, seq: int, last_hash: str) -> None:
     held = session.identity_map.get(session.identity_key(AuditHead, 1))
     if held is not None:  # a head loaded in this session (ensure_head, verify) shows the moved head
-        set_committed_value(held, "seq", head.seq)
-        set_committed_value(held, "last_hash", prev)
-    return len(pending)
+        set_committed_value(held, "seq", seq)
+        set_committed_value(held, "last_hash", last_hash)
 
 
 _COLUMNS = tuple(AuditEvent.__table__.columns.keys())
@@ -212,6 +235,69 @@ def _append_statement(rows: int) -> Update:
     values = [{c: bindparam(f"{c}_{i}", type_=table.c[c].type) for c in _COLUMNS} for i in range(rows)]
     appended = insert(AuditEvent).values(values[0] if rows == 1 else values)
     return _MOVE_HEAD.add_cte(appended.cte("appended"))
+
+
+_PREV_MARK, _SEQ_MARK = "@prev_hash@", "@seq@"
+
+
+def _spliced(row: dict[str, Any]) -> dict[str, bytes] | None:
+    """The row's canonical bytes around the two values only the database knows before it appends (the head's
+    hash and next sequence number), so PostgreSQL can hash the row itself: ``compute_hash`` of the row is
+    ``sha256(before_prev || prev_hash || before_seq || seq || after_seq)``. None when a mark is found more than
+    once (a value of the row holds it): that row takes the two-statement append."""
+    canonical = _canonical({**row, "seq": _SEQ_MARK, "prev_hash": _PREV_MARK})
+    prev, seq = _PREV_MARK.encode(), json.dumps(_SEQ_MARK).encode()  # the sequence number is a JSON number
+    if canonical.count(prev) != 1 or canonical.count(seq) != 1:
+        return None
+    before_prev, _, rest = canonical.partition(prev)
+    before_seq, found, after_seq = rest.partition(seq)  # the keys are sorted: prev_hash comes before seq
+    if not found:
+        return None
+    return {"before_prev": before_prev, "before_seq": before_seq, "after_seq": after_seq}
+
+
+def _append_one() -> Update:
+    """One row appended in one statement: lock the head (``FOR UPDATE`` waits for a concurrent append and then
+    reads the head it left), insert the row with the next sequence number and its hash made in SQL from the
+    spliced canonical bytes (``_spliced``), and move the head to it."""
+    table = AuditEvent.__table__
+    head = (
+        select((AuditHead.seq + 1).label("seq"), AuditHead.last_hash.label("prev_hash"))
+        .where(AuditHead.id == 1)
+        .with_for_update()
+        .cte("head")
+    )
+
+    def utf8(value: Any) -> Any:
+        return func.convert_to(value, literal_column("'UTF8'"))
+
+    def part(name: str) -> Any:
+        return bindparam(name, type_=LargeBinary)
+
+    digest = func.sha256(
+        part("before_prev")
+        .op("||")(utf8(head.c.prev_hash))
+        .op("||")(part("before_seq"))
+        .op("||")(utf8(cast(head.c.seq, String)))
+        .op("||")(part("after_seq"))
+    )
+    given = [bindparam(c, type_=table.c[c].type) for c in _COLUMNS if c not in _CHAINED]
+    values = select(head.c.seq, *given, head.c.prev_hash, func.encode(digest, literal_column("'hex'")))
+    columns = ["seq", *(c for c in _COLUMNS if c not in _CHAINED), "prev_hash", "hash"]
+    appended = insert(AuditEvent).from_select(columns, values).returning(AuditEvent.seq, AuditEvent.hash)
+    moved = appended.cte("appended")
+    return (
+        update(AuditHead)
+        .where(AuditHead.id == 1)
+        # values, not a join: the scan sees the head as the statement began, which a concurrent append may have
+        # moved since; the update then applies to the head ``FOR UPDATE`` locked and read
+        .values(seq=select(moved.c.seq).scalar_subquery(), last_hash=select(moved.c.hash).scalar_subquery())
+        .returning(AuditHead.seq, AuditHead.last_hash)
+    )
+
+
+_CHAINED = frozenset({"seq", "prev_hash", "hash"})
+_APPEND_ONE = _append_one()
 
 
 @event.listens_for(Session, "before_commit")
