@@ -7,6 +7,8 @@ commit, so all of it is saved or none of it (docs/ARCHITECTURE.md).
 from __future__ import annotations
 
 import enum
+import functools
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -15,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import JSON, DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -71,7 +74,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine for ``url``. SQLite gets foreign keys, WAL and a busy timeout; PostgreSQL a small pool."""
+    """An engine for ``url``. SQLite gets foreign keys, WAL and a busy timeout; PostgreSQL a small pool that hands
+    out the connection used last (LIFO: the busy few stay warm, with their prepared statements, and the rest
+    idle) and pings only a connection that sat idle (``_ping_if_idle``), not one per checkout."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -79,7 +84,33 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", lambda conn, _rec: setattr(conn, "isolation_level", None))
         event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+    engine = create_engine(url, pool_size=10, max_overflow=10, pool_use_lifo=True, **kwargs)
+    event.listen(engine, "checkin", _idle_from)
+    event.listen(engine, "checkout", functools.partial(_ping_if_idle, engine.dialect))
+    return engine
+
+
+#: a pooled connection idle longer than this is pinged before it is handed out (one round trip); one used more
+#: recently is not: what could break it in those seconds (a server restart) breaks a connection just handed out too
+PING_AFTER_IDLE_SECONDS = 10.0
+_IDLE_SINCE = "helhet_idle_since"
+
+
+def _idle_from(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_IDLE_SINCE] = time.monotonic()
+
+
+def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    """``pool_pre_ping`` for idle connections only. A dead one raises ``DisconnectionError``, so the pool drops
+    it and hands out a fresh connection (SQLAlchemy's custom pessimistic disconnect handling)."""
+    idle_since = record.info.get(_IDLE_SINCE)
+    idle = 0.0 if idle_since is None else time.monotonic() - idle_since
+    if idle <= PING_AFTER_IDLE_SECONDS:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except dialect.loaded_dbapi.Error as exc:
+        raise DisconnectionError(f"a pooled connection idle for {idle:.0f} s did not answer: {exc}") from exc
 
 
 @cache
