@@ -97,7 +97,7 @@ def test_every_generated_table_loads_the_same_rows_by_binary_copy_as_by_csv(pg: 
     assert compared >= 20
 
 
-def _constraints(session: Session) -> set[tuple[str, str]]:
+def _constraints(session: Session | Connection) -> set[tuple[str, str]]:
     indexes = session.execute(text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()"))
     keys = session.execute(
         text(

@@ -3,8 +3,10 @@
 Table groups (a module per group, each with ``TABLES`` and ``generate``) run in a fixed order per chunk of
 ``CHUNK_PERSONS`` persons; a new group (handovers, crisis plans, vedtak ...) adds its module to ``run_chunk``
 and its tables to ``TABLE_ORDER`` (foreign-key order), with a random stream of its own (``context.STREAMS``).
-Chunks are generated in a background thread while the previous one is written, so the two cores work together
-(numpy, Arrow and psycopg release the GIL for their heavy work).
+Chunks are generated, and made ready for the writer (``Writer.prepare``: PostgreSQL's COPY data), in a background
+thread while the previous one is written, so the two cores work together (numpy, Arrow and psycopg release the
+GIL for their heavy work). Generating and encoding share one thread: as two threads they wait for each other's
+GIL far more than they overlap.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pyarrow as pa
 
@@ -44,7 +47,7 @@ from helhet.synthetic.identity import Registry
 from helhet.synthetic.population import sampler
 from helhet.synthetic.scenario import Scenario
 from helhet.synthetic.truth import TARGETS, Figures, Truth, baseline, planted
-from helhet.synthetic.writers import ParquetOutput, Writer
+from helhet.synthetic.writers import CopyData, ParquetOutput, Writer
 
 CHUNK_PERSONS = 50_000
 TABLE_ORDER = (
@@ -64,6 +67,7 @@ TABLE_ORDER = (
 )
 REGIONS = ("HSO", "HV", "HMN", "HN")
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 
 
 @dataclass
@@ -202,7 +206,7 @@ def chunks(ctx: Context, total: int, figures: Figures) -> Iterator[tuple[int, di
         yield n, run_chunk(ctx, chunk, n, figures)
 
 
-def _prefetched(source: Iterator[tuple[int, dict[str, pa.Table]]]) -> Iterator[tuple[int, dict[str, pa.Table]]]:
+def _prefetched(source: Iterator[tuple[int, dict[str, T]]]) -> Iterator[tuple[int, dict[str, T]]]:
     """Generate the next chunk in a thread while the caller writes this one."""
     box: queue.Queue[object] = queue.Queue(maxsize=1)
     done = object()
@@ -238,12 +242,16 @@ def run(
     figures = Figures()
     rows = {name: 0 for name in TABLE_ORDER if writer.accepts(name)}
     done = 0
-    source = chunks(ctx, total, figures)
-    for n, tables in _prefetched(source) if threaded else source:
-        for name in TABLE_ORDER:
-            if name in rows:
-                writer.write(name, tables[name])
-                rows[name] += tables[name].num_rows
+
+    def prepared() -> Iterator[tuple[int, dict[str, pa.Table | CopyData]]]:
+        for n, tables in chunks(ctx, total, figures):
+            yield n, {name: writer.prepare(name, tables[name]) for name in rows}
+
+    source = prepared()
+    for n, ready in _prefetched(source) if threaded else source:
+        for name in rows:
+            writer.write(name, ready[name])
+            rows[name] += ready[name].num_rows
         done += n
         if progress:
             progress(done, total)

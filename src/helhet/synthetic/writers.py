@@ -34,10 +34,24 @@ log = logging.getLogger(__name__)
 COPY_BLOCK = 1 << 20
 
 
+@dataclass
+class CopyData:
+    """A table's rows made ready for PostgreSQL: the ``COPY ... FROM STDIN`` statement and its data blocks."""
+
+    statement: str
+    blocks: list[Any]
+    num_rows: int
+
+
 class Writer(Protocol):
+    """Where the generator's tables go. ``prepare`` runs in the generating thread (so it may do the heavy
+    encoding while the previous chunk is written), ``write`` in the caller's, with what ``prepare`` returned."""
+
     def accepts(self, name: str) -> bool: ...
 
-    def write(self, name: str, table: pa.Table) -> None: ...
+    def prepare(self, name: str, table: pa.Table) -> pa.Table | CopyData: ...
+
+    def write(self, name: str, table: pa.Table | CopyData) -> None: ...
 
     def close(self) -> None: ...
 
@@ -55,7 +69,11 @@ class ParquetOutput:
     def accepts(self, name: str) -> bool:
         return True
 
-    def write(self, name: str, table: pa.Table) -> None:
+    def prepare(self, name: str, table: pa.Table) -> pa.Table:
+        return table
+
+    def write(self, name: str, table: pa.Table | CopyData) -> None:
+        assert isinstance(table, pa.Table), name
         writer = self.writers.get(name)
         if writer is None:
             writer = pq.ParquetWriter(self.folder / f"{name}.parquet", table.schema, compression=self.compression)
@@ -99,8 +117,9 @@ def csv_bytes(table: pa.Table) -> bytes:
 class LoadTimings:
     """Where a database load's wall time went, in seconds (``DatabaseOutput.timings``).
 
-    ``waiting`` is the time the writer waited for the generator's next chunk, ``encoding`` making COPY data,
-    ``queued`` waiting for the COPY thread to take a block; ``copy`` is the COPY thread's busy time (it overlaps
+    ``waiting`` is the time the writer waited for the generator's next chunk (made and encoded in the
+    generating thread), ``encoding`` making COPY data (it overlaps ``copy``), ``queued`` waiting for the COPY
+    thread to take a block; ``copy`` is the COPY thread's busy time (it overlaps
     the others), ``copy_tail`` the wait for the last COPY at the end, then the rebuild and ``analyze``
     (sequences set and tables analysed). ``copy_by_table`` splits ``copy``.
     """
@@ -162,12 +181,28 @@ class CopyPipe:
 
 
 @dataclass
+class ForeignKey:
+    """A foreign key dropped for a bulk load: its table, name, definition and its own columns, in order."""
+
+    table: str
+    name: str
+    definition: str
+    columns: tuple[str, ...]
+
+
+@dataclass
 class Constraints:
     """Keys, secondary indexes and foreign keys of the tables loaded, dropped for a bulk load and made again after."""
 
     indexes: list[tuple[str, str]]  # (name, CREATE INDEX ...)
-    foreign_keys: list[tuple[str, str, str]]  # (table, name, definition)
+    foreign_keys: list[ForeignKey]
     keys: list[tuple[str, str, str]] = dataclasses.field(default_factory=list)  # primary keys and unique
+
+
+#: for index builds and foreign-key checks (which PostgreSQL runs with maintenance_work_mem as work_mem)
+MAINTENANCE_WORK_MEM = "1GB"
+#: parallel workers per index build; with the leader that is one process per core on a 2-core machine
+INDEX_BUILD_WORKERS = 2
 
 
 def _drop_constraints(connection: Connection, tables: list[str]) -> Constraints:
@@ -185,9 +220,11 @@ def _drop_constraints(connection: Connection, tables: list[str]) -> Constraints:
     ).all()
     foreign_keys = connection.execute(
         text(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE contype = 'f' AND (conrelid::regclass::text = ANY(:t) OR confrelid::regclass::text = ANY(:t)) "
-            "ORDER BY 1, 2"
+            "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), "
+            "ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord) "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.ord) "
+            "FROM pg_constraint c WHERE c.contype = 'f' "
+            "AND (c.conrelid::regclass::text = ANY(:t) OR c.confrelid::regclass::text = ANY(:t)) ORDER BY 1, 2"
         ),
         {"t": tables},
     ).all()
@@ -198,28 +235,87 @@ def _drop_constraints(connection: Connection, tables: list[str]) -> Constraints:
         ),
         {"t": tables},
     ).all()
-    for table, name, _ in [*foreign_keys, *keys]:
+    for table, name, *_ in [*foreign_keys, *keys]:
         connection.execute(text(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"'))
     for name, _ in indexes:
         connection.execute(text(f'DROP INDEX "{name}"'))
     return Constraints(
-        [(n, d) for n, d in indexes], [(t, n, d) for t, n, d in foreign_keys], [(t, n, d) for t, n, d in keys]
+        [(n, d) for n, d in indexes],
+        [ForeignKey(t, n, d, tuple(c)) for t, n, d, c in foreign_keys],
+        [(t, n, d) for t, n, d in keys],
     )
 
 
-def _restore_constraints(connection: Connection, saved: Constraints, timings: LoadTimings) -> None:
-    connection.execute(text("SET LOCAL maintenance_work_mem = '512MB'"))
+def _truncate_empty(connection: Connection, tables: list[str]) -> set[str]:
+    """Truncate the loaded tables that are empty, so COPY can write their rows frozen; the names truncated.
+
+    ``COPY ... FREEZE`` needs a table created or truncated in the same (sub)transaction. Its rows need no
+    visibility check later and its pages are marked all-visible, so the foreign-key checks after the load can
+    read the new indexes alone (index-only scans). Truncating an empty table loses nothing, and the truncation
+    is rolled back with the rest of a failed load. Called once the foreign keys pointing at the tables are gone.
+    """
+    empty = [t for t in tables if not connection.execute(text(f"SELECT EXISTS (SELECT FROM {t})")).scalar()]
+    if empty:
+        connection.execute(text(f"TRUNCATE {', '.join(empty)}"))
+    return set(empty)
+
+
+def _leading_columns(connection: Connection, tables: list[str]) -> dict[str, list[tuple[str, ...]]]:
+    """The columns of each whole (not partial, no expression) index of ``tables``, in index order."""
+    rows = connection.execute(
+        text(
+            "SELECT i.indrelid::regclass::text, ARRAY(SELECT a.attname::text "
+            "FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord) "
+            "JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum ORDER BY k.ord) "
+            "FROM pg_index i WHERE i.indrelid::regclass::text = ANY(:t) AND i.indpred IS NULL "
+            "AND i.indexprs IS NULL AND i.indisvalid"
+        ),
+        {"t": tables},
+    ).all()
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for table, names in rows:
+        found.setdefault(str(table), []).append(tuple(names))
+    return found
+
+
+def _restore_indexes(connection: Connection, saved: Constraints, timings: LoadTimings) -> None:
+    """Primary keys, unique constraints and secondary indexes, each built once, in parallel where the table is big.
+
+    PostgreSQL plans up to ``max_parallel_maintenance_workers`` workers per build from the table's size, each
+    with a share of ``maintenance_work_mem``; both are set for this transaction only.
+    """
+    connection.execute(text(f"SET LOCAL maintenance_work_mem = '{MAINTENANCE_WORK_MEM}'"))
+    connection.execute(text(f"SET LOCAL max_parallel_maintenance_workers = {INDEX_BUILD_WORKERS}"))
     statements = [f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}' for table, name, definition in saved.keys]
     for statement in statements + [definition for _, definition in saved.indexes]:
         started = time.perf_counter()
         connection.execute(text(statement))
         timings.indexes += time.perf_counter() - started
         log.debug("%s: %.2f s", statement, time.perf_counter() - started)
-    for table, name, definition in saved.foreign_keys:
+
+
+def _restore_foreign_keys(connection: Connection, saved: Constraints, timings: LoadTimings) -> None:
+    """Add the foreign keys again; PostgreSQL checks every row of each (one query per key, never in parallel).
+
+    The check is an anti-join of the referencing table with the referenced one. Where the key's columns lead an
+    index of the referencing table, a merge join of two index scans (index-only on frozen, analysed tables)
+    costs a third to a half of the hash join the planner picks by default, which scans the whole table and
+    hashes the whole referenced key; so hash joins are switched off for those checks. Run after ANALYZE.
+    """
+    indexed = _leading_columns(connection, sorted({fk.table for fk in saved.foreign_keys}))
+    before = connection.execute(text("SELECT current_setting('enable_hashjoin')")).scalar()
+    hashing = str(before)
+    for fk in saved.foreign_keys:
+        wanted = "on" if not any(cols[: len(fk.columns)] == fk.columns for cols in indexed.get(fk.table, [])) else "off"
+        if wanted != hashing:
+            connection.execute(text(f"SET LOCAL enable_hashjoin = {wanted}"))
+            hashing = wanted
         started = time.perf_counter()
-        connection.execute(text(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}'))
+        connection.execute(text(f'ALTER TABLE {fk.table} ADD CONSTRAINT "{fk.name}" {fk.definition}'))
         timings.foreign_keys += time.perf_counter() - started
-        log.debug("%s %s: %.2f s", table, definition, time.perf_counter() - started)
+        log.debug("%s %s (hash join %s): %.2f s", fk.table, fk.definition, hashing, time.perf_counter() - started)
+    if hashing != before:
+        connection.execute(text(f"SET LOCAL enable_hashjoin = {before}"))
 
 
 class DatabaseOutput:
@@ -227,8 +323,9 @@ class DatabaseOutput:
 
     ``bulk`` (PostgreSQL): drop the loaded tables' keys, secondary indexes and foreign keys (and the foreign keys
     pointing at them) first and make them again at the end, in the same transaction: building an index once is
-    much faster than growing it row by row, and re-adding a foreign key checks every row. The tables are locked
-    until the transaction ends. ``binary`` sends binary COPY data (``pgbinary``), else CSV.
+    much faster than growing it row by row, and re-adding a foreign key checks every row. Tables that are empty
+    are truncated and loaded with ``COPY ... FREEZE`` (``_truncate_empty``). The tables are locked until the
+    transaction ends. ``binary`` sends binary COPY data (``pgbinary``), else CSV.
     """
 
     def __init__(
@@ -245,33 +342,49 @@ class DatabaseOutput:
         self.postgres = connection.dialect.name == "postgresql"
         self.written: set[str] = set()
         self.saved: Constraints | None = None
+        self.frozen: set[str] = set()
         self.pipe: CopyPipe | None = None
         self.timings = timings if timings is not None else LoadTimings()
         self.binary = binary
         self.kinds: dict[str, list[str] | None] = {}
         if self.postgres:
             if bulk:
-                self.saved = _drop_constraints(connection, [t for t in tables if t in self.present])
+                loaded = [t for t in tables if t in self.present]
+                self.saved = _drop_constraints(connection, loaded)
+                self.frozen = _truncate_empty(connection, loaded)
+            for name in tables if binary else ():
+                if name in self.present:  # read now: the generating thread must not query while COPY runs
+                    self.kinds[name] = pgbinary.column_kinds(connection, name, col.schema(name).names)
             self.pipe = CopyPipe(connection.connection.driver_connection, self.timings)
         self._returned = time.perf_counter()
 
     def accepts(self, name: str) -> bool:
         return name in self.present
 
-    def write(self, name: str, table: pa.Table) -> None:
+    def prepare(self, name: str, table: pa.Table) -> pa.Table | CopyData:
+        """For PostgreSQL the table's COPY data (safe to call from another thread than ``write``), else the table."""
+        if self.pipe is None or not self.accepts(name) or table.num_rows == 0:
+            return table
+        started = time.perf_counter()
+        statement, blocks = self._copy_data(name, table)
+        self.timings.encoding += time.perf_counter() - started
+        return CopyData(statement, blocks, table.num_rows)
+
+    def write(self, name: str, table: pa.Table | CopyData) -> None:
         if not self.accepts(name) or table.num_rows == 0:
             return
         self.written.add(name)
         if self.pipe is not None:
             started = time.perf_counter()
             self.timings.waiting += started - self._returned
-            statement, blocks = self._copy_data(name, table)
+            data = table if isinstance(table, CopyData) else self.prepare(name, table)
+            assert isinstance(data, CopyData)
             encoded = time.perf_counter()
-            self.timings.encoding += encoded - started
-            self.pipe.put(name, statement, blocks)
+            self.pipe.put(name, data.statement, data.blocks)
             self._returned = time.perf_counter()
             self.timings.queued += self._returned - encoded
         else:
+            assert isinstance(table, pa.Table), name
             rows = table.to_pylist()
             for table_name, column in col.JSON_OBJECTS:
                 if table_name == name:
@@ -285,12 +398,17 @@ class DatabaseOutput:
         if name not in self.kinds:
             self.kinds[name] = pgbinary.column_kinds(self.connection, name, names) if self.binary else None
         kinds, columns = self.kinds[name], ", ".join(names)
+        freeze = ", FREEZE" if name in self.frozen else ""
         if kinds is None:
-            return f"COPY {name} ({columns}) FROM STDIN (FORMAT csv)", [csv_bytes(table)]
-        return f"COPY {name} ({columns}) FROM STDIN (FORMAT binary)", pgbinary.encode(table, kinds)
+            return f"COPY {name} ({columns}) FROM STDIN (FORMAT csv{freeze})", [csv_bytes(table)]
+        return f"COPY {name} ({columns}) FROM STDIN (FORMAT binary{freeze})", pgbinary.encode(table, kinds)
 
     def close(self) -> None:
-        """Finish the loads, restore what a bulk load dropped, and move each id sequence past the ids written."""
+        """Finish the loads, restore what a bulk load dropped, and move each id sequence past the ids written.
+
+        Order: keys and indexes, then ANALYZE (so the foreign-key checks are planned on statistics and know the
+        frozen pages are all-visible), then the foreign keys.
+        """
         if self.pipe is None:
             return
         timings = self.timings
@@ -299,8 +417,8 @@ class DatabaseOutput:
         timings.copy_tail = time.perf_counter() - started
         log.info("synthetic load: last COPY finished after %.1f s more", timings.copy_tail)
         if self.saved is not None:
-            _restore_constraints(self.connection, self.saved, timings)
-            log.info("synthetic load: indexes %.1f s, foreign keys %.1f s", timings.indexes, timings.foreign_keys)
+            _restore_indexes(self.connection, self.saved, timings)
+            log.info("synthetic load: keys and indexes %.1f s", timings.indexes)
         started = time.perf_counter()
         for name in sorted(self.written):
             self.connection.execute(
@@ -309,3 +427,6 @@ class DatabaseOutput:
             self.connection.execute(text(f"ANALYZE {name}"))
         timings.analyze = time.perf_counter() - started
         log.info("synthetic load: sequences set and tables analysed in %.1f s", timings.analyze)
+        if self.saved is not None:
+            _restore_foreign_keys(self.connection, self.saved, timings)
+            log.info("synthetic load: foreign keys %.1f s", timings.foreign_keys)
