@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from helhet.analytics import rop_facts
 from helhet.config import get_settings
 from helhet.i18n import N_
 
@@ -47,47 +48,25 @@ WITH rop_persons AS (
 SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id, f.year,
        least(make_date(CAST(f.year AS INTEGER), 12, 31), $as_of) AS ref, f.person_key
 FROM rop_persons f JOIN person_geo g ON g.person_key = f.person_key"""
-SHARED = {"rop_frame": FRAME}
+#: per person in service and year, what every check reads (``rop_facts``): made once per computation from one
+#: read of each follow-up table, then each check is a condition on its columns
+SHARED = {"rop_frame": FRAME, "rop_facts": rop_facts.facts(SOMATIC_DAYS, COOPERATION_DAYS)}
+#: the tables ``rop_facts`` reads: every check needs them all, since they share the one table
+NEEDS = (
+    "mapping_mental_health",
+    "mapping_somatic_check",
+    "mapping_declined",
+    "task",
+    "mapping_situation",
+    "mapping_children",
+    "care_plan",
+    "care_plan_measure",
+    "care_team_member",
+    "individual_plan_status",
+    "collaboration_contact",
+)
 #: the columns every check returns before its ``k`` (the person's key too, so one person's outcome can be read)
 OUT = "f.rhf_code, f.hf_code, f.area_code, f.municipality_number, f.unit_id, f.year, f.person_key"
-
-
-def _latest(table: str, day: str, columns: tuple[str, ...], on: str = "") -> str:
-    """A CTE body: ``columns`` of the latest ``table`` row (``x``) on or before each frame row's reference day, by
-    day then id; ``on``: more join conditions. (Ranking is faster here than ``arg_max`` of a struct of columns.)"""
-    selected = ", ".join(f"x.{c}" for c in columns)
-    return f"""SELECT * EXCLUDE (rn) FROM (
-        SELECT f.person_key, f.year, {selected},
-               row_number() OVER (PARTITION BY f.person_key, f.year ORDER BY x.{day} DESC, x.id DESC) AS rn
-        FROM rop_frame f JOIN {table} x ON x.person_key = f.person_key AND x.{day} <= f.ref {on}
-    ) WHERE rn = 1"""
-
-
-HOUSING_AT_REF = """SELECT f.person_key, f.year, arg_max(h.status, h.from_date) AS status
-        FROM rop_frame f JOIN housing_period h ON h.person_key = f.person_key AND h.from_date <= f.ref
-        GROUP BY ALL"""
-SITUATION_AT_REF = _latest("mapping_situation", "recorded_on", ("income", "activity", "network", "financial_problems"))
-CHILDREN_AT_REF = _latest("mapping_children", "asked_on", ("answer", "needs_assessed_on"))
-#: the person's plan on the reference day (the latest started and not closed by then), with its measures made by
-#: then and how many of them had an evaluation overdue (``careplans.measures.overdue_clause``)
-PLANS = f"""rop_plan AS ({
-    _latest("care_plan", "started_on", ("id", "status"), "AND (x.closed_on IS NULL OR x.closed_on > f.ref)")
-}),
-    rop_plans AS (
-        SELECT p.person_key, p.year, p.status, count(m.id) AS measures,
-               count(m.id) FILTER (WHERE m.status = 'active' AND m.evaluate_by < f.ref
-                                   AND (m.last_evaluated_on IS NULL OR m.last_evaluated_on < m.evaluate_by)) AS overdue
-        FROM rop_plan p JOIN rop_frame f USING (person_key, year)
-        LEFT JOIN care_plan_measure m ON m.plan_id = p.id AND CAST(m.created_at AS DATE) <= f.ref
-        GROUP BY ALL
-    )"""
-
-
-def _contact(counterpart: str) -> str:
-    """SQL: a documented contact with ``counterpart`` within the cooperation months up to the reference day."""
-    return f"""EXISTS (SELECT 1 FROM collaboration_contact c WHERE c.person_key = f.person_key
-                AND c.counterpart = '{counterpart}'
-                AND c.contact_on BETWEEN f.ref - INTERVAL {COOPERATION_DAYS} DAY AND f.ref)"""
 
 
 def _check(
@@ -99,7 +78,6 @@ def _check(
     exclusions: str,
     *,
     sql: str,
-    needs: tuple[str, ...],
 ) -> dict[str, Any]:
     """The fields of one ``indicators.Indicator``."""
     return {
@@ -113,8 +91,8 @@ def _check(
         "better": "higher",
         "source": f"DOMAIN.md §5.4 {name_en.split(':')[0]}; gaps/rules.py",
         "sql": sql,
-        "needs": needs,
-        "shared": ("rop_frame",),
+        "needs": NEEDS,
+        "shared": ("rop_frame", "rop_facts"),
         "period": N_("the person's situation on 31 December of the year (the reference date in its own year)"),
     }
 
@@ -132,10 +110,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("persons with a mental-health screening or diagnostic status recorded by the reference day"),
         DENOMINATOR,
         N_("none (a screening recorded as not screened does not count)"),
-        sql=f"""SELECT {OUT}, EXISTS (SELECT 1 FROM mapping_mental_health s WHERE s.person_key = f.person_key
-                AND s.status <> 'not_screened' AND s.screened_on <= f.ref)::INT AS k
-            FROM rop_frame f""",
-        needs=("mapping_mental_health",),
+        sql=f"SELECT {OUT}, coalesce(f.screened_on <= f.ref, false)::INT AS k FROM rop_facts f",
     ),
     _check(
         "rop03_somatic_checked",
@@ -147,24 +122,9 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("the person declined a somatic check after the last one"),
-        sql=f"""WITH somatic AS (
-                SELECT f.*,
-                    (SELECT max(c.checked_on) FROM mapping_somatic_check c
-                     WHERE c.person_key = f.person_key AND c.checked_on <= f.ref) AS last_check,
-                    (SELECT max(d.declined_on) FROM mapping_declined d WHERE d.person_key = f.person_key
-                     AND d.area = 'somatic' AND d.declined_on <= f.ref) AS declined_on,
-                    (SELECT count(*) FROM task t WHERE t.person_key = f.person_key
-                     AND t.kind = 'somatic_follow_up' AND t.owner_user_id IS NULL
-                     AND CAST(t.created_at AS DATE) <= f.ref
-                     AND (t.status IN ('open', 'in_progress') OR (t.status = 'done' AND t.completed_on > f.ref))
-                    ) AS unowned
-                FROM rop_frame f
-            )
-            SELECT {OUT}, (f.last_check IS NOT NULL AND f.ref <= f.last_check + INTERVAL {SOMATIC_DAYS} DAY
-                           AND f.unowned = 0)::INT AS k
-            FROM somatic f
-            WHERE NOT (f.declined_on IS NOT NULL AND (f.last_check IS NULL OR f.last_check < f.declined_on))""",
-        needs=("mapping_somatic_check", "mapping_declined", "task"),
+        sql=f"""SELECT {OUT}, (f.recent_check AND f.unowned = 0)::INT AS k FROM rop_facts f
+            WHERE NOT (f.somatic_declined_on IS NOT NULL
+                       AND (f.last_check IS NULL OR f.last_check < f.somatic_declined_on))""",
     ),
     _check(
         "rop04_situation_recorded",
@@ -176,16 +136,10 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("none"),
-        sql=f"""WITH housing AS ({HOUSING_AT_REF}),
-            situation AS ({SITUATION_AT_REF}),
-            children AS ({CHILDREN_AT_REF})
-            SELECT {OUT}, (h.status IS NOT NULL AND s.income IS NOT NULL AND s.income <> 'unknown'
-                           AND s.activity <> 'unknown' AND s.network <> 'unknown' AND c.answer IS NOT NULL)::INT AS k
-            FROM rop_frame f
-            LEFT JOIN housing h USING (person_key, year)
-            LEFT JOIN situation s USING (person_key, year)
-            LEFT JOIN children c USING (person_key, year)""",
-        needs=("mapping_situation", "mapping_children"),
+        sql=f"""SELECT {OUT}, (f.housing IS NOT NULL AND f.income IS NOT NULL AND f.income <> 'unknown'
+                           AND f.activity <> 'unknown' AND f.network <> 'unknown'
+                           AND f.children_answer IS NOT NULL)::INT AS k
+            FROM rop_facts f""",
     ),
     _check(
         "rop05_plan_with_measures",
@@ -197,11 +151,8 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("the person declined a plan"),
-        sql=f"""WITH {PLANS}
-            SELECT {OUT}, (p.status IS NOT NULL AND p.measures > 0)::INT AS k
-            FROM rop_frame f LEFT JOIN rop_plans p USING (person_key, year)
-            WHERE p.status IS DISTINCT FROM 'declined'""",
-        needs=("care_plan", "care_plan_measure"),
+        sql=f"""SELECT {OUT}, (f.plan_status IS NOT NULL AND f.measures > 0)::INT AS k FROM rop_facts f
+            WHERE f.plan_status IS DISTINCT FROM 'declined'""",
     ),
     _check(
         "rop06_measures_evaluated",
@@ -210,11 +161,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("persons none of whose active measures had an evaluation date passed without an evaluation"),
         N_("persons in service in the year whose current plan has measures on the reference day, by residence"),
         N_("persons without measures"),
-        sql=f"""WITH {PLANS}
-            SELECT {OUT}, (p.overdue = 0)::INT AS k
-            FROM rop_frame f JOIN rop_plans p USING (person_key, year)
-            WHERE p.measures > 0""",
-        needs=("care_plan", "care_plan_measure"),
+        sql=f"SELECT {OUT}, (f.overdue = 0)::INT AS k FROM rop_facts f WHERE f.measures > 0",
     ),
     _check(
         "rop07_coordinator_and_ip",
@@ -229,23 +176,8 @@ CHECKS: tuple[dict[str, Any], ...] = (
             "units on the reference day, by residence"
         ),
         N_("persons with a care team from fewer than two units"),
-        sql=f"""WITH team AS (
-                SELECT f.person_key, f.year, min(t.unit_id) <> max(t.unit_id) AS two_units,
-                       bool_or(t.role = 'coordinator') AS coordinator
-                FROM rop_frame f JOIN care_team_member t ON t.person_key = f.person_key
-                 AND t.from_date <= f.ref AND coalesce(t.to_date, DATE '9999-12-31') >= f.ref
-                GROUP BY ALL
-            ),
-            ip AS (
-                SELECT f.person_key, f.year, arg_max(i.status, i.version) AS status
-                FROM rop_frame f JOIN individual_plan_status i ON i.person_key = f.person_key
-                 AND CAST(i.recorded_at AS DATE) <= f.ref
-                GROUP BY ALL
-            )
-            SELECT {OUT}, (t.coordinator AND coalesce(i.status IN ('accepted', 'declined'), false))::INT AS k
-            FROM rop_frame f JOIN team t USING (person_key, year) LEFT JOIN ip i USING (person_key, year)
-            WHERE t.two_units""",
-        needs=("care_team_member", "individual_plan_status"),
+        sql=f"""SELECT {OUT}, (f.coordinator AND coalesce(f.ip_status IN ('accepted', 'declined'), false))::INT AS k
+            FROM rop_facts f WHERE f.two_units""",
     ),
     _check(
         "rop08_cooperation_documented",
@@ -257,8 +189,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("none"),
-        sql=f"""SELECT {OUT}, ({_contact("gp")} AND {_contact("specialist")})::INT AS k FROM rop_frame f""",
-        needs=("collaboration_contact",),
+        sql=f"SELECT {OUT}, (f.gp_contact AND f.specialist_contact)::INT AS k FROM rop_facts f",
     ),
     _check(
         "rop14_nav_information",
@@ -270,16 +201,10 @@ CHECKS: tuple[dict[str, Any], ...] = (
             "or financial problems in their latest situation record, on the reference day, by residence"
         ),
         N_("persons without a financial or housing problem recorded"),
-        sql=f"""WITH housing AS ({HOUSING_AT_REF}),
-            situation AS ({SITUATION_AT_REF})
-            SELECT {OUT}, {_contact("nav")}::INT AS k
-            FROM rop_frame f
-            LEFT JOIN housing h USING (person_key, year)
-            LEFT JOIN situation s USING (person_key, year)
-            WHERE coalesce(h.status IN ('homeless', 'temporary'), false)
-               OR coalesce(s.income IN ('social_assistance', 'none'), false)
-               OR coalesce(s.financial_problems, false)""",
-        needs=("mapping_situation", "collaboration_contact"),
+        sql=f"""SELECT {OUT}, f.nav_contact::INT AS k FROM rop_facts f
+            WHERE coalesce(f.housing IN ('homeless', 'temporary'), false)
+               OR coalesce(f.income IN ('social_assistance', 'none'), false)
+               OR coalesce(f.financial_problems, false)""",
     ),
     _check(
         "rop15_children_assessed",
@@ -291,11 +216,9 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("none"),
-        sql=f"""WITH children AS ({CHILDREN_AT_REF})
-            SELECT {OUT}, (c.answer IS NOT NULL
-                           AND (c.answer <> 'yes' OR coalesce(c.needs_assessed_on <= f.ref, false)))::INT AS k
-            FROM rop_frame f LEFT JOIN children c USING (person_key, year)""",
-        needs=("mapping_children",),
+        sql=f"""SELECT {OUT}, (f.children_answer IS NOT NULL AND (f.children_answer <> 'yes'
+                           OR coalesce(f.needs_assessed_on <= f.ref, false)))::INT AS k
+            FROM rop_facts f""",
     ),
 )
 
