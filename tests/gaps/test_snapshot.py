@@ -300,3 +300,58 @@ def facts_or_write_back(sql: str) -> bool:
     text = " ".join(sql.split()).lower()
     reads_facts = "json_agg" in text or "json_group_array" in text or "from care_plan" in text
     return reads_facts or text.startswith("insert into person_gap_state")
+
+
+def test_a_page_after_writes_is_the_page_read_again(session: Session, units: Units, coordinator: Actor) -> None:
+    """After a write the list is read once when the new counts cannot move the page, else twice; either way it is
+    the page a second read gives."""
+    own, homeless = (
+        HousingIn(status=s, from_date=date(2020, 1, 1)) for s in (HousingStatus.OWN_HOME, HousingStatus.HOMELESS)
+    )
+    people = [treated(session, units, housing=homeless if i % 3 == 0 else own) for i in range(6)]
+
+    def overdue(i: int) -> object:
+        return make_task(session, people[i], units.kommune, due_on=date(2025, 4, 1))
+
+    def screened(i: int) -> object:
+        data = ScreeningCreate(
+            status=ScreeningStatus.SCREENED_NO_FINDINGS, instrument="SCL-10", screened_on=TODAY, unit_id=units.poli.id
+        )
+        return mapping.record_screening(session, SYSTEM, people[i].id, data)
+
+    for i in (1, 2, 4):
+        overdue(i)
+    screened(2)
+    kommune = units.kommune.id
+    pages = [Page(2, 0), Page(2, 2), Page(2, 4), Page(10, 0), Page(3, 5), Page(2, 40)]
+    reads = []
+    for write in (lambda: screened(0), lambda: overdue(5), lambda: screened(4), lambda: overdue(0)):
+        for page in pages:
+            gaps.unit_gaps(session, coordinator, kommune, page)  # every snapshot current
+            write()
+            found: list[list[gaps.PersonGaps]] = []
+            texts = sent(
+                session,
+                lambda page=page, found=found: found.append(gaps.unit_gaps(session, coordinator, kommune, page)),
+            )
+            reads.append(sum(1 for t in texts if "listed" in t))
+            assert found[0] == gaps.unit_gaps(session, coordinator, kommune, page)
+    assert set(reads) == {1, 2}  # both ways were taken
+
+
+def test_only_a_move_across_the_page_reads_the_list_again() -> None:
+    """``_same_page`` over counts (high gaps, gaps): page rows [(2, 5), (1, 3)], a full page of two."""
+    same = gaps._same_page
+    on_page = [(2, 5), (1, 3)]
+    first, second = Page(2, 0), Page(2, 4)
+    assert same(on_page, first, [])
+    assert same(on_page, first, [((0, 2), (0, 1))])  # after the page, and still after it
+    assert same(on_page, first, [((0, 2), (0, 0))])  # after the page, then off the list
+    assert not same(on_page, first, [((0, 2), (1, 4))])  # after the page, then on it
+    assert not same(on_page, first, [((1, 3), (1, 2))])  # a tie with the last row: names decide, so read again
+    assert not same(on_page, first, [((2, 5), (0, 1))])  # on the page, then off it
+    assert same(on_page, second, [((3, 9), (3, 8))])  # before the page (not the first), and still before it
+    assert not same(on_page, first, [((0, 0), (3, 8))])  # to the top of the first page
+    assert not same(on_page, Page(3, 0), [((0, 0), (0, 1))])  # a page with room: a new last row joins it
+    assert same([], Page(2, 40), [((1, 2), (0, 1))])  # past the end: as long as the list keeps its length
+    assert not same([], Page(2, 40), [((0, 0), (0, 1))])

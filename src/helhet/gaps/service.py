@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import CompoundSelect, Select, or_, select
+from sqlalchemy import CompoundSelect, Row, Select, or_, select
 from sqlalchemy.orm import Session
 
 from helhet import clock
@@ -95,7 +96,8 @@ def unit_gaps(
     """Persons of a unit with at least one gap, most high-severity gaps first, then most gaps, then name;
     paginated in SQL over the unit's gap snapshots (``gaps/snapshot.py``). One statement reads the page and
     names the snapshots that are not current (none, once the night job or an earlier read made them); when
-    there are some, the loaders recompute just those and the statement is read again."""
+    there are some, they are recomputed (one combined statement for a few, the loaders for many) and the
+    statement is read again, unless the new counts cannot change the page (``_same_page``)."""
     unit = unit_of(actor, unit_id)
     if not policy.sees_person_data(actor):
         raise NotFound("unit", unit_id)
@@ -108,11 +110,47 @@ def unit_gaps(
     fresh: dict[int, list[RuleResult]] = {}
     if versions:
         fresh = snapshot.recompute(session, versions, today, key)
-        rows = session.connection().execute(stmt, params).all()
+        was = {row[1]: (row[7], row[8]) for row in rows if row[0] == 0}
+        moved = [(was[pid], now) for pid, results in fresh.items() if (now := snapshot.counts(results)) != was[pid]]
+        if not _same_page([(r[7], r[8]) for r in _page_rows(rows)], page, moved):
+            rows = session.connection().execute(stmt, params).all()
     shown = []
-    for _, pid, _, given, family, kept, _ in sorted((r for r in rows if r[0] == 1), key=lambda r: r[6]):
+    for _, pid, _, given, family, kept, _, _, _ in _page_rows(rows):
         # results just computed win over the row: its write-back is skipped when a change raced with it
         results = fresh.get(pid) or snapshot.restored(kept)
         shown.append(PersonGaps(pid, f"{given} {family}", _gaps(results), results))
     log_list_view(session, actor, "unit_gaps", unit, [r.person_id for r in shown])
     return shown
+
+
+def _page_rows(rows: Sequence[Row[Any]]) -> list[Any]:
+    return sorted((r for r in rows if r[0] == 1), key=lambda r: r[6])
+
+
+Counts = tuple[int, int]  # high gaps, gaps
+
+
+def _same_page(on_page: list[Counts], page: Page, moved: list[tuple[Counts, Counts]]) -> bool:
+    """Whether the page read over the old counts is still the page once the persons in ``moved`` (old counts,
+    new counts) have their new ones. It is when none of them crosses the page: each stays strictly before its
+    first row or strictly after its last (by counts alone, so no name is compared outside SQL), or off the list
+    (no gaps). Persons whose counts did not change keep their place and are not in ``moved``."""
+    if not moved:
+        return True
+
+    def rank(c: Counts) -> tuple[int, int] | None:  # the list's order; None: not listed
+        return (-c[0], -c[1]) if c[1] > 0 else None
+
+    if not on_page:  # past the end: the page stays empty while no one joins or leaves the list
+        return all((rank(o) is None) == (rank(n) is None) for o, n in moved)
+    first, last = rank(on_page[0]), rank(on_page[-1])
+    assert first is not None and last is not None
+    full = len(on_page) == page.limit
+
+    def after(r: tuple[int, int] | None) -> bool:
+        return r is None or (full and r > last)
+
+    def before(r: tuple[int, int] | None) -> bool:
+        return r is not None and page.offset > 0 and r < first
+
+    return all((after(rank(o)) and after(rank(n))) or (before(rank(o)) and before(rank(n))) for o, n in moved)

@@ -51,8 +51,9 @@ _key_memo: list[Any] = []  # the settings object and its key: get_settings() is 
 def list_statement(ids: Select[Any], today: date, key: str) -> CompoundSelect[Any]:
     """One statement for a list of persons: its page of persons with gaps (kind 1: id, names, kept results and
     rank, most high gaps first, then most gaps, then name), and every person whose snapshot is not current (kind
-    0: id and the version read). The id list is read once (a CTE); ``page_limit`` and ``page_offset`` are bind
-    parameters, so one kept object serves every page."""
+    0: id and the version read); both with the high gaps and gaps counted in the row (columns 7 and 8, zero
+    without a row), which order the page. The id list is read once (a CTE); ``page_limit`` and ``page_offset``
+    are bind parameters, so one kept object serves every page."""
     listed = ids.cte("listed")
     pid, state = listed.c[0], STATE.c
     order = (state.high.desc(), state.gaps.desc(), Person.given_name, Person.family_name, Person.id)
@@ -77,13 +78,25 @@ def list_statement(ids: Select[Any], today: date, key: str) -> CompoundSelect[An
             Person.family_name,
             state.results,
             ranked.c.rank,
+            state.high,
+            state.gaps,
         )
         .select_from(ranked)
         .join(Person, Person.id == ranked.c.pid)
         .join(STATE, state.person_id == ranked.c.pid)
     )
     not_current = (
-        select(literal(0), pid, func.coalesce(state.facts_version, 0), null(), null(), null(), literal(0))
+        select(
+            literal(0),
+            pid,
+            func.coalesce(state.facts_version, 0),
+            null(),
+            null(),
+            null(),
+            literal(0),
+            func.coalesce(state.high, 0),
+            func.coalesce(state.gaps, 0),
+        )
         .select_from(listed)
         .outerjoin(STATE, state.person_id == pid)
         .where(stale_clause(today, key))
@@ -147,17 +160,16 @@ def recompute(session: Session, versions: dict[int, int], today: date, key: str)
     now = clock.now()
     rows = []
     for pid in person_ids:
-        kept = stored(results[pid])
-        gaps = [r for r in results[pid] if r.outcome is Outcome.GAP]
+        high, gaps = counts(results[pid])
         rows.append(
             {
                 "person_id": pid,
                 "facts_version": versions[pid],
                 "computed_for": today,
                 "rules_key": key,
-                "results": kept,
-                "gaps": len(gaps),
-                "high": sum(1 for r in gaps if r.code in _HIGH),
+                "results": stored(results[pid]),
+                "gaps": gaps,
+                "high": high,
                 "computed_at": now,
             }
         )
@@ -179,6 +191,12 @@ def _id_select(session: Session, person_ids: list[int]) -> Select[Any]:
     """The ids as a statement the loaders embed: one array parameter on PostgreSQL, a plain IN on SQLite."""
     array = fact_loaders.id_array(session, person_ids)
     return select(Person.id).where(Person.id.in_(person_ids)) if array is None else array
+
+
+def counts(results: list[RuleResult]) -> tuple[int, int]:
+    """High-severity gaps and gaps among the results, as a snapshot row keeps them."""
+    gaps = [r.code for r in results if r.outcome is Outcome.GAP]
+    return sum(1 for code in gaps if code in _HIGH), len(gaps)
 
 
 def stored(results: list[RuleResult]) -> list[list[str]]:
