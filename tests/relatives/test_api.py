@@ -92,3 +92,29 @@ def test_relative_and_consent_life_over_the_api(
         assert client.get(f"/api/v1/relatives/{relative_id}{path}", headers=stranger).status_code == 404
     assert client.get(f"/api/v1/persons/{person.id}/relatives", headers=stranger).status_code == 404
     assert client.post(f"/api/v1/consents/{given.json()['id']}/withdraw", json={}, headers=stranger).status_code == 404
+
+
+def test_the_number_the_relative_is_given_is_changed_over_the_api(
+    client: TestClient, session: Session, units: Units, clinician: Actor
+) -> None:
+    person = served_person(session, units)
+    headers = auth(session, clinician)
+    created = client.post(
+        f"/api/v1/persons/{person.id}/relatives",
+        json={"given_name": "Ola", "family_name": "Testesen", "relationship": "parent", "contact_phone": "+47 55 00"},
+        headers=headers,
+    )
+    assert created.status_code == 201, created.text
+    path, etag = f"/api/v1/relatives/{created.json()['id']}", created.headers["ETag"]
+    refused = client.patch(path, json={"contact_phone": "<b>ring</b>"}, headers={**headers, "If-Match": etag})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert refused.json()["errors"] == [
+        {"field": "contact_phone", "value": "<b>ring</b>", "reason": "use digits, spaces and an optional leading +"}
+    ]
+    changed = client.patch(path, json={"contact_phone": "+47 55 11 22 33"}, headers={**headers, "If-Match": etag})
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["contact_phone"] == "+47 55 11 22 33" and changed.headers["ETag"] != etag
+    stale = client.patch(path, json={"contact_phone": "+47 55 00"}, headers={**headers, "If-Match": etag})
+    assert stale.status_code == 412
+    assert client.get(path, headers=headers).json()["contact_phone"] == "+47 55 11 22 33"

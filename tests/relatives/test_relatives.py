@@ -8,11 +8,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from helhet.errors import Invalid, NotFound
+from helhet.audit import log as audit
+from helhet.audit.models import AuditEvent
+from helhet.errors import Conflict, Invalid, NotFound
 from helhet.relatives import service as relatives
-from helhet.relatives.models import Involvement, Relationship, Relative
+from helhet.relatives.models import Involvement, Relationship, Relative, RelativeContact
 from helhet.relatives.schemas import InvolvementRecord, RelativeUpdate
-from helhet.users.actor import Actor
+from helhet.users.actor import SYSTEM, Actor
 from tests.careplans.builders import served_person
 from tests.personas import Units
 from tests.relatives.builders import make_relative
@@ -115,3 +117,64 @@ def test_coordinator_on_the_care_team_sees_the_relatives(
     person = served_person(session, units)
     relative = make_relative(session, clinician, person)
     assert [r.id for r in relatives.relatives_of(session, coordinator, person.id)] == [relative.id]
+
+
+# The number the relative is given ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def numbered(session: Session, units: Units, clinician: Actor) -> Relative:
+    """A relative registered by the clinician, so the assessment unit gives them its number."""
+    return make_relative(session, clinician, served_person(session, units), contact_phone="+47 55 00 00 00")
+
+
+def test_the_number_the_relative_is_given_is_changed_with_the_version_and_an_audit_event(
+    session: Session, units: Units, clinician: Actor, numbered: Relative
+) -> None:
+    relative, version = numbered, numbered.version
+    update = RelativeUpdate(contact_phone=" +47 55 11 22 33 ", version=version)
+    relatives.update_relative(session, clinician, relative.id, update)
+    read = relatives.describe(session, relative)
+    assert (read.contact_phone, read.contact_unit_id) == ("+47 55 11 22 33", units.assessment.id)
+    assert read.version == version + 1  # the relative's version covers the number, so a stale form is refused
+    audit.flush_pending(session)
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "relative.updated", AuditEvent.entity_id == str(relative.id))
+    ).one()
+    assert event.detail == {"fields": ["contact_phone"]}  # the field is named; the number is not logged
+    with pytest.raises(Conflict):
+        relatives.update_relative(session, clinician, relative.id, RelativeUpdate(contact_phone=None, version=version))
+    relatives.update_relative(session, clinician, relative.id, RelativeUpdate(contact_phone="", version=version + 1))
+    assert relatives.describe(session, relative).contact_phone is None
+
+
+def test_a_bad_number_for_the_relative_is_refused_with_field_value_and_reason_and_nothing_changes(
+    session: Session, clinician: Actor, numbered: Relative
+) -> None:
+    relative, version = numbered, numbered.version
+    update = RelativeUpdate(given_name="Per", contact_phone="ring sentralbordet", version=version)
+    with pytest.raises(Invalid) as refused:
+        relatives.update_relative(session, clinician, relative.id, update)
+    assert (refused.value.field, refused.value.value) == ("contact_phone", "ring sentralbordet")
+    assert refused.value.reason == "use digits, spaces and an optional leading +"
+    session.expire_all()
+    assert (relative.given_name, relative.version) == ("Ola", version)
+    assert relatives.describe(session, relative).contact_phone == "+47 55 00 00 00"
+
+
+def test_a_relative_without_a_contact_unit_gets_one_with_the_number(
+    session: Session, units: Units, clinician: Actor
+) -> None:
+    person = served_person(session, units)
+    relative = make_relative(session, SYSTEM, person)  # the system serves no unit: no contact unit yet
+    assert relatives.contact_of(session, relative.id) is None
+    with pytest.raises(Invalid) as refused:
+        relatives.update_relative(
+            session, SYSTEM, relative.id, RelativeUpdate(contact_phone="+47 55 00 00 00", version=relative.version)
+        )
+    assert (refused.value.field, refused.value.value) == ("contact_phone", "+47 55 00 00 00")
+    assert session.get(RelativeContact, relative.id) is None
+    update = RelativeUpdate(contact_phone="+47 55 00 00 00", version=relative.version)
+    relatives.update_relative(session, clinician, relative.id, update)
+    read = relatives.describe(session, relative)
+    assert (read.contact_phone, read.contact_unit_id) == ("+47 55 00 00 00", units.assessment.id)

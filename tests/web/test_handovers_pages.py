@@ -462,6 +462,26 @@ def test_sender_names_the_receiver_and_the_handover_page_shows_who(
     assert stale.status_code == 422 and "Noen andre endret overleveringen" in stale.text
 
 
+def test_a_refused_receiver_stays_chosen_on_the_failed_form(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units)
+    sign_in(client, "dogn")
+    path = f"/handovers/{handover.id}/receiver"
+    not_member = post_form(client, path, {"receiver_user_id": str(world.sender.id), "version": handover.version})
+    assert not_member.status_code == 422 and "Mottakeren må være medarbeider" in not_member.text
+    assert f'<option value="{world.sender.id}" selected>Dogn (avvist)</option>' in not_member.text
+    assert f'<option value="{world.receiver.id}">Koord</option>' in not_member.text  # the real choices stay
+    stranger = post_form(client, path, {"receiver_user_id": str(world.outsider.id), "version": handover.version})
+    assert f'<option value="{world.outsider.id}" selected>{world.outsider.id} (avvist)</option>' in stranger.text
+    assert "Fremmed" not in stranger.text  # a user of neither unit is not named
+    forged = post_form(client, path, {"receiver_user_id": "<script>x</script>", "version": handover.version})
+    assert forged.status_code == 422 and "<script>x" not in forged.text
+    assert "&lt;script&gt;x&lt;/script&gt; (avvist)</option>" in forged.text
+    assert fresh(session, handover).receiver_user_id is None
+    assert "(avvist)" not in client.get(path).text
+
+
 def test_after_acceptance_only_the_receiving_unit_changes_the_receiver(
     client: TestClient, session: Session, units: Units, world: World
 ) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from helhet import clock
 from helhet.persons.models import Person
-from helhet.relatives.models import Consent, ConsentScope, Involvement, Relationship, Relative
+from helhet.relatives.models import Consent, ConsentScope, Involvement, Relationship, Relative, RelativeContact
 from helhet.users.actor import SYSTEM
 from helhet.users.models import Role
 from tests.careplans.builders import served_person
@@ -302,6 +302,35 @@ def test_a_bad_phone_is_refused_beside_the_field_with_what_was_typed_kept(
     assert stale.status_code == 422 and "Noen andre endret den pårørende" in stale.text
     session.expire_all()
     assert session.get_one(Relative, relative.id).given_name == "Ola"
+
+
+def test_the_number_the_relative_is_given_is_changed_on_the_edit_page_and_a_bad_one_kept_beside_its_field(
+    behandler: TestClient, session: Session, person: Person
+) -> None:
+    relative = make_relative(session, SYSTEM, person)  # registered without a contact unit
+    session.commit()
+    path = f"/relatives/{relative.id}/edit"
+    assert 'id="f-contact_phone"' in behandler.get(path).text
+    refused = post_form(behandler, path, edit_form(relative, contact_phone="<script>alert(1)</script>"))
+    assert refused.status_code == 422
+    assert 'id="f-contact_phone-error"' in refused.text and "Bruk sifre og mellomrom" in refused.text
+    assert 'value="&lt;script&gt;alert(1)&lt;/script&gt;"' in refused.text and "<script>alert" not in refused.text
+    session.expire_all()
+    assert session.get(RelativeContact, relative.id) is None
+
+    before = str(relative.version)
+    saved = post_form(behandler, path, edit_form(relative, contact_phone="+47 22 00 00 00"))
+    assert saved.status_code == 303, saved.text
+    page = behandler.get(f"/relatives/{relative.id}").text
+    assert "telefon +47 22 00 00 00" in page  # what the relative is told, with the unit that gives the number
+    assert 'value="+47 22 00 00 00"' in behandler.get(path).text
+    session.expire_all()
+    contact = session.get_one(RelativeContact, relative.id)
+    assert contact.phone == "+47 22 00 00 00"
+    stale = post_form(behandler, path, edit_form(relative, contact_phone="+47 22 99 99 99", version=before))
+    assert stale.status_code == 422 and 'value="+47 22 99 99 99"' in stale.text  # the old version: refused, kept
+    session.expire_all()
+    assert session.get_one(RelativeContact, relative.id).phone == "+47 22 00 00 00"
 
 
 def test_outsider_gets_not_found_and_a_forged_form_is_refused_on_the_relative_edit_page(

@@ -38,6 +38,7 @@ class RelativeUpdate(BaseModel):
     preferred_language: str | None = Field(default=None, max_length=8)
     interpreter_needed: bool | None = None
     interpreter_language: str | None = Field(default=None, max_length=40)
+    contact_phone: str | None = Field(default=None, max_length=40)  # the number the relative is given; None clears
     version: int | None = None
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from helhet import clock
 from helhet.audit import log as audit
@@ -131,8 +132,15 @@ def update_relative(session: Session, actor: Actor, relative_id: int, data: Rela
     needed = changes.get("interpreter_needed", relative.interpreter_needed)
     language = changes.get("interpreter_language", relative.interpreter_language)
     _check_interpreter(needed, language)
+    fields = sorted(changes)  # named in the audit event; the values are not logged
+    if "contact_phone" in changes:  # kept with the contact unit, not on the relative
+        _change_contact_phone(session, actor, relative, changes.pop("contact_phone"))
     for key, value in changes.items():
-        setattr(relative, key, value.strip() if isinstance(value, str) and key.endswith("name") else value)
+        if key in ("phone", "email"):
+            value = _clean(value)  # an emptied field is no number, as at registration
+        elif isinstance(value, str) and key.endswith("name"):
+            value = value.strip()
+        setattr(relative, key, value)
     if not needed:
         relative.interpreter_language = None
     if changes.get("is_nearest"):
@@ -145,7 +153,7 @@ def update_relative(session: Session, actor: Actor, relative_id: int, data: Rela
         "relative",
         relative.id,
         person_id=relative.person_id,
-        detail={"fields": sorted(changes)},
+        detail={"fields": fields},
     )
     return relative
 
@@ -192,6 +200,27 @@ def _replace_nearest(session: Session, actor: Actor, relative: Relative) -> None
             person_id=relative.person_id,
             detail={"by": relative.id},
         )
+
+
+def _change_contact_phone(session: Session, actor: Actor, relative: Relative, phone: str | None) -> None:
+    """Give the relative another number (or none). It belongs to the relative's contact unit; a relative without
+    one gets the actor's unit that serves the person, as at registration."""
+    _check_phone("contact_phone", phone)
+    phone = _clean(phone)
+    contact = contact_of(session, relative.id)
+    if contact is None and phone is None:
+        return
+    if contact is None:
+        unit_id = _contact_unit(session, actor, relative.person_id, None)
+        if unit_id is None:
+            raise Invalid("contact_phone", phone, "none of your units serves the person, so no unit gives this number")
+        session.add(RelativeContact(relative_id=relative.id, unit_id=unit_id, phone=phone, recorded_at=clock.now()))
+    elif contact.phone != phone:
+        contact.phone = phone
+        contact.recorded_at = clock.now()
+    else:
+        return
+    flag_modified(relative, "phone")  # always an UPDATE, so the relative's version (ETag) covers the number
 
 
 def _contact_unit(session: Session, actor: Actor, person_id: int, given: int | None) -> int | None:

@@ -298,6 +298,7 @@ def _receiver_page(
     person = persons.get_person(session, actor, handover.person_id, what="handover")
     page = views.handover_page(session, handover)
     form = form or FormState.of({"receiver_user_id": handover.receiver_user_id, "version": handover.version})
+    members = [(str(uid), name) for uid, name in common.unit_members(session, [handover.to_unit_id])]
     return render_form(
         request,
         session,
@@ -306,8 +307,22 @@ def _receiver_page(
         person=person,
         page=page,
         h=page.handover,
-        members=[(str(uid), name) for uid, name in common.unit_members(session, [handover.to_unit_id])],
+        members=members + _refused_choice(request, session, handover, form, members),
     )
+
+
+def _refused_choice(
+    request: Request, session: PageSession, handover: Handover, form: FormState, members: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """A posted receiver who is not among the options, as one more option, so the failed form still shows the
+    choice that was refused beside its message. Named when a member of either unit (both units see those names),
+    else the value as posted (rendered inert)."""
+    chosen = form.value("receiver_user_id")
+    if not chosen or not form.has_errors or chosen in dict(members):
+        return []
+    senders = {str(uid): name for uid, name in common.unit_members(session, [handover.from_unit_id])}
+    refused = translate(request, N_("%(choice)s (refused)")) % {"choice": senders.get(chosen, chosen)}
+    return [(chosen, refused)]
 
 
 @router.get("/handovers/{handover_id}/receiver")

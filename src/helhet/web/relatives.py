@@ -46,6 +46,7 @@ REASONS = (
     N_("the unit has no care relationship with the person"),
     N_("record that it was offered, accepted or declined"),
     N_("use a language code such as ar, so, pl, uk or nsl"),
+    N_("none of your units serves the person, so no unit gives this number"),
 )
 
 
@@ -95,6 +96,7 @@ TEXT_FIELDS = (
     "email",
     "preferred_language",
     "interpreter_language",
+    "contact_phone",
 )
 
 
@@ -127,10 +129,9 @@ def register_relative(
     request: Request, person_id: int, session: PageSession, actor: PageActor, form: PostedForm
 ) -> Response:
     person = persons.get_person(session, actor, person_id, what="relatives")
-    data = {**_details(form), "contact_phone": text(form, "contact_phone")}
     action = Action(
         RelativeCreate,
-        data,
+        _details(form),
         lambda d: relatives.register_relative(session, actor, person_id, d),
         done=N_("The relative is registered."),
         then=lambda made: f"/relatives/{made.id}",
@@ -286,7 +287,7 @@ def record_involvement(
 # Change the relative's details -----------------------------------------------------------------------------
 
 #: details a user may empty on the edit form: sent as None so the service clears them
-CLEARABLE = ("birth_date", "phone", "email", "interpreter_language")
+CLEARABLE = ("birth_date", "phone", "email", "interpreter_language", "contact_phone")
 
 
 def _edit_page(
@@ -295,9 +296,10 @@ def _edit_page(
     relative = relatives.get_relative(session, actor, relative_id)
     person = persons.get_person(session, actor, relative.person_id, what="relatives")
     if form is None:
-        current = {name: getattr(relative, name) for name in (*TEXT_FIELDS, "birth_date")}
-        flags = {"is_nearest": relative.is_nearest, "interpreter_needed": relative.interpreter_needed}
-        form = FormState.of({**current, **flags, "version": relative.version})
+        read = relatives.describe(session, relative)  # with the number the relative is given
+        current = {name: getattr(read, name) for name in (*TEXT_FIELDS, "birth_date")}
+        flags = {"is_nearest": read.is_nearest, "interpreter_needed": read.interpreter_needed}
+        form = FormState.of({**current, **flags, "version": read.version})
     return render_form(
         request,
         session,
