@@ -1,16 +1,21 @@
 """The ROP gap checks of the municipal follow-up (ROP-02..08, 14, 15) as atlas pass rates, on small stores worked
 out by hand: each person passes, fails, is excluded or is not counted for a reason written beside it. The
-reference day of 2024 is 31 December 2024; every person is in service from March 2024."""
+reference day of 2024 is 31 December 2024; every person is in service from March 2024 unless a test says
+otherwise. The last test compares every check with its former query (``rop_reference``) on random records."""
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import polars as pl
+from polars.testing import assert_frame_equal
 
 from helhet.analytics import queries
 from helhet.analytics.indicators import BY_CODE, ROP_INDICATORS, compute_raw
+from tests.analytics.rop_reference import REFERENCE
 from tests.analytics.store_builder import StoreBuilder
 
 AS_OF = date(2025, 1, 1)
@@ -171,3 +176,107 @@ def test_persons_out_of_service_in_the_year_are_not_counted(tmp_path: Path) -> N
     b.referral(unit, received=D(2024, 12, 20), start_after=20)  # starts in 2025: not counted in 2024
     b.screening(b.person_of(rid), D(2022, 2, 1))
     assert rate(b, tmp_path, "rop02_mental_health_screened") == (1, 0)
+
+
+def rates_by_year(b: StoreBuilder, tmp_path: Path, code: str) -> dict[int, tuple[int, int]]:
+    con = queries.connect(b.write(tmp_path / code))
+    raw = compute_raw(con, BY_CODE[code], AS_OF).filter(
+        (pl.col("level") == "municipality") & (pl.col("code") == "4601")
+    )
+    return {int(y): (int(n), int(k or 0)) for y, n, k in raw.select("year", "n", "k").sort("year").rows()}
+
+
+def test_each_year_reads_the_records_dated_by_its_own_reference_day(tmp_path: Path) -> None:
+    # every person in service from March 2023: years 2023, 2024 and 2025 (reference day 1 January 2025, AS_OF)
+    b = StoreBuilder()
+    p = persons(b, 6, received=D(2023, 3, 4))
+    tsb, kommune = b.unit(), b.unit()
+    b.situation(p[0], D(2023, 5, 1))  # ROP-04: 2023 pass; the 2024 record has income unknown: gap from then on
+    b.situation(p[0], D(2024, 6, 1), income="unknown")
+    b.children(p[0], D(2023, 5, 1))
+    b.children(p[1], D(2024, 5, 1), answer="yes")  # ROP-15: two answers the same day, the later id counts:
+    b.children(p[1], D(2024, 5, 1), answer="no")  # no children, so 2024 and 2025 pass; 2023 not asked yet
+    b.measure(b.plan(p[2], D(2023, 4, 1), closed=D(2024, 3, 1)), D(2023, 4, 10), D(2025, 6, 1))  # ROP-05: 2023 only
+    for person in (p[3], p[4]):  # ROP-07: two units until the kommune's coordinator leaves on 31 December 2024
+        b.member(person, tsb, "pathway_coordinator", D(2023, 4, 1))
+        b.member(person, kommune, "coordinator", D(2023, 4, 1), until=D(2024, 12, 31))
+    b.ip_status(p[3], "offered", D(2023, 5, 1))  # 2023, 2024 gap: offered, not answered
+    b.ip_status(p[4], "accepted", D(2024, 2, 1))  # 2023 gap, 2024 pass; 2025 not counted (one unit)
+    b.contact(p[5], "gp", D(2024, 12, 1))  # ROP-08: 2024 pass, and 2025 too (183 days back from 1 January)
+    b.contact(p[5], "specialist", D(2024, 11, 1))
+    b.somatic(p[5], D(2023, 6, 1))  # ROP-03: 2023 pass; older than 365 days on 31 December 2024
+    assert rates_by_year(b, tmp_path, "rop04_situation_recorded") == {2023: (6, 1), 2024: (6, 0), 2025: (6, 0)}
+    assert rates_by_year(b, tmp_path, "rop15_children_assessed") == {2023: (6, 1), 2024: (6, 2), 2025: (6, 2)}
+    assert rates_by_year(b, tmp_path, "rop05_plan_with_measures") == {2023: (6, 1), 2024: (6, 0), 2025: (6, 0)}
+    assert rates_by_year(b, tmp_path, "rop07_coordinator_and_ip") == {2023: (2, 0), 2024: (2, 1)}
+    assert rates_by_year(b, tmp_path, "rop08_cooperation_documented") == {2023: (6, 0), 2024: (6, 1), 2025: (6, 1)}
+    assert rates_by_year(b, tmp_path, "rop03_somatic_checked") == {2023: (6, 1), 2024: (6, 0), 2025: (6, 0)}
+
+
+def _random_follow_up(b: StoreBuilder, rng: random.Random, person: int, units: tuple[int, int]) -> None:
+    """Several records of every kind the checks read, over 2022-2025 (some after AS_OF), with same-day ties."""
+
+    def day() -> date:
+        return D(2022, 1, 1) + timedelta(days=rng.randrange(0, 3 * 365 + 60))
+
+    for _ in range(rng.randrange(0, 3)):
+        b.screening(person, day(), status=rng.choice(["screened_no_findings", "not_screened"]))
+        b.somatic(person, day())
+        b.ip_status(person, rng.choice(["offered", "accepted", "declined"]), day(), version=rng.randrange(1, 4))
+    meeting = day()  # contacts around one day, so some fall within the same six months
+    for counterpart in ("gp", "specialist", "nav"):
+        for _ in range(rng.randrange(0, 3)):
+            b.contact(person, counterpart, meeting + timedelta(days=rng.randrange(-120, 120)))
+    if rng.random() < 0.3:
+        b.declined(person, day(), area="somatic")
+    if rng.random() < 0.4:
+        b.task(
+            person,
+            "somatic_follow_up",
+            day(),
+            owner=rng.choice([None, 7]),
+            status=rng.choice(["open", "done"]),
+            completed=day(),
+        )
+    for _ in range(rng.randrange(0, 3)):
+        on = day()
+        b.situation(
+            person,
+            on,
+            rng.choice(["work", "unknown", "social_assistance"]),
+            activity=rng.choice(["work", "unknown"]),
+            financial_problems=rng.random() < 0.3,
+        )
+        for answer in rng.sample(["yes", "no", "unknown"], rng.randrange(1, 3)):  # same day: the later id counts
+            b.children(person, on, answer=answer, assessed=rng.choice([None, day()]))
+    for _ in range(rng.randrange(0, 3)):
+        started = day()
+        closed = rng.choice([None, started + timedelta(days=rng.randrange(1, 500))])
+        plan = b.plan(person, started, status=rng.choice(["active", "declined"]), closed=closed)
+        for _ in range(rng.randrange(0, 3)):
+            b.measure(plan, day(), day(), evaluated=rng.choice([None, day()]))
+    for unit in units:
+        if rng.random() < 0.6:
+            since = day()
+            until = rng.choice([None, since + timedelta(days=rng.randrange(0, 400))])
+            b.member(person, unit, rng.choice(["coordinator", "gp"]), since, until=until)
+
+
+def test_every_check_counts_as_its_former_query_did_on_random_records(tmp_path: Path) -> None:
+    # rop_reference.REFERENCE: each check as one query with its own subqueries over the follow-up tables, as
+    # analytics/rop.py computed it before the shared per person-year table
+    rng = random.Random(11)
+    b = StoreBuilder()
+    units = (b.unit(), b.unit())
+    for received in (D(2022, 2, 1), D(2023, 6, 1), D(2024, 11, 1)) * 25:
+        rid = b.referral(units[0], rng.choice(["4601", "5001"]), received=received)
+        _random_follow_up(b, rng, b.person_of(rid), units)
+    con = queries.connect(b.write(tmp_path / "store"))
+    key = ["level", "code", "year"]
+    for code, sql in REFERENCE.items():
+        former = replace(BY_CODE[code], sql=sql, shared=("rop_frame",))
+        expected = compute_raw(con, former, AS_OF).sort(key)
+        got = compute_raw(con, BY_CODE[code], AS_OF).sort(key)
+        assert_frame_equal(got, expected)
+        national = expected.filter(pl.col("level") == "national")
+        assert (national["k"] > 0).any() and (national["k"] < national["n"]).any(), (code, national)
