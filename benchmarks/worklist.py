@@ -18,14 +18,16 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -201,14 +203,53 @@ def gap_list_phases(engine: Any, read: Callable[[], None], unit_id: int, repeat:
         with count_statements(engine) as statements:
             read()
         n = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT"))])
-        took = []
+        took, parts = [], []
         for _ in range(times):
             if prepare:
                 prepare()
-            start = time.perf_counter()
-            read()
-            took.append((time.perf_counter() - start) * 1000)
+            with driver_times(engine) as spent:
+                start = time.perf_counter()
+                read()
+                took.append((time.perf_counter() - start) * 1000)
+            parts.append(spent)
         _line(name, n, summary(took), base_p50)
+        _parts(parts, took)
+
+
+#: what a statement of the gap list is, by its text: the list, the facts, the write-back, or another
+_KINDS = (("WITH listed", "list"), ("json_agg", "facts"), ("INSERT INTO person_gap_state", "write-back"))
+
+
+@contextmanager
+def driver_times(engine: Any) -> Iterator[dict[str, float]]:
+    """Milliseconds from sending each statement to its result, summed per kind (``_KINDS``; 'other' for the rest,
+    such as the audit append or the loaders' statements)."""
+    spent: dict[str, float] = {}
+    started: list[float] = []
+
+    def before(*_args: Any) -> None:
+        started.append(time.perf_counter())
+
+    def after(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        kind = next((k for text_, k in _KINDS if text_ in statement), "other")
+        spent[kind] = spent.get(kind, 0.0) + (time.perf_counter() - started.pop()) * 1000
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    try:
+        yield spent
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+
+def _parts(parts: list[dict[str, float]], took: list[float]) -> None:
+    """Median milliseconds per read in the driver, per kind of statement, and the rest (Python)."""
+    kinds = [k for _, k in _KINDS] + ["other"]
+    medians = {k: statistics.median(p.get(k, 0.0) for p in parts) for k in kinds}
+    python = statistics.median(t - sum(p.values()) for p, t in zip(parts, took, strict=True))
+    shown = ", ".join(f"{k} {v:.1f}" for k, v in medians.items() if v)
+    print(f"{'':4}driver ms (median): {shown}; python {python:.1f}")
 
 
 if __name__ == "__main__":

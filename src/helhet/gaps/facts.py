@@ -3,7 +3,9 @@
 Each loader takes a subquery of person ids and fills ``PersonFacts`` in place, so the cost of a unit's gap list
 is a constant number of statements however many persons the unit has. The pathway core's facts come in one
 statement (``core_facts``: one aggregate per kind of fact, joined on the id list); domains add their loader to
-``LOADERS``.
+``LOADERS``. For a few persons ``gaps/combined.py`` sends every loader's statements as one; so a loader's statements
+depend on the ids and the day only (not on rows it read before), and an early return on empty rows comes before the
+statements it skips.
 """
 
 from __future__ import annotations
