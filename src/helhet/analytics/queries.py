@@ -90,12 +90,18 @@ def covered_years(folder: Path) -> tuple[int, int] | None:
 
 
 #: DuckDB's own memory (its buffer: tables, hash tables, sorts) is kept under this; beyond it, it spills to a
-#: temporary directory. Meant to keep the atlas within issue 6's 4 GB (4 M referrals: 2.9 GB; 10 M unmeasured)
+#: temporary directory. Meant to keep the atlas within issue 6's 4 GB (10 M referrals: 3.2 GB)
 MEMORY_LIMIT = "2.5GB"
+#: referrals per statement that builds ``referral_facts``: larger stores are built in ranges of referral ids, so
+#: the joins' hash tables and windows of one range fit in ``MEMORY_LIMIT`` and do not spill (10 M referrals in
+#: one statement wrote 16 GB of temporary files)
+FACTS_CHUNK = 2_000_000
 
 
-def connect(folder: Path, threads: int | None = None, memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the store's tables as views, geography, the ``referral_facts`` view, and
+def connect(
+    folder: Path, threads: int | None = None, memory_limit: str = MEMORY_LIMIT, chunk: int = FACTS_CHUNK
+) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the store's tables as views, geography, the ``referral_facts`` table, and
     ``store_period`` (one row: the first and last year covered, NULL when all years are)."""
     files = check_folder(folder)
     con = duckdb.connect()
@@ -106,15 +112,40 @@ def connect(folder: Path, threads: int | None = None, memory_limit: str = MEMORY
     # Row order of unordered results is not needed (the atlas sorts what it shows), and keeping it costs memory
     # in the large CREATE TABLE AS and joins of referral_facts.
     con.execute("SET preserve_insertion_order = false")
+    # The atlas's tables live in an in-memory database that compresses at each CHECKPOINT (temp tables never
+    # do): referral_facts takes about a tenth of the memory, so 10 M referrals of it fit beside the joins, and
+    # every indicator scans fewer bytes.
+    con.execute("ATTACH ':memory:' AS atlas (COMPRESS)")
+    con.execute("USE atlas")
     for table, path in files.items():
         _view(con, table, path)
     _geography_tables(con)
-    con.execute(REFERRAL_FACTS)
+    _referral_facts(con, chunk)
     first, last = covered_years(folder) or (None, None)
     con.execute(
         "CREATE TEMP TABLE store_period AS SELECT ?::INTEGER AS first_year, ?::INTEGER AS last_year", [first, last]
     )
     return con
+
+
+def _referral_facts(con: duckdb.DuckDBPyConnection, chunk: int) -> None:
+    """``referral_facts``, one statement per range of about ``chunk`` referral ids, each compressed when made.
+
+    The ranges split the referrals, so the rows are the same as one statement's; the filters on the referral,
+    assessment and episode ids let Parquet skip the row groups of other ranges."""
+    row = con.execute("SELECT count(*), min(id), max(id) FROM referral").fetchone()
+    count, low, high = (int(row[0]), row[1], row[2]) if row else (0, None, None)
+    if not count or low is None or high is None:
+        con.execute(f"CREATE TABLE referral_facts AS {referral_facts_sql(0, -1)}")
+        return
+    parts = max(1, -(-count // max(1, chunk)))
+    step = (int(high) - int(low)) // parts + 1
+    for part in range(parts):
+        first = int(low) + part * step
+        last = min(int(high), first + step - 1)
+        verb = "CREATE TABLE referral_facts AS" if part == 0 else "INSERT INTO referral_facts"
+        con.execute(f"{verb} {referral_facts_sql(first, last)}")
+        con.execute("CHECKPOINT")
 
 
 def in_period(con: duckdb.DuckDBPyConnection, column: str = "year") -> str:
@@ -135,27 +166,30 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 # One row per referral: residence (as of receipt) → area → HF → RHF, treating unit, case mix, the wish, the
 # assessment and the first episode. Homelessness is the housing status in force on the day of receipt.
 # Materialised once per connection: every indicator reads it, and its window functions are the costly part.
+# ``{first}`` and ``{last}``: the range of referral ids one statement makes (see ``_referral_facts``).
 REFERRAL_FACTS = f"""
-CREATE TEMP TABLE referral_facts AS
 WITH final_assessment AS (
     SELECT * EXCLUDE (rn) FROM (
         SELECT a.*, row_number() OVER (PARTITION BY referral_id ORDER BY assessed_on DESC, id DESC) AS rn
-        FROM assessment a
+        FROM assessment a WHERE referral_id BETWEEN {{first}} AND {{last}}
     ) WHERE rn = 1
 ),
 first_episode AS (
     SELECT * EXCLUDE (rn) FROM (
         SELECT e.*, row_number() OVER (PARTITION BY referral_id ORDER BY started_on, id) AS rn FROM episode e
+        WHERE referral_id BETWEEN {{first}} AND {{last}}
     ) WHERE rn = 1
 ),
 housing_at_receipt AS (
     SELECT r.id AS referral_id, arg_max(h.status, h.from_date) AS housing
     FROM referral r JOIN housing_period h ON h.person_key = r.person_key AND h.from_date <= r.received_on
+    WHERE r.id BETWEEN {{first}} AND {{last}}
     GROUP BY r.id
 ),
 prior AS (
     SELECT r.id AS referral_id, count(e.id) AS prior_episodes
     FROM referral r JOIN episode e ON e.person_key = r.person_key AND e.started_on < r.received_on
+    WHERE r.id BETWEEN {{first}} AND {{last}}
     GROUP BY r.id
 )
 SELECT
@@ -202,7 +236,13 @@ LEFT JOIN housing_at_receipt h ON h.referral_id = r.id
 LEFT JOIN prior pr ON pr.referral_id = r.id
 LEFT JOIN final_assessment a ON a.referral_id = r.id
 LEFT JOIN first_episode e ON e.referral_id = r.id
+WHERE r.id BETWEEN {{first}} AND {{last}}
 """
+
+
+def referral_facts_sql(first: int, last: int) -> str:
+    """The SELECT of ``referral_facts`` for the referrals with ids from ``first`` to ``last``."""
+    return REFERRAL_FACTS.format(first=int(first), last=int(last))
 
 
 def display_names(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
