@@ -117,11 +117,11 @@ def csv_bytes(table: pa.Table) -> bytes:
 class LoadTimings:
     """Where a database load's wall time went, in seconds (``DatabaseOutput.timings``).
 
-    ``waiting`` is the time the writer waited for the generator's next chunk (made and encoded in the
-    generating thread), ``encoding`` making COPY data (it overlaps ``copy``), ``queued`` waiting for the COPY
-    thread to take a block; ``copy`` is the COPY thread's busy time (it overlaps
-    the others), ``copy_tail`` the wait for the last COPY at the end, then the rebuild and ``analyze``
-    (sequences set and tables analysed). ``copy_by_table`` splits ``copy``.
+    ``waiting`` is the time the writer waited for the generator's next chunk, ``encoding`` making COPY data (in
+    the generating thread, ``Writer.prepare``, so it overlaps the writes), ``queued`` waiting for the COPY thread
+    to take a block; ``copy`` is the COPY thread's busy time (it overlaps the others), ``copy_tail`` the wait for
+    the last COPY at the end, then the rebuild, ``analyze`` (sequences set and tables analysed) and the foreign
+    keys. ``copy_by_table`` splits ``copy``.
     """
 
     waiting: float = 0.0
@@ -182,12 +182,14 @@ class CopyPipe:
 
 @dataclass
 class ForeignKey:
-    """A foreign key dropped for a bulk load: its table, name, definition and its own columns, in order."""
+    """A foreign key dropped for a bulk load: its table, name, definition, its own columns (in order) and the
+    table it references."""
 
     table: str
     name: str
     definition: str
     columns: tuple[str, ...]
+    referenced: str
 
 
 @dataclass
@@ -222,8 +224,8 @@ def _drop_constraints(connection: Connection, tables: list[str]) -> Constraints:
         text(
             "SELECT c.conrelid::regclass::text, c.conname, pg_get_constraintdef(c.oid), "
             "ARRAY(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY AS k(attnum, ord) "
-            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.ord) "
-            "FROM pg_constraint c WHERE c.contype = 'f' "
+            "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.attnum ORDER BY k.ord), "
+            "c.confrelid::regclass::text FROM pg_constraint c WHERE c.contype = 'f' "
             "AND (c.conrelid::regclass::text = ANY(:t) OR c.confrelid::regclass::text = ANY(:t)) ORDER BY 1, 2"
         ),
         {"t": tables},
@@ -241,7 +243,7 @@ def _drop_constraints(connection: Connection, tables: list[str]) -> Constraints:
         connection.execute(text(f'DROP INDEX "{name}"'))
     return Constraints(
         [(n, d) for n, d in indexes],
-        [ForeignKey(t, n, d, tuple(c)) for t, n, d, c in foreign_keys],
+        [ForeignKey(t, n, d, tuple(c), r) for t, n, d, c, r in foreign_keys],
         [(t, n, d) for t, n, d in keys],
     )
 
@@ -294,19 +296,40 @@ def _restore_indexes(connection: Connection, saved: Constraints, timings: LoadTi
         log.debug("%s: %.2f s", statement, time.perf_counter() - started)
 
 
+def _sparse(connection: Connection, fk: ForeignKey) -> bool:
+    """Whether the key has fewer values (not null, from the statistics) than a quarter of the referenced rows."""
+    if len(fk.columns) != 1:
+        return False
+    values, referenced = connection.execute(
+        text(
+            "SELECT (1 - coalesce((SELECT null_frac FROM pg_stats WHERE schemaname = current_schema() "
+            "AND tablename = :t AND attname = :c), 0)) * greatest(f.reltuples, 0), greatest(r.reltuples, 0) "
+            "FROM pg_class f, pg_class r WHERE f.oid = CAST(:t AS regclass) AND r.oid = CAST(:r AS regclass)"
+        ),
+        {"t": fk.table, "c": fk.columns[0], "r": fk.referenced},
+    ).one()
+    return bool(values * 4 < referenced)
+
+
 def _restore_foreign_keys(connection: Connection, saved: Constraints, timings: LoadTimings) -> None:
     """Add the foreign keys again; PostgreSQL checks every row of each (one query per key, never in parallel).
 
-    The check is an anti-join of the referencing table with the referenced one. Where the key's columns lead an
-    index of the referencing table, a merge join of two index scans (index-only on frozen, analysed tables)
-    costs a third to a half of the hash join the planner picks by default, which scans the whole table and
-    hashes the whole referenced key; so hash joins are switched off for those checks. Run after ANALYZE.
+    The check is an anti-join of the referencing table with the referenced one, and the planner's default is a
+    hash join: a scan of the whole table and a hash of the whole referenced key. Hash joins are switched off
+    for two kinds of key, which then cost a third to a half: where the key's columns lead an index of the
+    referencing table (a merge join of two index scans, index-only on frozen, analysed tables), and where the
+    key has few values beside the referenced rows (``_sparse``: an index probe per value). JIT compilation is
+    off for the checks: these simple scans gain nothing from it and large ones would pay for optimising.
+    Run after ANALYZE.
     """
     indexed = _leading_columns(connection, sorted({fk.table for fk in saved.foreign_keys}))
-    before = connection.execute(text("SELECT current_setting('enable_hashjoin')")).scalar()
-    hashing = str(before)
+    names = ("enable_hashjoin", "jit")
+    before = {n: str(connection.execute(text(f"SELECT current_setting('{n}')")).scalar()) for n in names}
+    connection.execute(text("SET LOCAL jit = off"))
+    hashing = before["enable_hashjoin"]
     for fk in saved.foreign_keys:
-        wanted = "on" if not any(cols[: len(fk.columns)] == fk.columns for cols in indexed.get(fk.table, [])) else "off"
+        leading = any(cols[: len(fk.columns)] == fk.columns for cols in indexed.get(fk.table, []))
+        wanted = "off" if leading or _sparse(connection, fk) else "on"
         if wanted != hashing:
             connection.execute(text(f"SET LOCAL enable_hashjoin = {wanted}"))
             hashing = wanted
@@ -314,8 +337,8 @@ def _restore_foreign_keys(connection: Connection, saved: Constraints, timings: L
         connection.execute(text(f'ALTER TABLE {fk.table} ADD CONSTRAINT "{fk.name}" {fk.definition}'))
         timings.foreign_keys += time.perf_counter() - started
         log.debug("%s %s (hash join %s): %.2f s", fk.table, fk.definition, hashing, time.perf_counter() - started)
-    if hashing != before:
-        connection.execute(text(f"SET LOCAL enable_hashjoin = {before}"))
+    for name, value in before.items():
+        connection.execute(text(f"SET LOCAL {name} = {value}"))
 
 
 class DatabaseOutput:
