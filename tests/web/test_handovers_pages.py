@@ -413,6 +413,35 @@ def test_crisis_plan_item_needs_a_shared_plan_and_relatives_need_consent(
     assert (row.done, row.relative_id) == (True, relative.id)
 
 
+def test_another_persons_relative_or_appointment_is_refused_on_the_checklist(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    handover = pending_handover(session, world, units)
+    other, _ = inpatient_person(session, units)
+    stranger = make_relative(session, other, given_name="Sigrid", family_name="Annensen")
+    give_consent(session, stranger, ConsentScope.FULL)
+    their_appointment = make_appointment(session, other, units.kommune, date(2025, 4, 14))
+    session.commit()
+    sign_in(client, "dogn")
+    path = f"/handovers/{handover.id}"
+    for item, field, value, why in (
+        ("relatives_informed", "relative_id", stranger.id, "Ikke registrert som pårørende til denne personen"),
+        ("followup_booked", "appointment_id", their_appointment.id, "Ikke en time for denne personen"),
+    ):
+        data = {"version": handover.version, "item": item, "done": "true", field: value}
+        refused = post_form(client, f"{path}/checklist", data, path)
+        assert refused.status_code == 422 and why in refused.text, item
+        assert f'id="f-{field}-error"' in refused.text, item  # beside its field, also when the list is empty
+        assert f'<option value="{value}" selected>{value} (avvist)</option>' in refused.text  # the id, not whose
+        assert "Sigrid" not in refused.text and "Annensen" not in refused.text
+    ticked = session.scalars(
+        select(HandoverChecklistItem).where(
+            HandoverChecklistItem.handover_id == handover.id, HandoverChecklistItem.done.is_(True)
+        )
+    ).all()
+    assert ticked == []
+
+
 def test_discharge_page_shows_follow_up_within_7_days(
     client: TestClient, session: Session, units: Units, world: World
 ) -> None:

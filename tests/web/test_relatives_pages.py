@@ -160,6 +160,23 @@ def test_bad_consent_dates_are_refused_beside_the_fields(
     assert count(session, Consent) == 0
 
 
+def test_a_consent_scope_that_does_not_exist_is_refused_and_shown_as_sent(
+    behandler: TestClient, session: Session, person: Person
+) -> None:
+    relative = make_relative(session, SYSTEM, person)
+    session.commit()
+    page_path = f"/relatives/{relative.id}"
+    form = {"scope": "<b>everything</b>", "valid_from": "01.04.2025", "given_how": "oral", "note": "Skrevet inn"}
+    refused = post_form(behandler, f"{page_path}/consent", form, page=page_path)
+    assert refused.status_code == 422
+    assert 'id="f-scope-error"' in refused.text
+    assert 'value="&lt;b&gt;everything&lt;/b&gt;" checked>' in refused.text  # what was sent, inert and marked
+    assert "&lt;b&gt;everything&lt;/b&gt; (avvist)</label>" in refused.text and "<b>everything" not in refused.text
+    assert 'value="oral" checked>' in refused.text and "Skrevet inn" in refused.text  # the rest as typed
+    assert count(session, Consent) == 0
+    assert "(avvist)" not in behandler.get(page_path).text
+
+
 def test_involvement_is_recorded_and_a_stale_form_is_refused(
     behandler: TestClient, session: Session, person: Person
 ) -> None:

@@ -314,15 +314,15 @@ def _receiver_page(
 def _refused_choice(
     request: Request, session: PageSession, handover: Handover, form: FormState, members: list[tuple[str, str]]
 ) -> list[tuple[str, str]]:
-    """A posted receiver who is not among the options, as one more option, so the failed form still shows the
-    choice that was refused beside its message. Named when a member of either unit (both units see those names),
-    else the value as posted (rendered inert)."""
+    """A refused receiver of the sending unit, by name, as one more option (both units see those names). Any
+    other value that is none of the options the form shows as posted, marked refused (``_forms.html``)."""
     chosen = form.value("receiver_user_id")
     if not chosen or not form.has_errors or chosen in dict(members):
         return []
-    senders = {str(uid): name for uid, name in common.unit_members(session, [handover.from_unit_id])}
-    refused = translate(request, N_("%(choice)s (refused)")) % {"choice": senders.get(chosen, chosen)}
-    return [(chosen, refused)]
+    senders = dict((str(uid), name) for uid, name in common.unit_members(session, [handover.from_unit_id]))
+    if chosen not in senders:
+        return []
+    return [(chosen, translate(request, N_("%(choice)s (refused)")) % {"choice": senders[chosen]})]
 
 
 @router.get("/handovers/{handover_id}/receiver")
