@@ -15,8 +15,9 @@ from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
+from psycopg.pq import TransactionStatus
 from sqlalchemy import JSON, DateTime, Enum, MetaData, create_engine, event
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -87,6 +88,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, pool_size=10, max_overflow=10, pool_use_lifo=True, **kwargs)
     event.listen(engine, "checkin", _idle_from)
     event.listen(engine, "checkout", functools.partial(_ping_if_idle, engine.dialect))
+    event.listen(engine, "begin", _reads_only)
+    event.listen(engine, "before_cursor_execute", _note_write)
+    event.listen(engine, "rollback", _commit_if_read_only)
     return engine
 
 
@@ -111,6 +115,30 @@ def _ping_if_idle(dialect: Dialect, dbapi_connection: Any, record: Any, _proxy: 
         dialect.do_ping(dbapi_connection)
     except dialect.loaded_dbapi.Error as exc:
         raise DisconnectionError(f"a pooled connection idle for {idle:.0f} s did not answer: {exc}") from exc
+
+
+_WROTE = "helhet_wrote"
+
+
+def _reads_only(connection: Connection) -> None:
+    connection.info[_WROTE] = False
+
+
+def _note_write(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    if statement.lstrip()[:6].upper() != "SELECT":  # an INSERT, UPDATE, DELETE, WITH, SAVEPOINT, DDL, ...
+        connection.info[_WROTE] = True
+
+
+def _commit_if_read_only(connection: Connection) -> None:
+    """A transaction that only ran SELECTs ends the same with COMMIT as with ROLLBACK (the app's SELECTs do not
+    write), and psycopg drops every prepared statement of the connection on a ROLLBACK (and sends DEALLOCATE
+    ALL): a failed read (a 404) would cost the next reads on the connection their prepared statements (about a
+    third more time). So such a transaction is committed here; the rollback that follows finds nothing to do."""
+    if connection.info.get(_WROTE, True):
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
+        dbapi_connection.commit()
 
 
 @cache
