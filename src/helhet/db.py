@@ -6,6 +6,7 @@ commit, so all of it is saved or none of it (docs/ARCHITECTURE.md).
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import functools
 import time
@@ -131,13 +132,16 @@ def _note_write(connection: Connection, _cursor: Any, statement: str, *_args: An
 
 def _commit_if_read_only(connection: Connection) -> None:
     """A transaction that only ran SELECTs ends the same with COMMIT as with ROLLBACK (the app's SELECTs do not
-    write), and psycopg drops every prepared statement of the connection on a ROLLBACK (and sends DEALLOCATE
-    ALL): a failed read (a 404) would cost the next reads on the connection their prepared statements (about a
-    third more time). So such a transaction is committed here; the rollback that follows finds nothing to do."""
-    if connection.info.get(_WROTE, True):
+    write: no ``SELECT ... INTO``, no ``set_config``, no functions that write), and psycopg drops every prepared
+    statement of the connection on a ROLLBACK (and sends DEALLOCATE ALL): a failed read (a 404) would cost the
+    next reads on the connection their prepared statements (about a third more time). So such a transaction is
+    committed here and the rollback that follows finds nothing to do; if the commit fails, the rollback runs."""
+    if connection.info.get(_WROTE, True) or connection.closed or connection.invalidated:
         return
     dbapi_connection = connection.connection.dbapi_connection
-    if dbapi_connection is not None and dbapi_connection.info.transaction_status == TransactionStatus.INTRANS:
+    if dbapi_connection is None or dbapi_connection.info.transaction_status != TransactionStatus.INTRANS:
+        return  # idle, or a failed statement aborted the transaction: a ROLLBACK it is
+    with contextlib.suppress(connection.dialect.loaded_dbapi.Error):
         dbapi_connection.commit()
 
 
