@@ -154,6 +154,23 @@ def test_refused_handover_keeps_what_was_typed_and_saves_nothing(
     assert (count(session, Handover), count(session, HandoverChecklistItem)) == before
 
 
+def test_a_handover_to_the_same_unit_or_with_another_persons_episode_is_refused_beside_the_field(
+    client: TestClient, session: Session, units: Units, world: World
+) -> None:
+    _, their_episode = inpatient_person(session, units)
+    session.commit()
+    sign_in(client, "dogn")
+    before = (count(session, Handover), count(session, HandoverChecklistItem))
+    path = f"/persons/{world.person.id}/handovers/new"
+    same = post_form(client, path, handover_form(units, world, to_unit_id=units.inpatient.id))
+    assert same.status_code == 422 and 'id="f-to_unit_id-error"' in same.text
+    assert "Trenger oppfølging første uke." in same.text
+    theirs = post_form(client, path, handover_form(units, world, episode_id=their_episode.id))
+    assert theirs.status_code == 422 and 'id="f-episode_id-error"' in theirs.text
+    assert f'<option value="{their_episode.id}" selected>{their_episode.id} (avvist)</option>' in theirs.text
+    assert (count(session, Handover), count(session, HandoverChecklistItem)) == before
+
+
 def test_script_in_the_note_renders_inert(client: TestClient, session: Session, units: Units, world: World) -> None:
     handover = pending_handover(session, world, units, note="<script>alert('x')</script> Ring meg")
     sign_in(client, "koord")
