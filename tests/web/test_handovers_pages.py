@@ -169,6 +169,11 @@ def test_a_handover_to_the_same_unit_or_with_another_persons_episode_is_refused_
     assert theirs.status_code == 422 and 'id="f-episode_id-error"' in theirs.text
     assert f'<option value="{their_episode.id}" selected>{their_episode.id} (avvist)</option>' in theirs.text
     assert (count(session, Handover), count(session, HandoverChecklistItem)) == before
+    forged = post_form(client, path, handover_form(units, world, checklist=["housing_arranged", "<i>alt</i>"]))
+    assert forged.status_code == 422 and 'id="f-checklist-error"' in forged.text
+    assert 'value="housing_arranged" checked>' in forged.text  # the known item as ticked
+    assert 'value="&lt;i&gt;alt&lt;/i&gt;" checked>' in forged.text and "&lt;i&gt;alt&lt;/i&gt; (avvist)" in forged.text
+    assert (count(session, Handover), count(session, HandoverChecklistItem)) == before
 
 
 def test_script_in_the_note_renders_inert(client: TestClient, session: Session, units: Units, world: World) -> None:
