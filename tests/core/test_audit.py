@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from itertools import pairwise
-from typing import Any
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -14,6 +13,7 @@ from helhet.audit.models import AuditEvent, AuditHead
 from helhet.persons import service as persons
 from helhet.users.actor import SYSTEM, Actor
 from tests.builders import make_referral
+from tests.gaps.counting import sent
 from tests.personas import Units
 
 
@@ -152,26 +152,12 @@ def test_a_head_held_in_the_session_shows_the_append(session: Session) -> None:
     assert (head.seq, head.last_hash) == (last.seq, last.hash)
 
 
-def _statements_of(session: Session, work: Any) -> list[str]:
-    statements: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    engine = session.connection().engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        work()
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-    return statements
-
-
 def test_one_row_is_appended_in_one_statement_on_postgresql(session: Session) -> None:
     """Every read appends one row: on PostgreSQL one round trip locks the head, hashes the row in SQL and moves
     the head; the row's hash is the one ``compute_hash`` (and so ``verify``) makes of it."""
     audit.record_change(session, SYSTEM, "test.append", "test", "før", reason='grunn: «ø» \\ " ü', detail={"a": [1]})
-    statements = _statements_of(session, lambda: audit.flush_pending(session))
+    session.connection()  # the test's savepoint begun: only the append is counted
+    statements = sent(session, lambda: audit.flush_pending(session))
     expected = 1 if session.get_bind().dialect.name == "postgresql" else 3
     assert len(statements) == expected, statements
     last = session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(1)).one()
@@ -191,9 +177,10 @@ def test_a_row_holding_a_splice_mark_is_appended_the_two_statement_way(session: 
         ({"detail": {"@seq@": 1}}, False),
         ({"reason": 'typed "@seq@" and @seq@ here'}, one_statement),
     ]
+    session.connection()
     for values, spliced in cases:
         audit.record_change(session, SYSTEM, "test.append", "test", "mark", **values)
-        statements = _statements_of(session, lambda: audit.flush_pending(session))
+        statements = sent(session, lambda: audit.flush_pending(session))
         assert (len(statements) == 1) is spliced, (values, statements)
     rows = list(session.scalars(select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(3)))[::-1]
     assert [(r.reason, r.detail) for r in rows] == [
