@@ -4,7 +4,6 @@ the cheaper join where an index allows it, and a load that fails half-way leaves
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,14 +14,6 @@ from tests.synthetic.conftest import AS_OF
 from tests.synthetic.test_database_copy import _constraints
 
 LOADED = ("person", "referral", "task", "appointment")
-
-
-@pytest.fixture
-def pg(postgres_engine: Engine) -> Iterator[Connection]:
-    with postgres_engine.connect() as conn:
-        outer = conn.begin()
-        yield conn
-        outer.rollback()
 
 
 def _load(conn: Connection, tmp_path: Path, persons: int = 200, seed: int = 5) -> None:

@@ -3,12 +3,10 @@ every index and foreign key it dropped."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pyarrow as pa
-import pytest
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
@@ -18,15 +16,6 @@ from helhet.synthetic.truth import Figures
 from helhet.synthetic.writers import DatabaseOutput, LoadTimings, csv_bytes
 from tests.synthetic.conftest import AS_OF
 from tests.synthetic.test_database import _read_back
-
-
-@pytest.fixture
-def pg(postgres_engine: Engine) -> Iterator[Connection]:
-    """A PostgreSQL connection in a transaction that is rolled back after the test."""
-    with postgres_engine.connect() as conn:
-        outer = conn.begin()
-        yield conn
-        outer.rollback()
 
 
 def _load_both(conn: Connection, name: str, like: str, table: pa.Table) -> tuple[list[str], list[str]]:
