@@ -316,7 +316,7 @@ def _restore_foreign_keys(connection: Connection, saved: Constraints, timings: L
 
     The check is an anti-join of the referencing table with the referenced one, and the planner's default is a
     hash join: a scan of the whole table and a hash of the whole referenced key. Hash joins are switched off
-    for two kinds of key, which then cost a third to a half: where the key's columns lead an index of the
+    for two kinds of key, which then cost a fifth to three fifths: where the key's columns lead an index of the
     referencing table (a merge join of two index scans, index-only on frozen, analysed tables), and where the
     key has few values beside the referenced rows (``_sparse``: an index probe per value). JIT compilation is
     off for the checks: these simple scans gain nothing from it and large ones would pay for optimising.
