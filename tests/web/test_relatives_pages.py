@@ -43,6 +43,14 @@ def person(session: Session, units: Units) -> Person:
     return person
 
 
+@pytest.fixture
+def relative(session: Session, person: Person) -> Relative:
+    """A relative registered without a contact unit (by the system), saved for the pages to find."""
+    relative = make_relative(session, SYSTEM, person)
+    session.commit()
+    return relative
+
+
 def told_box(page: str) -> str:
     return page[page.index('id="may-be-told"') : page.index('id="consents"')]
 
@@ -161,10 +169,8 @@ def test_bad_consent_dates_are_refused_beside_the_fields(
 
 
 def test_a_consent_scope_that_does_not_exist_is_refused_and_shown_as_sent(
-    behandler: TestClient, session: Session, person: Person
+    behandler: TestClient, session: Session, relative: Relative
 ) -> None:
-    relative = make_relative(session, SYSTEM, person)
-    session.commit()
     page_path = f"/relatives/{relative.id}"
     form = {"scope": "<b>everything</b>", "valid_from": "01.04.2025", "given_how": "oral", "note": "Skrevet inn"}
     refused = post_form(behandler, f"{page_path}/consent", form, page=page_path)
@@ -322,10 +328,8 @@ def test_a_bad_phone_is_refused_beside_the_field_with_what_was_typed_kept(
 
 
 def test_the_number_the_relative_is_given_is_changed_on_the_edit_page_and_a_bad_one_kept_beside_its_field(
-    behandler: TestClient, session: Session, person: Person
+    behandler: TestClient, session: Session, relative: Relative
 ) -> None:
-    relative = make_relative(session, SYSTEM, person)  # registered without a contact unit
-    session.commit()
     path = f"/relatives/{relative.id}/edit"
     assert 'id="f-contact_phone"' in behandler.get(path).text
     refused = post_form(behandler, path, edit_form(relative, contact_phone="<script>alert(1)</script>"))
