@@ -174,5 +174,8 @@ def mark_stale(session: Session, person_ids: list[int] | None) -> None:
 
 def upsert(session: Session) -> Any:
     """``INSERT … ON CONFLICT`` into the snapshot table, for the session's backend (both have it)."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return dialect.insert(STATE)
+    return upsert_for(session.get_bind().dialect.name)
+
+
+def upsert_for(dialect_name: str) -> Any:
+    return (postgresql if dialect_name == "postgresql" else sqlite).insert(STATE)

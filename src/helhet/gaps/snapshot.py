@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import CompoundSelect, Integer, Select, bindparam, func, literal, null, or_, select, text, union_all
@@ -23,7 +24,7 @@ from helhet.config import get_settings
 from helhet.gaps import combined
 from helhet.gaps import facts as fact_loaders
 from helhet.gaps.catalogue import BY_CODE
-from helhet.gaps.changes import STATE, forget_marks, upsert
+from helhet.gaps.changes import STATE, forget_marks, upsert_for
 from helhet.gaps.models import PersonGapState
 from helhet.gaps.rules import RULES, Outcome, RuleResult, evaluate
 from helhet.persons.models import Person
@@ -173,18 +174,24 @@ def recompute(session: Session, versions: dict[int, int], today: date, key: str)
                 "computed_at": now,
             }
         )
-    insert = upsert(session)
+    stmt = _write_back(session.get_bind().dialect.name)
+    for start in range(0, len(rows), _PAGE_SIZE):  # executemany: a multi-row VALUES compiles far slower
+        session.connection().execute(stmt, rows[start : start + _PAGE_SIZE])
+    forget_marks(session)  # fresh rows: a later change in this transaction must mark them again
+    return results
+
+
+@lru_cache(maxsize=2)
+def _write_back(dialect_name: str) -> Any:
+    """The write-back upsert, built once per backend (a kept object remembers its cache key)."""
+    insert = upsert_for(dialect_name)
     columns = ("computed_for", "rules_key", "results", "gaps", "high", "computed_at")
-    stmt = insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=[STATE.c.person_id],
         set_={name: insert.excluded[name] for name in columns},
         # only over the version read: a change marked meanwhile wins, and the row stays stale
         where=STATE.c.facts_version == insert.excluded.facts_version,
     )
-    for start in range(0, len(rows), _PAGE_SIZE):  # executemany: a multi-row VALUES compiles far slower
-        session.connection().execute(stmt, rows[start : start + _PAGE_SIZE])
-    forget_marks(session)  # fresh rows: a later change in this transaction must mark them again
-    return results
 
 
 def _id_select(session: Session, person_ids: list[int]) -> Select[Any]:
