@@ -10,8 +10,9 @@ this module registers ``require_outreach_attempt`` in ``helhet.pathways.episodes
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from helhet import clock
@@ -172,6 +173,34 @@ def no_shows_awaiting_outreach(
     common.check_unit_member(actor, unit_id)
     common.check_page(limit, offset)
     today = clock.today()
+    params = {"unit_id": unit_id, **policy.audience_params(actor), "page_limit": limit, "page_offset": offset}
+    stmt = _no_shows_statement(policy.audience(actor))
+    rows = [
+        NoShowRow(
+            appointment_id=r[0],
+            person_id=r[1],
+            person_name=f"{r[2]} {r[3]}",
+            starts_at=r[4],
+            mode=r[5],
+            owner_user_id=r[6],
+            owner_name=r[7],
+            task_id=r[8],
+            task_owner_user_id=r[9],
+            due_on=r[10],
+            overdue=r[10] < today,
+            attempts=int(r[11] or 0),
+            last_attempt_on=r[12],
+        )
+        for r in session.execute(stmt, params)
+    ]
+    common.record_list_read(session, actor, "no_shows_awaiting_outreach", unit_id, (r.person_id for r in rows))
+    return rows
+
+
+@cache
+def _no_shows_statement(audience: str) -> Executable:
+    """Built once per audience (``policy.audience``); the unit, the relationships' values and the page bound at
+    each call, so the home page does not rebuild and re-hash it on every request."""
     owner = aliased(User)
     attempts = (
         select(func.count(OutreachAttempt.id))
@@ -185,7 +214,7 @@ def no_shows_awaiting_outreach(
         .correlate(Appointment)
         .scalar_subquery()
     )
-    stmt = (
+    return (
         select(
             Appointment.id,
             Appointment.person_id,
@@ -205,32 +234,12 @@ def no_shows_awaiting_outreach(
         .join(Person, Person.id == Appointment.person_id)
         .outerjoin(owner, owner.id == Appointment.owner_user_id)
         .where(
-            Appointment.unit_id == unit_id,
+            Appointment.unit_id == bindparam("unit_id"),
             Appointment.attendance == Attendance.NO_SHOW,
             Task.status.in_(OPEN_TASK_STATUSES),
-            policy.may_see_clause(actor, Appointment.person_id),
+            policy.audience_clause(audience, Appointment.person_id),
         )
         .order_by(Task.due_on, Appointment.starts_at, Appointment.id)
-        .limit(limit)
-        .offset(offset)
+        .limit(bindparam("page_limit"))
+        .offset(bindparam("page_offset"))
     )
-    rows = [
-        NoShowRow(
-            appointment_id=r[0],
-            person_id=r[1],
-            person_name=f"{r[2]} {r[3]}",
-            starts_at=r[4],
-            mode=r[5],
-            owner_user_id=r[6],
-            owner_name=r[7],
-            task_id=r[8],
-            task_owner_user_id=r[9],
-            due_on=r[10],
-            overdue=r[10] < today,
-            attempts=int(r[11] or 0),
-            last_attempt_on=r[12],
-        )
-        for r in session.execute(stmt)
-    ]
-    common.record_list_read(session, actor, "no_shows_awaiting_outreach", unit_id, (r.person_id for r in rows))
-    return rows

@@ -88,14 +88,53 @@ def may_see_bound(person_id_column: ColumnElement[int] | InstrumentedAttribute[i
     """``may_see_clause`` for any clinical actor, with bind parameters instead of the actor's values: build a
     statement with it once and execute it with ``relation_params(actor)``, so it is neither rebuilt nor
     recompiled on each read (the hot path's door)."""
-    relations = _relation_selects(
+    return _exists_any(_bound_relations(), person_id_column)
+
+
+def _bound_relations() -> list[Select[int]]:
+    """The relationships with bind parameters for the values (``relation_params``)."""
+    return _relation_selects(
         bindparam("policy_units", expanding=True, type_=Integer),
         bindparam("policy_user_id", type_=Integer),
         bindparam("policy_since", type_=Date),
         bindparam("policy_today", type_=Date),
         bindparam("policy_now", type_=EmergencyAccess.expires_at.type),
     )
-    return _exists_any(relations, person_id_column)
+
+
+def visible_person_ids_bound() -> Select[int]:
+    """``visible_person_ids`` for any clinical actor, executed with ``relation_params(actor)`` (kept lists)."""
+    return union(*_bound_relations()).subquery().select()
+
+
+#: who a kept statement's may-see clause is for (``audience``): the system, a clinical role, anyone else
+EVERYONE, RELATED, NO_ONE = "everyone", "related", "no one"
+
+
+def audience(actor: Actor) -> str:
+    """Which may-see clause a kept statement needs for ``actor`` (``audience_clause``; the values from
+    ``audience_params``): the system sees every person, a clinical role those it has a care relationship with,
+    anyone else no one."""
+    if actor.is_system:
+        return EVERYONE
+    return RELATED if actor.is_clinical else NO_ONE
+
+
+def audience_clause(
+    kind: str, person_id_column: ColumnElement[int] | InstrumentedAttribute[int]
+) -> ColumnElement[bool]:
+    """``may_see_clause`` for every actor of ``audience`` ``kind``, with the relationships' bind parameters: a
+    statement built with it is built once per kind and executed with ``audience_params(actor)``."""
+    if kind == EVERYONE:
+        return literal(True)
+    if kind == NO_ONE:
+        return literal(False)
+    return may_see_bound(person_id_column)
+
+
+def audience_params(actor: Actor) -> dict[str, Any]:
+    """The bind parameter values of ``audience_clause(audience(actor), ...)``."""
+    return relation_params(actor) if audience(actor) == RELATED else {}
 
 
 def visible_person_ids(actor: Actor) -> Select[int]:

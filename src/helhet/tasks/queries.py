@@ -1,16 +1,18 @@
 """Task worklists: each one query, paginated with limit/offset, returning typed ``TaskRow``s.
 
-Every list is limited to persons the actor may see (``policy.may_see_clause`` in the same statement), and each
-view writes one audit event naming the persons it showed.
+Every list is limited to persons the actor may see (``policy.audience_clause`` in the same statement), and each
+view writes one audit event naming the persons it showed. Each list's statement is built once per kind of actor
+and its values bound per call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Executable, bindparam, select
 from sqlalchemy.orm import Session, aliased
 
 from helhet import clock
@@ -31,14 +33,13 @@ def my_tasks(session: Session, actor: Actor, limit: int = 50, offset: int = 0) -
     """Open tasks the actor owns, earliest due first."""
     if actor.user_id is None:
         return []
-    return _list(session, actor, "my_tasks", None, [Task.owner_user_id == actor.user_id], limit, offset)
+    return _list(session, actor, "my_tasks", None, {"owner_user_id": actor.user_id}, limit, offset)
 
 
 def unit_queue(session: Session, actor: Actor, unit_id: int, limit: int = 50, offset: int = 0) -> list[TaskRow]:
     """Open tasks in the unit's unowned queue. Only the unit's members (its leader among them) see it."""
     _check_member(actor, unit_id)
-    where = [Task.unit_id == unit_id, Task.owner_user_id.is_(None)]
-    return _list(session, actor, "unit_queue", unit_id, where, limit, offset)
+    return _list(session, actor, "unit_queue", unit_id, {"unit_id": unit_id}, limit, offset)
 
 
 def overdue_tasks(
@@ -47,16 +48,28 @@ def overdue_tasks(
     """Open tasks of the unit (owned or in the queue) past their due date."""
     _check_member(actor, unit_id)
     today = today or clock.today()
-    where = [Task.unit_id == unit_id, Task.due_on < today]
-    return _list(session, actor, "overdue_tasks", unit_id, where, limit, offset, today)
+    params = {"unit_id": unit_id, "today": today}
+    return _list(session, actor, "overdue_tasks", unit_id, params, limit, offset, today)
 
 
 def escalated_tasks_for_leader(session: Session, actor: Actor, limit: int = 50, offset: int = 0) -> list[TaskRow]:
     """Open escalated tasks of every unit the leader leads."""
     if actor.role != Role.UNIT_LEADER:
         raise Forbidden("escalated tasks are listed for unit leaders")
-    where = [Task.unit_id.in_(sorted(actor.unit_ids)), Task.escalated_at.is_not(None)]
-    return _list(session, actor, "escalated_tasks", actor.active_unit_id, where, limit, offset)
+    params = {"unit_ids": sorted(actor.unit_ids)}
+    return _list(session, actor, "escalated_tasks", actor.active_unit_id, params, limit, offset)
+
+
+#: each list's own conditions, with bind parameters for its values (bound from ``_list``'s ``params``)
+_WHERE: dict[str, Callable[[], list[ColumnElement[bool]]]] = {
+    "my_tasks": lambda: [Task.owner_user_id == bindparam("owner_user_id")],
+    "unit_queue": lambda: [Task.unit_id == bindparam("unit_id"), Task.owner_user_id.is_(None)],
+    "overdue_tasks": lambda: [Task.unit_id == bindparam("unit_id"), Task.due_on < bindparam("today")],
+    "escalated_tasks": lambda: [
+        Task.unit_id.in_(bindparam("unit_ids", expanding=True)),
+        Task.escalated_at.is_not(None),
+    ],
+}
 
 
 def _check_member(actor: Actor, unit_id: int) -> None:
@@ -71,7 +84,10 @@ def _check_page(limit: int, offset: int) -> None:
         raise Invalid("offset", offset, "use an offset of 0 or more")
 
 
-def _statement(actor: Actor, where: Sequence[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+@cache
+def _statement(name: str, audience: str) -> Executable:
+    """Built once per list and audience (``policy.audience``), its values and page bound at each call: neither
+    the statement nor its cache key is made again per request (the compiled SQL is SQLAlchemy's cache)."""
     owner = aliased(User)
     return (
         select(
@@ -93,8 +109,10 @@ def _statement(actor: Actor, where: Sequence[ColumnElement[bool]]) -> Select[*tu
         .join(Person, Person.id == Task.person_id)
         .join(Unit, Unit.id == Task.unit_id)
         .outerjoin(owner, owner.id == Task.owner_user_id)
-        .where(Task.status.in_(OPEN_TASK_STATUSES), policy.may_see_clause(actor, Task.person_id), *where)
+        .where(Task.status.in_(OPEN_TASK_STATUSES), policy.audience_clause(audience, Task.person_id), *_WHERE[name]())
         .order_by(Task.due_on, Task.id)
+        .limit(bindparam("page_limit"))
+        .offset(bindparam("page_offset"))
     )
 
 
@@ -103,14 +121,15 @@ def _list(
     actor: Actor,
     name: str,
     unit_id: int | None,
-    where: Sequence[ColumnElement[bool]],
+    params: dict[str, Any],
     limit: int,
     offset: int,
     today: date | None = None,
 ) -> list[TaskRow]:
     _check_page(limit, offset)
     today = today or clock.today()
-    stmt = _statement(actor, where).limit(limit).offset(offset)
+    stmt = _statement(name, policy.audience(actor))
+    values = {**params, **policy.audience_params(actor), "page_limit": limit, "page_offset": offset}
     rows = [
         TaskRow(
             task_id=r[0],
@@ -128,7 +147,7 @@ def _list(
             escalated_at=r[12],
             version=r[13],
         )
-        for r in session.execute(stmt)
+        for r in session.execute(stmt, values)
     ]
     if rows:
         persons = sorted({r.person_id for r in rows})

@@ -2,17 +2,18 @@
 
 An open (pending) handover shows on both units' lists: incoming for the receiver, outgoing for the sender. Each
 list is one query, paginated, limited to persons the actor may see, and logs one audit event naming the persons
-shown. A pending handover is overdue the day after its ``acceptance_due``; ``escalate_overdue_handovers`` marks
-it once (``escalated_at``) with an audit event, for the scheduled job.
+shown; its statement is built once per kind of actor and its values bound per call. A pending handover is
+overdue the day after its ``acceptance_due``; ``escalate_overdue_handovers`` marks it once (``escalated_at``)
+with an audit event, for the scheduled job.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Executable, Select, bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
 from helhet import clock
@@ -34,7 +35,7 @@ def incoming_handovers(
 ) -> list[HandoverRow]:
     """Pending handovers to the unit, the earliest acceptance day first."""
     _check_member(actor, unit_id)
-    return _list(session, actor, "incoming_handovers", unit_id, [Handover.to_unit_id == unit_id], limit, offset, today)
+    return _list(session, actor, "incoming_handovers", unit_id, limit, offset, today)
 
 
 def outgoing_handovers(
@@ -42,9 +43,7 @@ def outgoing_handovers(
 ) -> list[HandoverRow]:
     """Pending handovers from the unit: it is still responsible for these persons."""
     _check_member(actor, unit_id)
-    return _list(
-        session, actor, "outgoing_handovers", unit_id, [Handover.from_unit_id == unit_id], limit, offset, today
-    )
+    return _list(session, actor, "outgoing_handovers", unit_id, limit, offset, today)
 
 
 def overdue_handovers(session: Session, today: date | None = None) -> list[Handover]:
@@ -106,7 +105,14 @@ def _check_page(limit: int, offset: int) -> None:
         raise Invalid("offset", offset, "use an offset of 0 or more")
 
 
-def _statement(actor: Actor, where: Sequence[ColumnElement[bool]]) -> Select[*tuple[Any, ...]]:
+#: each list's unit column: the unit bound from ``_list``
+_UNIT_COLUMN = {"incoming_handovers": Handover.to_unit_id, "outgoing_handovers": Handover.from_unit_id}
+
+
+@cache
+def _statement(name: str, audience: str) -> Executable:
+    """Built once per list and audience (``policy.audience``); the unit, the relationships' values and the page
+    bound at each call, so neither the statement nor its cache key is made again per request."""
     from_unit, to_unit = aliased(Unit), aliased(Unit)
     item = HandoverChecklistItem
     done = (
@@ -134,8 +140,14 @@ def _statement(actor: Actor, where: Sequence[ColumnElement[bool]]) -> Select[*tu
         .join(Person, Person.id == Handover.person_id)
         .join(from_unit, from_unit.id == Handover.from_unit_id)
         .join(to_unit, to_unit.id == Handover.to_unit_id)
-        .where(Handover.status == HandoverStatus.PENDING, policy.may_see_clause(actor, Handover.person_id), *where)
+        .where(
+            Handover.status == HandoverStatus.PENDING,
+            policy.audience_clause(audience, Handover.person_id),
+            _UNIT_COLUMN[name] == bindparam("unit_id"),
+        )
         .order_by(Handover.acceptance_due, Handover.id)
+        .limit(bindparam("page_limit"))
+        .offset(bindparam("page_offset"))
     )
 
 
@@ -144,13 +156,13 @@ def _list(
     actor: Actor,
     name: str,
     unit_id: int,
-    where: Sequence[ColumnElement[bool]],
     limit: int,
     offset: int,
     today: date | None,
 ) -> list[HandoverRow]:
     _check_page(limit, offset)
     today = today or clock.today()
+    values = {"unit_id": unit_id, **policy.audience_params(actor), "page_limit": limit, "page_offset": offset}
     rows = [
         HandoverRow(
             handover_id=r[0],
@@ -169,7 +181,7 @@ def _list(
             checklist_total=int(r[13] or 0),
             version=r[14],
         )
-        for r in session.execute(_statement(actor, where).limit(limit).offset(offset))
+        for r in session.execute(_statement(name, policy.audience(actor)), values)
     ]
     if rows:
         persons = sorted({r.person_id for r in rows})
