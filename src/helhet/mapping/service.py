@@ -8,10 +8,12 @@ later than today. Bad input is refused before anything is written.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import Executable, bindparam, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.types import Date, Integer
 
 from helhet import clock
 from helhet.audit import log as audit
@@ -328,15 +330,44 @@ def _latest(
     day: InstrumentedAttribute[date],
     person_id: int,
     on: date,
-    *where: ColumnElement[bool],
+    instrument: str | None = None,
 ) -> Any:
-    stmt = (
-        select(model)
-        .where(model.person_id == person_id, day <= on, *where)
-        .order_by(day.desc(), model.id.desc())
-        .limit(1)
-    )
-    return session.scalar(stmt)
+    params: dict[str, Any] = {"person_id": person_id, "on": on}
+    if instrument is not None:
+        params["instrument"] = instrument
+    return session.scalar(_latest_statement(model, day.key, instrument is not None), params)
+
+
+# mapping_status's statements are built once and bound per call (the pathway page reads them on every request):
+# neither the statement nor its cache key is made again (the compiled SQL is SQLAlchemy's cache)
+@cache
+def _latest_statement(model: Any, day_key: str, by_instrument: bool) -> Executable:
+    """The person's latest ``model`` row on or before the day (of one instrument, ``by_instrument``)."""
+    day = getattr(model, day_key)
+    where = [model.person_id == bindparam("person_id"), day <= bindparam("on")]
+    if by_instrument:
+        where.append(model.instrument == bindparam("instrument"))
+    return select(model).where(*where).order_by(day.desc(), model.id.desc()).limit(1)
+
+
+@cache
+def _status_statements() -> dict[str, Executable]:
+    q = QuestionnaireResult
+    person, on = bindparam("person_id", type_=Integer), bindparam("on", type_=Date)
+    return {
+        "first_episode": select(func.min(Episode.started_on)).where(Episode.person_id == person),
+        "substance_span": select(func.min(q.done_on), func.max(q.done_on)).where(
+            q.person_id == person, q.done_on <= on
+        ),
+        "follow_ups": select(func.count(), func.count(Task.id).filter(Task.owner_user_id.is_(None))).where(
+            Task.person_id == person,
+            Task.kind == TaskKind.SOMATIC_FOLLOW_UP,
+            Task.status.in_(OPEN_TASK_STATUSES),
+        ),
+        "declined": select(MappingDeclined.area, func.max(MappingDeclined.declined_on))
+        .where(MappingDeclined.person_id == person, MappingDeclined.declined_on <= on)
+        .group_by(MappingDeclined.area),
+    }
 
 
 def mapping_status(session: Session, actor: Actor, person_id: int, on: date | None = None) -> MappingStatusRead:
@@ -344,36 +375,25 @@ def mapping_status(session: Session, actor: Actor, person_id: int, on: date | No
     person = persons.get_person(session, actor, person_id, what="mapping")
     on = on or clock.today()
     settings = get_settings()
-    first_episode = session.scalar(select(func.min(Episode.started_on)).where(Episode.person_id == person_id))
+    kept, params = _status_statements(), {"person_id": person_id, "on": on}
+    first_episode = session.scalar(kept["first_episode"], params)
     start = rules.service_start(first_episode, vedtak.first_vedtak_start(session, person_id))
 
     q = QuestionnaireResult
-    audit_row = _latest(session, q, q.done_on, person_id, on, q.instrument == instruments.AUDIT.code)
-    dudit_row = _latest(session, q, q.done_on, person_id, on, q.instrument == instruments.DUDIT.code)
-    first, last = session.execute(
-        select(func.min(q.done_on), func.max(q.done_on)).where(q.person_id == person_id, q.done_on <= on)
-    ).one()
+    audit_row = _latest(session, q, q.done_on, person_id, on, instruments.AUDIT.code)
+    dudit_row = _latest(session, q, q.done_on, person_id, on, instruments.DUDIT.code)
+    first, last = session.execute(kept["substance_span"], params).one()
     timeliness = rules.substance_timeliness(
         start, first, last, on, settings.mapping_within_days, settings.remapping_months
     )
     screening = _latest(session, MentalHealthScreening, MentalHealthScreening.screened_on, person_id, on)
     somatic = _latest(session, SomaticCheck, SomaticCheck.checked_on, person_id, on)
     somatic_due = rules.somatic_due(somatic.checked_on if somatic else None, settings.somatic_check_months)
-    open_follow_ups, unowned = session.execute(
-        select(func.count(), func.count(Task.id).filter(Task.owner_user_id.is_(None))).where(
-            Task.person_id == person_id,
-            Task.kind == TaskKind.SOMATIC_FOLLOW_UP,
-            Task.status.in_(OPEN_TASK_STATUSES),
-        )
-    ).one()
+    open_follow_ups, unowned = session.execute(kept["follow_ups"], params).one()
     situation = _latest(session, Situation, Situation.recorded_on, person_id, on)
     housing_now = person.housing_on(on)
     children = _latest(session, ChildrenRecord, ChildrenRecord.asked_on, person_id, on)
-    declined_rows = session.execute(
-        select(MappingDeclined.area, func.max(MappingDeclined.declined_on))
-        .where(MappingDeclined.person_id == person_id, MappingDeclined.declined_on <= on)
-        .group_by(MappingDeclined.area)
-    ).all()
+    declined_rows = session.execute(kept["declined"], params).all()
     latest_by_area = {
         MappingArea.SUBSTANCE_USE: last,
         MappingArea.MENTAL_HEALTH: screening.screened_on if screening else None,

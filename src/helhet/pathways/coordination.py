@@ -8,10 +8,12 @@ count is fixed however long the pathway is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from helhet import clock
@@ -28,7 +30,7 @@ from helhet.gaps import service as gaps
 from helhet.gaps.catalogue import Check
 from helhet.mapping import service as mapping
 from helhet.mapping.schemas import MappingStatusRead
-from helhet.pathways.models import TeamRole
+from helhet.pathways.models import Episode, TeamRole
 from helhet.relatives import service as relatives
 from helhet.relatives.consent import in_force_clause
 from helhet.relatives.models import Consent, Relative
@@ -153,13 +155,21 @@ class Coordination:
 
 
 def coordination(
-    session: Session, actor: Actor, person_id: int, referral_targets: dict[str, int | None], today: date
+    session: Session,
+    actor: Actor,
+    person_id: int,
+    referral_targets: dict[str, int | None],
+    today: date,
+    episodes: Sequence[Episode],
 ) -> Coordination:
     """Each domain's summary through its own door: a fixed number of statements however long the pathway.
-    ``referral_targets`` names the referral to start (``start_referral``) and to assess (``assess_referral``)."""
+    ``referral_targets`` names the referral to start (``start_referral``) and to assess (``assess_referral``);
+    ``episodes`` are the person's episodes as the page read them (oldest first). The responsible unit is named
+    by the caller, with the other units on the page (``named``)."""
     all_tasks = tasks.tasks_of_person(session, actor, person_id, include_closed=True)
     open_tasks = [t for t in all_tasks if t.status in OPEN_TASK_STATUSES]
-    handovers = _handovers(transitions.handovers_of_person(session, actor, person_id), today)
+    handover_rows = transitions.handovers_of_person(session, actor, person_id)
+    handovers = _handovers(handover_rows, today)
     vedtak = _vedtak(session, vedtak_service.vedtak_of(session, actor, person_id), person_id, today)
     upcoming, recent = _appointments(session, appointments.appointments_of(session, actor, person_id), all_tasks)
     ip_row = individual_plan.current_ip_status(session, actor, person_id)
@@ -181,7 +191,13 @@ def coordination(
     members = team.current_team(session, actor, person_id)
     return Coordination(
         gaps=[GapView(g.check, g.result.detail, gap_link(g.check.code, person_id, targets)) for g in found.gaps],
-        responsibility=transitions.responsibility_now(session, actor, person_id),
+        # as ``transitions.responsibility_now`` decides it, from the handovers and episodes already read
+        responsibility=transitions.responsibility_from(
+            person_id,
+            transitions.latest_handover(handover_rows),
+            next((e.unit_id for e in reversed(episodes) if e.ended_on is None), None),
+            None,
+        ),
         # the team's first coordinator, as ``team.current_coordinator`` reads it (same order), from the same rows
         coordinator=next((m for m in members if m.role == TeamRole.COORDINATOR), None),
         team=members,
@@ -214,27 +230,50 @@ def _handovers(rows: list[Handover], today: date) -> list[HandoverView]:
 
 def _crisis_plan(session: Session, actor: Actor, person_id: int, today: date) -> CrisisPlanSummary:
     status = crisis_requirement.crisis_plan_status(session, actor, person_id, today)
+    row = session.execute(_crisis_plan_statement(), {"person_id": person_id}).first()
+    return CrisisPlanSummary(status, row[0], row[1]) if row else CrisisPlanSummary(status, None, None)
+
+
+# The section statements below are built once and bound per call (the person, the day): the page neither builds
+# them nor makes their cache keys again on every request (the compiled SQL is SQLAlchemy's cache).
+@cache
+def _crisis_plan_statement() -> Executable:
+    """The person's latest crisis plan version, with the day it was last shared."""
     last_shared = (
         select(func.max(CrisisPlanSharing.shared_on))
         .where(CrisisPlanSharing.crisis_plan_id == CrisisPlan.id)
         .scalar_subquery()
     )
-    row = session.execute(
+    return (
         select(CrisisPlan, last_shared)
-        .where(CrisisPlan.person_id == person_id)
+        .where(CrisisPlan.person_id == bindparam("person_id"))
         .order_by(CrisisPlan.version_no.desc())
         .limit(1)
-    ).first()
-    return CrisisPlanSummary(status, row[0], row[1]) if row else CrisisPlanSummary(status, None, None)
+    )
+
+
+@cache
+def _deliveries_statement() -> Executable:
+    """The person's deliveries up to the day, every vedtak's at once."""
+    return select(ServiceDelivery.vedtak_id, ServiceDelivery.delivered_on, ServiceDelivery.amount).where(
+        ServiceDelivery.person_id == bindparam("person_id"), ServiceDelivery.delivered_on <= bindparam("today")
+    )
+
+
+@cache
+def _attempts_statement() -> Executable:
+    """The outreach attempts after the given appointments, oldest first."""
+    return (
+        select(OutreachAttempt)
+        .where(OutreachAttempt.appointment_id.in_(bindparam("appointment_ids", expanding=True)))
+        .order_by(OutreachAttempt.attempted_on)
+    )
 
 
 def _vedtak(session: Session, rows: list[Vedtak], person_id: int, today: date) -> list[VedtakView]:
     """Decided against delivered for each vedtak, from one read of the person's deliveries."""
     delivered: dict[int, list[tuple[date, float]]] = {}
-    stmt = select(ServiceDelivery.vedtak_id, ServiceDelivery.delivered_on, ServiceDelivery.amount).where(
-        ServiceDelivery.person_id == person_id, ServiceDelivery.delivered_on <= today
-    )
-    for vedtak_id, on, amount in session.execute(stmt):
+    for vedtak_id, on, amount in session.execute(_deliveries_statement(), {"person_id": person_id, "today": today}):
         delivered.setdefault(vedtak_id, []).append((on, amount))
     threshold = get_settings().vedtak_shortfall_threshold
     views = []
@@ -279,12 +318,7 @@ def _appointments(
     ids = [a.id for a in recent]
     attempts: dict[int, list[OutreachAttempt]] = {}
     if ids:
-        stmt = (
-            select(OutreachAttempt)
-            .where(OutreachAttempt.appointment_id.in_(ids))
-            .order_by(OutreachAttempt.attempted_on)
-        )
-        for attempt in session.scalars(stmt):
+        for attempt in session.scalars(_attempts_statement(), {"appointment_ids": ids}):
             attempts.setdefault(attempt.appointment_id, []).append(attempt)
     by_id = {t.id: t for t in all_tasks}
 
@@ -295,13 +329,20 @@ def _appointments(
     return [view(a) for a in upcoming], [view(a) for a in recent]
 
 
+def named(c: Coordination, units: dict[int, str]) -> Coordination:
+    """The summary with the responsible unit's name, once every unit on the page is named (``owners``)."""
+    unit_id = c.responsibility.unit_id
+    if unit_id is None:
+        return c
+    return replace(c, responsibility=c.responsibility.model_copy(update={"unit_name": units.get(unit_id)}))
+
+
 def owners(c: Coordination) -> tuple[set[int], set[int]]:
     """The units and users the summary names, so their names are read in one statement each."""
     units: set[int] = {t.unit_id for t in c.tasks} | {v.vedtak.unit_id for v in c.vedtak}
     units |= {h.handover.from_unit_id for h in c.handovers} | {h.handover.to_unit_id for h in c.handovers}
     units |= {a.appointment.unit_id for a in c.upcoming + c.recent}
-    if c.responsibility.awaiting_unit_id:
-        units.add(c.responsibility.awaiting_unit_id)
+    units |= {u for u in (c.responsibility.unit_id, c.responsibility.awaiting_unit_id) if u}
     users: set[int] = {t.owner_user_id for t in c.tasks if t.owner_user_id}
     users |= {h.handover.receiver_user_id for h in c.handovers if h.handover.receiver_user_id}
     users |= {a.appointment.owner_user_id for a in c.upcoming + c.recent if a.appointment.owner_user_id}
@@ -314,4 +355,4 @@ def owners(c: Coordination) -> tuple[set[int], set[int]]:
     return units, users
 
 
-__all__ = ["GAP_LINKS", "Coordination", "coordination", "gap_link", "owners"]
+__all__ = ["GAP_LINKS", "Coordination", "coordination", "gap_link", "named", "owners"]

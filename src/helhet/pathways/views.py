@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Executable, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from helhet import clock
@@ -96,8 +97,18 @@ def unit_names(session: Session, ids: Iterable[int]) -> list[UnitOption]:
     wanted = list(ids)
     if not wanted:
         return []
-    rows = session.execute(select(Unit.id, Unit.name, Unit.levels).where(Unit.id.in_(wanted)).order_by(Unit.name))
+    rows = session.execute(_unit_names_statement(), {"unit_ids": wanted})
     return [UnitOption(r.id, r.name, tuple(r.levels or ())) for r in rows]
+
+
+@cache
+def _unit_names_statement() -> Executable:
+    """Built once (every page names the actor's units), the ids bound at each call."""
+    return (
+        select(Unit.id, Unit.name, Unit.levels)
+        .where(Unit.id.in_(bindparam("unit_ids", expanding=True)))
+        .order_by(Unit.name)
+    )
 
 
 def receiving_units(session: Session) -> list[UnitGroup]:
@@ -119,39 +130,40 @@ def recent_persons(session: Session, actor: Actor, limit: int = RECENT_LIMIT) ->
     """Persons the actor may see, most recently referred first; the view is logged like a worklist."""
     if not policy.sees_person_data(actor) or actor.active_unit_id is None:
         return []
-    visible = policy.visible_person_ids(actor)
+    if policy.audience(actor) != policy.RELATED:  # only care relationships list persons here
+        return []
+    params = {**policy.relation_params(actor), "page_limit": limit}
+    rows = [PersonRow(r[0], f"{r[1]} {r[2]}", r[3], r[4]) for r in session.execute(_recent_statement(), params)]
+    log_list_view(session, actor, "recent_persons", actor.active_unit_id, [r.id for r in rows])
+    return rows
+
+
+@cache
+def _recent_statement() -> Executable:
+    """Built once; the actor's relationships (``policy.relation_params``) and the limit bound at each call."""
+    visible = policy.visible_person_ids_bound()
     latest = (
         select(Referral.person_id, func.max(Referral.received_on).label("last"))
         .where(Referral.person_id.in_(visible))
         .group_by(Referral.person_id)
         .subquery()
     )
-    stmt = (
+    return (
         select(Person.id, Person.given_name, Person.family_name, Person.birth_date, latest.c.last)
         .outerjoin(latest, latest.c.person_id == Person.id)
-        .where(Person.id.in_(policy.visible_person_ids(actor)))
+        .where(Person.id.in_(visible))
         .order_by(latest.c.last.desc().nulls_last(), Person.id.desc())
-        .limit(limit)
+        .limit(bindparam("page_limit"))
     )
-    rows = [PersonRow(r[0], f"{r[1]} {r[2]}", r[3], r[4]) for r in session.execute(stmt)]
-    log_list_view(session, actor, "recent_persons", actor.active_unit_id, [r.id for r in rows])
-    return rows
 
 
 def pathway_page(session: Session, actor: Actor, person_id: int) -> PathwayPage:
     """Everything the pathway page shows; ``read_pathway`` is the door (not found for outsiders, logged)."""
     pathway = timeline.read_pathway(session, actor, person_id)
-    referrals = list(
-        session.scalars(select(Referral).where(Referral.person_id == person_id).order_by(Referral.received_on))
-    )
-    assessments = list(
-        session.scalars(
-            select(Assessment).where(Assessment.person_id == person_id).order_by(Assessment.assessed_on, Assessment.id)
-        )
-    )
-    episodes = list(
-        session.scalars(select(Episode).where(Episode.person_id == person_id).order_by(Episode.started_on, Episode.id))
-    )
+    person_param = {"person_id": person_id}
+    referrals = list(session.scalars(_person_rows(Referral, "received_on"), person_param))
+    assessments = list(session.scalars(_person_rows(Assessment, "assessed_on", "id"), person_param))
+    episodes = list(session.scalars(_person_rows(Episode, "started_on", "id"), person_param))
     today = clock.today()
     views = [_referral_view(r, assessments, episodes, today) for r in referrals]
     targets = {
@@ -160,7 +172,7 @@ def pathway_page(session: Session, actor: Actor, person_id: int) -> PathwayPage:
         ),
         "assess_referral": next((v.referral.id for v in views if v.referral.status in {"received", "returned"}), None),
     }
-    summary = coordination.coordination(session, actor, person_id, targets, today)
+    summary = coordination.coordination(session, actor, person_id, targets, today, episodes)
     unit_ids = {r.receiving_unit_id for r in referrals} | {r.referrer_unit_id for r in referrals if r.referrer_unit_id}
     unit_ids |= {e.unit_id for e in episodes} | {a.unit_id for a in assessments}
     unit_ids |= {e.other_unit_id for e in pathway.events if e.other_unit_id is not None}
@@ -170,7 +182,7 @@ def pathway_page(session: Session, actor: Actor, person_id: int) -> PathwayPage:
     units = {u.id: u.name for u in unit_names(session, unit_ids | more_units)}
     users = _user_names(session, {i for i in user_ids | more_users if i is not None})
     person = pathway.person
-    municipality = session.scalar(select(Municipality.name).where(Municipality.number == person["municipality_number"]))
+    municipality = session.scalar(_municipality_statement(), {"number": person["municipality_number"]})
     return PathwayPage(
         person=person,
         age=deadlines.age_on(person["birth_date"], today),
@@ -181,9 +193,21 @@ def pathway_page(session: Session, actor: Actor, person_id: int) -> PathwayPage:
         episodes={e.id: e for e in episodes},
         unit_names=units,
         user_names=users,
-        coordination=summary,
+        coordination=coordination.named(summary, units),
         today=today,
     )
+
+
+@cache
+def _person_rows(model: type[Referral | Assessment | Episode], *order: str) -> Executable:
+    """The person's rows of ``model`` in ``order``: built once, the person bound at each call (the page's reads
+    are neither built nor keyed again per request)."""
+    return select(model).where(model.person_id == bindparam("person_id")).order_by(*(getattr(model, c) for c in order))
+
+
+@cache
+def _municipality_statement() -> Executable:
+    return select(Municipality.name).where(Municipality.number == bindparam("number"))
 
 
 def _referral_view(
@@ -230,7 +254,12 @@ def _named(view: ReferralView, units: dict[int, str]) -> ReferralView:
 def _user_names(session: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
-    return {r.id: r.full_name for r in session.execute(select(User.id, User.full_name).where(User.id.in_(ids)))}
+    return {r.id: r.full_name for r in session.execute(_user_names_statement(), {"user_ids": sorted(ids)})}
+
+
+@cache
+def _user_names_statement() -> Executable:
+    return select(User.id, User.full_name).where(User.id.in_(bindparam("user_ids", expanding=True)))
 
 
 __all__ = ["PathwayPage", "pathway_page", "receiving_units", "recent_persons", "unit_names"]

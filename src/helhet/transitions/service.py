@@ -12,7 +12,7 @@ same rule tasks use, so the receiver can see what it is asked to accept.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import select
@@ -263,16 +263,7 @@ def responsibility_now(session: Session, actor: Actor, person_id: int) -> Respon
         .limit(1)
     )
     if latest is not None:
-        unit_id = responsible_unit(latest)
-        pending = latest.status == HandoverStatus.PENDING
-        return Responsibility(
-            person_id=person_id,
-            unit_id=unit_id,
-            unit_name=session.get_one(Unit, unit_id).name,
-            source=f"handover_{latest.status.value}",
-            handover_id=latest.id,
-            awaiting_unit_id=latest.to_unit_id if pending else None,
-        )
+        return responsibility_from(person_id, latest, None, session.get_one(Unit, responsible_unit(latest)).name)
     episode = session.execute(
         select(Episode.unit_id, Unit.name)
         .join(Unit, Unit.id == Episode.unit_id)
@@ -280,11 +271,35 @@ def responsibility_now(session: Session, actor: Actor, person_id: int) -> Respon
         .order_by(Episode.started_on.desc(), Episode.id.desc())
         .limit(1)
     ).first()
-    if episode is not None:
+    return responsibility_from(person_id, None, episode[0] if episode else None, episode[1] if episode else None)
+
+
+def latest_handover(newest_first: Iterable[Handover]) -> Handover | None:
+    """The handover that decides responsibility, among the person's handovers newest first (as
+    ``handovers_of_person`` reads them): the first one not cancelled."""
+    return next((h for h in newest_first if h.status != HandoverStatus.CANCELLED), None)
+
+
+def responsibility_from(
+    person_id: int, latest: Handover | None, episode_unit_id: int | None, unit_name: str | None
+) -> Responsibility:
+    """``responsibility_now`` from rows already read: ``latest`` the handover that decides (``latest_handover``),
+    else ``episode_unit_id`` the unit of the newest open episode; ``unit_name`` the responsible unit's name."""
+    if latest is not None:
+        pending = latest.status == HandoverStatus.PENDING
         return Responsibility(
             person_id=person_id,
-            unit_id=episode[0],
-            unit_name=episode[1],
+            unit_id=responsible_unit(latest),
+            unit_name=unit_name,
+            source=f"handover_{latest.status.value}",
+            handover_id=latest.id,
+            awaiting_unit_id=latest.to_unit_id if pending else None,
+        )
+    if episode_unit_id is not None:
+        return Responsibility(
+            person_id=person_id,
+            unit_id=episode_unit_id,
+            unit_name=unit_name,
             source="episode",
             handover_id=None,
             awaiting_unit_id=None,
