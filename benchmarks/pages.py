@@ -16,7 +16,10 @@ building their statements and objects, the ORM, the audit rows). No timed assert
 ratio and the CPU time are the figures to trust.
 
     .venv/bin/python benchmarks/pages.py [--small 60] [--large 600] [--repeat 40]
-        [--url postgresql+psycopg://postgres@127.0.0.1:5432/helhet_bench_pages]
+        [--url postgresql+psycopg://postgres@127.0.0.1:5432/helhet_bench_pages] [--reuse --dir DIR]
+
+A/B: with ``--reuse --dir DIR`` the data sets are built once and kept; run the script again with
+``PYTHONPATH=/tmp/old/src`` (the old code) and without, on the same data, in the same minutes.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 from jinja2 import Template
-from sqlalchemy import Engine, event, func, select, union_all
+from sqlalchemy import Engine, event, func, make_url, select, union_all
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -53,6 +56,26 @@ class Subject:
     unit_persons: int
     person_id: int
     person_events: int
+
+
+def reusable(url: str) -> tuple[Engine, Subject] | None:
+    """The data set an earlier ``--reuse`` run left at ``url`` (its ``bench`` user signs in), else None."""
+    from helhet.db import make_engine, use_engine
+    from helhet.users.models import User
+
+    if url.startswith("sqlite") and not Path(url.removeprefix("sqlite:///")).exists():
+        return None
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            if session.scalar(select(User.id).where(User.username == "bench")) is None:
+                raise LookupError("no bench user")
+            subject = busiest(session)
+    except Exception:  # no such database, no schema or no data yet: build it
+        engine.dispose()
+        return None
+    use_engine(engine)
+    return engine, subject
 
 
 def build(url: str, persons: int) -> tuple[Engine, Subject]:
@@ -153,8 +176,10 @@ def signed_in_client(database_url: str) -> TestClient:
     return client
 
 
-def measure(label: str, url: str, persons: int, repeat: int) -> list[tuple[str, str, int, dict[str, float]]]:
-    engine, subject = build(url, persons)
+def measure(
+    label: str, url: str, persons: int, repeat: int, reuse: bool = False
+) -> list[tuple[str, str, int, dict[str, float]]]:
+    engine, subject = (reuse and reusable(url)) or build(url, persons)
     client = signed_in_client(url)
     print(
         f"{label}: {persons} sample persons; {subject.unit_name} serves {subject.unit_persons}; "
@@ -250,18 +275,29 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=600, help="sample persons in the large one (the demo's 600)")
     parser.add_argument("--repeat", type=int, default=40)
     parser.add_argument("--url", default=os.environ.get("HELHET_BENCH_DATABASE_URL"), help="also on PostgreSQL")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the data sets and use them again when they exist (SQLite files in --dir, PostgreSQL databases "
+        "named <database>_<size>): measure old and new code on the same data, minutes apart",
+    )
+    parser.add_argument("--dir", type=Path, help="where the SQLite files are kept (default: a new temp folder)")
     args = parser.parse_args()
 
     os.environ["HELHET_DEMO_MODE"] = "true"  # as the demo runs (demo secrets allowed)
     for name in ("alembic", "httpx", "httpx2"):  # no line per migration or request
         logging.getLogger(name).setLevel(logging.WARNING)
-    folder = Path(tempfile.mkdtemp(prefix="helhet-bench-pages-"))
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="helhet-bench-pages-"))
+    folder.mkdir(parents=True, exist_ok=True)
     runs = [(f"sqlite {size}", f"sqlite:///{folder / f'pages-{size}.db'}", size) for size in (args.small, args.large)]
     if args.url:
-        runs += [(f"postgresql {size}", args.url, size) for size in (args.small, args.large)]
+        pg = make_url(args.url)
+        for size in (args.small, args.large):
+            url = pg.set(database=f"{pg.database}_{size}") if args.reuse else pg
+            runs.append((f"postgresql {size}", url.render_as_string(hide_password=False), size))
     results = []
     for label, url, size in runs:
-        results += measure(label, url, size, args.repeat)
+        results += measure(label, url, size, args.repeat, args.reuse)
     print()
     head = f"{'data set':16} {'page':24} {'SQL':>4} {'p50 ms':>8} {'p95 ms':>8} {'vs floor':>9} {'cpu ms':>7}"
     head += f" {'sql ms':>7} {'jinja ms':>8} {'python ms':>9}"
