@@ -11,6 +11,7 @@ The definitions (numerator, denominator, exclusions, period) are English gettext
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -19,7 +20,7 @@ import duckdb
 import polars as pl
 
 from helhet.analytics import rop
-from helhet.analytics.queries import INPATIENT_SQL, in_period
+from helhet.analytics.queries import INPATIENT_SQL, has_table, in_period
 from helhet.i18n import N_
 
 Level = Literal["rhf", "hf", "area", "municipality", "unit"]
@@ -523,8 +524,10 @@ CATALOGUE = CATALOGUE + COORDINATION + ROP_CHECKS
 
 BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}
 
+#: one row per person: residence and its area, HF and RHF. Not a temp table: in ``queries.connect``'s database
+#: it is compressed by the CHECKPOINT after it (a tenth of the memory; 8 M persons at 10 M referrals)
 PERSON_GEO = """
-CREATE TEMP TABLE IF NOT EXISTS person_geo AS
+CREATE TABLE IF NOT EXISTS person_geo AS
 SELECT p.person_key, p.municipality_number, coalesce(d.district_area_code, gm.area_code) AS area_code,
        ga.hf_code, ga.rhf_code
 FROM person p
@@ -578,7 +581,9 @@ def _parameters(sql: str, as_of: date) -> str:
 
 def _prepare(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_of: date) -> None:
     """Make ``person_geo`` and the shared tables these indicators read (for this ``as_of``)."""
-    con.execute(PERSON_GEO)
+    if not has_table(con, "person_geo"):
+        con.execute(PERSON_GEO)
+        con.execute("CHECKPOINT")
     for name in dict.fromkeys(name for indicator in indicators for name in indicator.shared):
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {_parameters(SHARED_TABLES[name], as_of)}")
 
@@ -609,6 +614,28 @@ def compute_raw(con: duckdb.DuckDBPyConnection, indicator: Indicator, as_of: dat
     return frame.filter(pl.col("code").is_not_null()).with_columns(pl.lit(indicator.code).alias("indicator"))
 
 
+#: a counted indicator over the rows of ``referral_facts`` alone: its k and its row condition, so that
+#: `compute_all` counts all of these in one scan (``count(*) FILTER``) instead of one scan each
+_FACTS_ROWS = re.compile(rf"SELECT {GEO}, (?P<k>.+) AS k FROM referral_facts(?: WHERE (?P<rows>.+))?", re.DOTALL)
+
+
+def _facts_cells(counted: list[Indicator], facts: dict[str, re.Match[str]], period: str) -> str:
+    """``WITH facts_cells``: per cell, n and k of every indicator of ``facts`` (numbered by rank in ``counted``)."""
+    if not facts:
+        return ""
+    measures = []
+    for rank, indicator in enumerate(counted):
+        if match := facts.get(indicator.code):
+            rows = match["rows"] or "TRUE"
+            measures.append(
+                f"count(*) FILTER (WHERE {rows}) AS n_{rank}, sum({match['k']}) FILTER (WHERE {rows}) AS k_{rank}"
+            )
+    return (
+        f"WITH facts_cells AS MATERIALIZED (SELECT {GEO}, {', '.join(measures)} "
+        f"FROM referral_facts WHERE {period} GROUP BY ALL)"
+    )
+
+
 def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_of: date) -> pl.DataFrame:
     """`compute_raw` of many indicators at once, in (at most) two statements, the same values in one long frame.
 
@@ -626,13 +653,17 @@ def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_
     quantiles = [i for i in indicators if i.kind == "quantile"]
     frames = []
     if counted:
+        facts = {i.code: match for i in counted if (match := _FACTS_ROWS.fullmatch(_parameters(i.sql, as_of)))}
         cells = " UNION ALL ".join(
-            f"SELECT '{i.code}' AS indicator, {GEO}, count(*) AS n, sum(k) AS k "
+            f"SELECT '{i.code}' AS indicator, {GEO}, n_{rank} AS n, k_{rank} AS k FROM facts_cells WHERE n_{rank} > 0"
+            if i.code in facts
+            else f"SELECT '{i.code}' AS indicator, {GEO}, count(*) AS n, sum(k) AS k "
             f"FROM ({_parameters(i.sql, as_of)}) s WHERE {period} GROUP BY ALL"
-            for i in counted
+            for rank, i in enumerate(counted)
         )
         frames.append(
             con.sql(f"""
+                {_facts_cells(counted, facts, period)}
                 SELECT indicator, {_level_case()} AS level, {_code_case()} AS code, year, sum(n)::BIGINT AS n,
                        sum(k)::BIGINT AS k, NULL::DOUBLE AS median, NULL::DOUBLE AS p90, NULL::DOUBLE AS mean
                 FROM ({cells}) c
