@@ -2,7 +2,7 @@
 
 Cost is constant in the number of events: one statement loads the person and checks access together, one
 UNION ALL gathers every kind of event (mapped straight to the response shape, no ORM objects), and the audit
-append adds two at commit. Each domain contributes one SELECT with the same columns to
+append adds one at commit on PostgreSQL (two on SQLite). Each domain contributes one SELECT with the same columns to
 ``EVENT_SOURCES`` (the sources live in ``pathways.events``).
 """
 
