@@ -302,21 +302,25 @@ vedtak_weeks AS (
     FROM weeks w LEFT JOIN delivered d ON d.vedtak_id = w.vedtak_id AND d.monday = w.monday
     WHERE w.last_day <= $as_of
 )"""
-VEDTAK_WEEKS = _VEDTAK_WEEKS.format(monday="TRUE")
+#: the shared temp table ``vedtak_weeks``: every complete week of every vedtak, made once per computation and
+#: read by the two vedtak indicators (through ``vedtak_years``) and ROP-09 (its last weeks)
+VEDTAK_WEEKS = f"""{_VEDTAK_WEEKS.format(monday="TRUE")}
+    SELECT vedtak_id, person_key, unit_id, start_on, monday, last_day, year, amount, decided, short FROM vedtak_weeks"""
 #: the weeks that can end in the last 28 days before a year's reference day (31 December, or the reference
 #: date in its year): Mondays at most 33 days before it. ROP-09 reads only these, not every week of every vedtak.
-VEDTAK_LAST_WEEKS = _VEDTAK_WEEKS.format(
-    monday="(date_diff('day', monday, make_date(year(monday), 12, 31)) <= 33 OR date_diff('day', monday, $as_of) <= 33)"
+VEDTAK_LAST_WEEKS = (
+    "(date_diff('day', monday, make_date(year(monday), 12, 31)) <= 33 OR date_diff('day', monday, $as_of) <= 33)"
 )
 #: one row per vedtak and year: volume delivered and decided in its complete weeks, with the person's geography;
-#: the shared temp table ``vedtak_years`` (two indicators read it, and its weeks are the costly part)
-VEDTAK_YEARS = f"""{VEDTAK_WEEKS}
+#: the shared temp table ``vedtak_years`` (two indicators read it), summed from ``vedtak_weeks``
+VEDTAK_YEARS = f"""
     SELECT {PERSON_GEO_COLUMNS}, w.unit_id, w.year, sum(w.amount) AS delivered, sum(w.decided) AS decided
     FROM vedtak_weeks w JOIN person_geo g ON g.person_key = w.person_key
     GROUP BY w.vedtak_id, {PERSON_GEO_COLUMNS}, w.unit_id, w.year HAVING sum(w.decided) > 0"""
 #: temp tables that several indicators read, by name: made (with the reference date and settings filled in) once
-#: per `compute_raw`/`compute_all` call, before the indicators that name them in ``shared``
-SHARED_TABLES: dict[str, str] = {"vedtak_years": VEDTAK_YEARS}
+#: per `compute_raw`/`compute_all` call, before the indicators that name them in ``shared``, in the order named
+#: (``vedtak_years`` reads ``vedtak_weeks``, so indicators name both, that one first)
+SHARED_TABLES: dict[str, str] = {"vedtak_weeks": VEDTAK_WEEKS, "vedtak_years": VEDTAK_YEARS}
 
 COORDINATION: tuple[Indicator, ...] = (
     Indicator(
@@ -375,7 +379,7 @@ COORDINATION: tuple[Indicator, ...] = (
         "DOMAIN.md §4.3, §5.4 ROP-09; vedtak/delivery.py",
         f"SELECT {GEO}, (delivered >= $delivered_share * decided - 1e-9)::INT AS k FROM vedtak_years",
         needs=("vedtak", "service_delivery"),
-        shared=("vedtak_years",),
+        shared=("vedtak_weeks", "vedtak_years"),
         period=N_("calendar year of the weeks (the week's first day in the period)"),
     ),
     Indicator(
@@ -390,7 +394,7 @@ COORDINATION: tuple[Indicator, ...] = (
         "DOMAIN.md §4.3, §5.4 ROP-09",
         f"SELECT {GEO}, delivered / decided AS value FROM vedtak_years",
         needs=("vedtak", "service_delivery"),
-        shared=("vedtak_years",),
+        shared=("vedtak_weeks", "vedtak_years"),
         period=N_("calendar year of the weeks"),
     ),
     Indicator(
@@ -434,23 +438,28 @@ COORDINATION: tuple[Indicator, ...] = (
         N_("withdrawn vedtak; vedtak without a weekly volume"),
         "higher",
         "DOMAIN.md §5.4 ROP-09; vedtak/delivery.py; gaps/rules.py",
-        f"""{VEDTAK_LAST_WEEKS},
+        f"""WITH last_weeks AS (SELECT * FROM vedtak_weeks WHERE {VEDTAK_LAST_WEEKS}),
             reference_days AS (
-                SELECT DISTINCT year, least(make_date(year, 12, 31), $as_of) AS ref FROM vedtak_weeks
+                SELECT DISTINCT year, least(make_date(year, 12, 31), $as_of) AS ref FROM last_weeks
             ),
             per_year AS (
                 SELECT w.vedtak_id, w.person_key, w.unit_id, y.year, y.ref, bool_or(w.short) AS short,
                        min(w.start_on) AS start_on
-                FROM vedtak_weeks w JOIN reference_days y
+                FROM last_weeks w JOIN reference_days y
                   ON w.last_day BETWEEN y.ref - INTERVAL 27 DAY AND y.ref
                 GROUP BY ALL
+            ),
+            first_delivery AS (
+                SELECT vedtak_id, min(delivered_on) AS first_on FROM service_delivery
+                WHERE vedtak_id IN (SELECT vedtak_id FROM per_year) GROUP BY ALL
             )
             SELECT {PERSON_GEO_COLUMNS}, y.unit_id, y.year,
-                (NOT y.short AND NOT (y.start_on + INTERVAL $start_days DAY < y.ref AND NOT EXISTS (
-                    SELECT 1 FROM service_delivery d WHERE d.vedtak_id = y.vedtak_id AND d.delivered_on <= y.ref
-                )))::INT AS k
-            FROM per_year y JOIN person_geo g ON g.person_key = y.person_key""",
+                (NOT y.short AND NOT (y.start_on + INTERVAL $start_days DAY < y.ref
+                                      AND coalesce(d.first_on > y.ref, true)))::INT AS k
+            FROM per_year y JOIN person_geo g ON g.person_key = y.person_key
+            LEFT JOIN first_delivery d ON d.vedtak_id = y.vedtak_id""",
         needs=("vedtak", "service_delivery"),
+        shared=("vedtak_weeks",),
         period=N_("calendar year (its last four weeks)"),
     ),
     Indicator(
