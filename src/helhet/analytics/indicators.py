@@ -275,6 +275,10 @@ DISCHARGES = f"""episode e JOIN person_geo g ON g.person_key = e.person_key
           SELECT 1 FROM episode n WHERE n.referral_id = e.referral_id AND n.id <> e.id
              AND n.started_on >= e.ended_on AND n.unit_id = e.unit_id))"""
 PERSON_GEO_COLUMNS = "g.rhf_code, g.hf_code, g.area_code, g.municipality_number"
+#: the shared temp table ``discharges``: one row per discharge of ``DISCHARGES`` with its geography, made once per
+#: computation for the two indicators over discharges (the transfer check reads every episode)
+DISCHARGE_ROWS = f"SELECT e.id, e.person_key, e.unit_id, e.ended_on, {PERSON_GEO_COLUMNS} FROM {DISCHARGES}"
+DISCHARGE_GEO = "e.rhf_code, e.hf_code, e.area_code, e.municipality_number"
 #: complete and current ISO weeks of every vedtak with a weekly volume (``vedtak.delivery``: part weeks pro-rated),
 #: with what was delivered in them; ``short``: less than the delivered share of the decided volume (ROP-09).
 #: ``{monday}`` is a condition on a week's Monday (the column ``monday``): TRUE for every week, or a window.
@@ -320,7 +324,11 @@ VEDTAK_YEARS = f"""
 #: temp tables that several indicators read, by name: made (with the reference date and settings filled in) once
 #: per `compute_raw`/`compute_all` call, before the indicators that name them in ``shared``, in the order named
 #: (``vedtak_years`` reads ``vedtak_weeks``, so indicators name both, that one first)
-SHARED_TABLES: dict[str, str] = {"vedtak_weeks": VEDTAK_WEEKS, "vedtak_years": VEDTAK_YEARS}
+SHARED_TABLES: dict[str, str] = {
+    "vedtak_weeks": VEDTAK_WEEKS,
+    "vedtak_years": VEDTAK_YEARS,
+    "discharges": DISCHARGE_ROWS,
+}
 
 COORDINATION: tuple[Indicator, ...] = (
     Indicator(
@@ -333,11 +341,12 @@ COORDINATION: tuple[Indicator, ...] = (
         N_("death; user-controlled beds; transfers to another episode in the same unit"),
         "higher",
         "DOMAIN.md §4.6, §5.4 ROP-13; issue 3 §4 (discharge without an accepted handover is flagged)",
-        f"""SELECT {PERSON_GEO_COLUMNS}, e.unit_id, year(e.ended_on) AS year,
+        f"""SELECT {DISCHARGE_GEO}, e.unit_id, year(e.ended_on) AS year,
             EXISTS (SELECT 1 FROM handover h WHERE h.episode_id = e.id AND h.status = 'accepted'
                     AND CAST(h.decided_at AS DATE) <= e.ended_on)::INT AS k
-            FROM {DISCHARGES}""",
+            FROM discharges e""",
         needs=("handover",),
+        shared=("discharges",),
         period=N_("calendar year of discharge"),
     ),
     Indicator(
@@ -353,11 +362,12 @@ COORDINATION: tuple[Indicator, ...] = (
         N_("death; user-controlled beds; transfers to another episode in the same unit"),
         "higher",
         "DOMAIN.md §4.2, §5.4 ROP-11",
-        f"""SELECT {PERSON_GEO_COLUMNS}, e.unit_id, year(e.ended_on) AS year,
+        f"""SELECT {DISCHARGE_GEO}, e.unit_id, year(e.ended_on) AS year,
             EXISTS (SELECT 1 FROM crisis_plan c WHERE c.person_key = e.person_key AND c.made_on <= e.ended_on
                     AND (c.review_by IS NULL OR c.review_by >= e.ended_on))::INT AS k
-            FROM {DISCHARGES}""",
+            FROM discharges e""",
         needs=("crisis_plan",),
+        shared=("discharges",),
         period=N_("calendar year of discharge"),
     ),
     Indicator(
