@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from helhet import clock
 from helhet.appointments.models import Attendance
 from helhet.audit.models import AuditEvent
+from helhet.crisis_plans import requirement as crisis_requirement
 from helhet.pathways import coordination, timeline
 from helhet.pathways.schemas import PathwayEvent, PathwayRead
 from helhet.persons.models import Person
@@ -301,3 +302,65 @@ def test_gap_link_falls_back_to_the_section_when_the_object_is_unknown() -> None
     assert coordination.gap_link("ROP-11", 7, {}) == "/persons/7/crisis-plan/edit"
     assert coordination.gap_link("ROP-01", 7, {}) == "/persons/7/mapping/audit"
     assert set(coordination.GAP_LINKS) >= {"ROP-07", "HANDOVER-OPEN", "INTERPRETER-MISSING", "ASSESSMENT-OVERDUE"}
+
+
+def test_unit_switcher_named_from_the_pages_own_read_of_units(
+    client: TestClient, session: Session, units: Units, pathway: Any
+) -> None:
+    """The switcher lists the actor's units (by name, the active one chosen) as on any other page, and the
+    pathway page reads the unit table for names once, not once for the switcher and once for the page."""
+    person, _ = pathway
+    add_web_user(session, "tounits", Role.COORDINATOR, "test-kom-4601", "test-poli")
+    sign_in(client, "tounits")
+    switcher = re.compile(r'<select id="unit-switch".*?</select>', re.S)
+    elsewhere = switcher.search(client.get("/persons/search").text)
+    engine = session.get_bind().engine
+    statements: list[str] = []
+
+    def count(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(f"/persons/{person.id}")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    here = switcher.search(response.text)
+    assert elsewhere and here and here.group(0) == elsewhere.group(0)
+    assert here.group(0).count("<option") == 2
+    assert len([s for s in statements if s.startswith("SELECT unit.id, unit.name, unit.levels \nFROM")]) == 1
+
+
+def test_outsider_not_found_page_still_names_their_unit(
+    client: TestClient, session: Session, units: Units, pathway: Any
+) -> None:
+    """A page that fails before it names any unit: the switcher reads the actor's units before the session ends."""
+    person, _ = pathway
+    add_web_user(session, "utenfor2", Role.CLINICIAN, "test-other")
+    sign_in(client, "utenfor2")
+    response = client.get(f"/persons/{person.id}")
+    assert response.status_code == 404
+    assert '<p class="who__unit">' in response.text
+
+
+def test_crisis_plan_summary_from_one_read_matches_the_status_door(
+    session: Session, pathway: Any, coordinator: Actor
+) -> None:
+    """The summary reads the latest version once; on a day before the latest was made, the status is still that
+    of the version in force then, as ``crisis_plan_status`` gives it."""
+    person, _ = pathway
+    before = crisis_requirement.crisis_plan_current_at(session, person.id, date(2025, 4, 20))
+    with clock.freeze(datetime(2025, 4, 20, 10, 0, tzinfo=UTC)):
+        first = make_crisis_plan(
+            session, SYSTEM, person, made_on=date(2025, 4, 20), version=before.version_no if before else None
+        )
+    with clock.freeze(datetime(2025, 4, 25, 10, 0, tzinfo=UTC)):
+        latest = make_crisis_plan(session, SYSTEM, person, made_on=date(2025, 4, 25), version=first.version_no)
+    session.commit()
+    for day in (date(2025, 4, 19), date(2025, 4, 22), date(2025, 4, 26)):
+        summary = coordination._crisis_plan(session, coordinator, person.id, day)
+        assert summary.status == crisis_requirement.crisis_plan_status(session, coordinator, person.id, day)
+        assert summary.latest is not None and summary.latest.id == latest.id
+    in_between = coordination._crisis_plan(session, coordinator, person.id, date(2025, 4, 22))
+    assert in_between.status.current_version_no == first.version_no

@@ -12,8 +12,9 @@ new one starts, so the history shows who was coordinator when.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, union
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from helhet import clock
@@ -44,7 +45,7 @@ def organisation_of(kind: UnitKind) -> OrganisationKind:
     return OrganisationKind.SPECIALIST
 
 
-def current_on(on: date) -> ColumnElement[bool]:
+def current_on(on: date | BindParameter[date]) -> ColumnElement[bool]:
     """SQL condition: the membership is current on ``on``."""
     return (CareTeamMember.from_date <= on) & or_(CareTeamMember.to_date.is_(None), CareTeamMember.to_date >= on)
 
@@ -149,8 +150,13 @@ def current_team(session: Session, actor: Actor, person_id: int, on: date | None
     """The team on a day (today by default): each member with unit, organisation kind and named person."""
     persons.get_person(session, actor, person_id, what="care_team")
     on = on or clock.today()
-    stmt = _rows().where(CareTeamMember.person_id == person_id, current_on(on))
-    return _read(session, stmt, on)
+    return _read(session, _current_team_statement(), on, {"person_id": person_id, "on": on})
+
+
+@cache
+def _current_team_statement() -> Select[CareTeamMember, str, UnitKind, str]:
+    """Built once (every pathway page shows the team), the person and the day bound at each call."""
+    return _rows().where(CareTeamMember.person_id == bindparam("person_id"), current_on(bindparam("on")))
 
 
 def team_history(session: Session, actor: Actor, person_id: int) -> list[TeamMemberRead]:
@@ -272,9 +278,14 @@ def member_read(session: Session, member: CareTeamMember) -> TeamMemberRead:
     return _read(session, _rows().where(CareTeamMember.id == member.id), today)[0]
 
 
-def _read(session: Session, stmt: Select[CareTeamMember, str, UnitKind, str], on: date) -> list[TeamMemberRead]:
+def _read(
+    session: Session,
+    stmt: Select[CareTeamMember, str, UnitKind, str],
+    on: date,
+    params: dict[str, object] | None = None,
+) -> list[TeamMemberRead]:
     result = []
-    for member, unit_name, unit_kind, user_name in session.execute(stmt):
+    for member, unit_name, unit_kind, user_name in session.execute(stmt, params):
         result.append(
             TeamMemberRead(
                 id=member.id,

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Executable, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from helhet import clock
@@ -34,13 +35,37 @@ RELAPSE_RISK_THRESHOLD = 2
 
 
 def _latest_assessment(session: Session, person_id: int, on: date) -> Assessment | None:
-    stmt = (
+    return session.scalar(_latest_assessment_statement(), {"person_id": person_id, "on": on})
+
+
+# The one-person statements are built once and bound per call (the person, the day, the discharge window): the
+# pathway page neither builds them nor makes their cache keys again on every request.
+@cache
+def _latest_assessment_statement() -> Executable:
+    return (
         select(Assessment)
-        .where(Assessment.person_id == person_id, Assessment.assessed_on <= on)
+        .where(Assessment.person_id == bindparam("person_id"), Assessment.assessed_on <= bindparam("on"))
         .order_by(Assessment.assessed_on.desc(), Assessment.id.desc())
         .limit(1)
     )
-    return session.scalar(stmt)
+
+
+@cache
+def _discharged_statement() -> Executable:
+    """The person's latest discharge from inpatient care within the window (``_inpatient_discharge_clause``)."""
+    return select(func.max(Episode.ended_on)).where(
+        Episode.person_id == bindparam("person_id"), _discharge_between(bindparam("window"), bindparam("on"))
+    )
+
+
+@cache
+def _current_at_statement() -> Executable:
+    return (
+        select(CrisisPlan)
+        .where(CrisisPlan.person_id == bindparam("person_id"), CrisisPlan.made_on <= bindparam("day"))
+        .order_by(CrisisPlan.version_no.desc())
+        .limit(1)
+    )
 
 
 def _discharge_window(on: date) -> date:
@@ -48,9 +73,14 @@ def _discharge_window(on: date) -> date:
 
 
 def _inpatient_discharge_clause(on: date) -> Any:
+    return _discharge_between(_discharge_window(on), on)
+
+
+def _discharge_between(start: Any, end: Any) -> Any:
+    """Discharged from inpatient care (not by death) between ``start`` and ``end``: days or bound parameters."""
     return (
         Episode.level.in_(INPATIENT_LEVELS)
-        & Episode.ended_on.between(_discharge_window(on), on)
+        & Episode.ended_on.between(start, end)
         & or_(Episode.end_reason.is_(None), Episode.end_reason != EndReason.DIED)
     )
 
@@ -85,9 +115,8 @@ def requirement_reason_items(session: Session, person_id: int, on: date) -> list
             reasons.append(RequirementReason("overdose_risk", when, assessment.overdose_risk.value))
         if assessment.suicide_risk in ELEVATED_RISK:
             reasons.append(RequirementReason("suicide_risk", when, assessment.suicide_risk.value))
-    discharged = session.scalar(
-        select(func.max(Episode.ended_on)).where(Episode.person_id == person_id, _inpatient_discharge_clause(on))
-    )
+    window = {"person_id": person_id, "window": _discharge_window(on), "on": on}
+    discharged = session.scalar(_discharged_statement(), window)
     if discharged is not None:
         reasons.append(RequirementReason("discharged", discharged))
     return reasons
@@ -104,13 +133,7 @@ def crisis_plan_required(session: Session, person_id: int, on: date) -> bool:
 
 def crisis_plan_current_at(session: Session, person_id: int, day: date) -> CrisisPlan | None:
     """The version in force on ``day``: the latest made on or before it (out of date or not)."""
-    stmt = (
-        select(CrisisPlan)
-        .where(CrisisPlan.person_id == person_id, CrisisPlan.made_on <= day)
-        .order_by(CrisisPlan.version_no.desc())
-        .limit(1)
-    )
-    return session.scalar(stmt)
+    return session.scalar(_current_at_statement(), {"person_id": person_id, "day": day})
 
 
 def is_current(plan: CrisisPlan | None, day: date) -> bool:
@@ -120,8 +143,13 @@ def is_current(plan: CrisisPlan | None, day: date) -> bool:
 def crisis_plan_status(session: Session, actor: Actor, person_id: int, on: date | None = None) -> CrisisPlanStatus:
     persons.get_person(session, actor, person_id, what="crisis_plan")
     on = on or clock.today()
+    return status_with(session, person_id, on, crisis_plan_current_at(session, person_id, on))
+
+
+def status_with(session: Session, person_id: int, on: date, plan: CrisisPlan | None) -> CrisisPlanStatus:
+    """``crisis_plan_status`` after the door, with the version in force on ``on`` (``crisis_plan_current_at``)
+    already read by the caller."""
     reasons = requirement_reasons(session, person_id, on)
-    plan = crisis_plan_current_at(session, person_id, on)
     current = is_current(plan, on)
     return CrisisPlanStatus(
         person_id=person_id,

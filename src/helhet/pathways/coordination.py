@@ -31,8 +31,9 @@ from helhet.gaps.catalogue import Check
 from helhet.mapping import service as mapping
 from helhet.mapping.schemas import MappingStatusRead
 from helhet.pathways.models import Episode, TeamRole
+from helhet.persons import service as persons
 from helhet.relatives import service as relatives
-from helhet.relatives.consent import in_force_clause
+from helhet.relatives.consent import in_force_bound, in_force_params
 from helhet.relatives.models import Consent, Relative
 from helhet.tasks import service as tasks
 from helhet.tasks.models import OPEN_TASK_STATUSES, Task
@@ -229,9 +230,15 @@ def _handovers(rows: list[Handover], today: date) -> list[HandoverView]:
 
 
 def _crisis_plan(session: Session, actor: Actor, person_id: int, today: date) -> CrisisPlanSummary:
-    status = crisis_requirement.crisis_plan_status(session, actor, person_id, today)
+    """The status and the latest version from one read of the latest version: when it was made on or before the
+    day it is also the version in force (``crisis_plan_current_at``), so the plan is read again only when not."""
+    persons.get_person(session, actor, person_id, what="crisis_plan")  # the door of ``crisis_plan_status``
     row = session.execute(_crisis_plan_statement(), {"person_id": person_id}).first()
-    return CrisisPlanSummary(status, row[0], row[1]) if row else CrisisPlanSummary(status, None, None)
+    latest, shared = (row[0], row[1]) if row else (None, None)
+    in_force = latest
+    if latest is not None and latest.made_on > today:
+        in_force = crisis_requirement.crisis_plan_current_at(session, person_id, today)
+    return CrisisPlanSummary(crisis_requirement.status_with(session, person_id, today, in_force), latest, shared)
 
 
 # The section statements below are built once and bound per call (the person, the day): the page neither builds
@@ -249,6 +256,16 @@ def _crisis_plan_statement() -> Executable:
         .where(CrisisPlan.person_id == bindparam("person_id"))
         .order_by(CrisisPlan.version_no.desc())
         .limit(1)
+    )
+
+
+@cache
+def _consents_statement() -> Executable:
+    """The person's consents in force on the day, oldest first."""
+    return (
+        select(Consent)
+        .where(Consent.person_id == bindparam("person_id"), in_force_bound())
+        .order_by(Consent.valid_from, Consent.id)
     )
 
 
@@ -299,12 +316,8 @@ def _vedtak(session: Session, rows: list[Vedtak], person_id: int, today: date) -
 
 
 def _relatives(session: Session, rows: list[Relative], person_id: int, today: date) -> list[RelativeView]:
-    stmt = (
-        select(Consent)
-        .where(Consent.person_id == person_id, in_force_clause(today))
-        .order_by(Consent.valid_from, Consent.id)
-    )
-    in_force = {c.relative_id: c for c in session.scalars(stmt)}  # the newest wins
+    params = {"person_id": person_id, **in_force_params(today)}
+    in_force = {c.relative_id: c for c in session.scalars(_consents_statement(), params)}  # the newest wins
     return [RelativeView(r, in_force.get(r.id)) for r in rows]
 
 

@@ -87,6 +87,7 @@ class PathwayPage:
     user_names: dict[int, str] = field(default_factory=dict)
     coordination: coordination.Coordination | None = None
     today: date = field(default_factory=clock.today)
+    unit_options: list[UnitOption] = field(default_factory=list)  # every unit named on the page, by name
 
     def referral(self, referral_id: int | None) -> ReferralView | None:
         return next((r for r in self.referrals if r.referral.id == referral_id), None)
@@ -107,7 +108,7 @@ def _unit_names_statement() -> Executable:
     return (
         select(Unit.id, Unit.name, Unit.levels)
         .where(Unit.id.in_(bindparam("unit_ids", expanding=True)))
-        .order_by(Unit.name)
+        .order_by(Unit.name, Unit.id)
     )
 
 
@@ -179,7 +180,9 @@ def pathway_page(session: Session, actor: Actor, person_id: int) -> PathwayPage:
     user_ids = {a.assessed_by for a in assessments} | {e.responsible_user_id for e in episodes}
     user_ids |= {r.registered_by for r in referrals} | {e.owner_id for e in pathway.events}
     more_units, more_users = coordination.owners(summary)
-    units = {u.id: u.name for u in unit_names(session, unit_ids | more_units)}
+    # the actor's own units too: the unit switcher takes them from this read (``web.deps.UnitSwitcher``)
+    options = unit_names(session, unit_ids | more_units | actor.unit_ids)
+    units = {u.id: u.name for u in options}
     users = _user_names(session, {i for i in user_ids | more_users if i is not None})
     person = pathway.person
     municipality = session.scalar(_municipality_statement(), {"number": person["municipality_number"]})
@@ -195,6 +198,7 @@ def pathway_page(session: Session, actor: Actor, person_id: int) -> PathwayPage:
         user_names=users,
         coordination=coordination.named(summary, units),
         today=today,
+        unit_options=options,
     )
 
 

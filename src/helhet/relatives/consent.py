@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import BindParameter, ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from helhet import clock
@@ -54,10 +54,24 @@ def _start_of(day: date) -> datetime:
 
 def in_force_clause(on: date) -> ColumnElement[bool]:
     """True for a consent row in force on ``on`` (started, not run out, not withdrawn on or before ``on``)."""
+    return _in_force(on, _start_of(on + timedelta(days=1)))
+
+
+def in_force_bound() -> ColumnElement[bool]:
+    """``in_force_clause`` for a statement built once: the day bound at each call with ``in_force_params``."""
+    # untyped: each comparison gives the parameter its column's type
+    return _in_force(bindparam("in_force_on"), bindparam("in_force_next"))
+
+
+def in_force_params(on: date) -> dict[str, object]:
+    return {"in_force_on": on, "in_force_next": _start_of(on + timedelta(days=1))}
+
+
+def _in_force(on: date | BindParameter[date], next_day: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     return (
         (Consent.valid_from <= on)
         & or_(Consent.valid_to.is_(None), Consent.valid_to >= on)
-        & or_(Consent.withdrawn_at.is_(None), Consent.withdrawn_at >= _start_of(on + timedelta(days=1)))
+        & or_(Consent.withdrawn_at.is_(None), Consent.withdrawn_at >= next_day)
     )
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import Executable, bindparam, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
@@ -40,8 +41,17 @@ def get_relative(session: Session, actor: Actor, relative_id: int, *, what: str 
 
 def relatives_of(session: Session, actor: Actor, person_id: int) -> list[Relative]:
     persons.get_person(session, actor, person_id, what="relatives")
-    stmt = select(Relative).where(Relative.person_id == person_id).order_by(Relative.is_nearest.desc(), Relative.id)
-    return list(session.scalars(stmt))
+    return list(session.scalars(_relatives_statement(), {"person_id": person_id}))
+
+
+@cache
+def _relatives_statement() -> Executable:
+    """Built once (every pathway page lists the relatives), the person bound at each call."""
+    return (
+        select(Relative)
+        .where(Relative.person_id == bindparam("person_id"))
+        .order_by(Relative.is_nearest.desc(), Relative.id)
+    )
 
 
 def contact_of(session: Session, relative_id: int) -> RelativeContact | None:

@@ -8,12 +8,13 @@ otherwise it sends the browser to the sign-in page.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, overload
 
 from fastapi import Depends, Request
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from helhet.config import get_settings
@@ -66,6 +67,12 @@ def page_session(request: Request, session: Annotated[Session, Depends(get_sessi
         session.rollback()
         raise
     finally:
+        switcher = getattr(request.state, "units", None)
+        if isinstance(switcher, UnitSwitcher):
+            try:
+                switcher.settle()
+            except SQLAlchemyError:  # the page failed in the database: the error page shows no switcher
+                switcher.clear()
         event.remove(session, "loaded_as_persistent", hold)
         loaded.clear()
 
@@ -98,8 +105,58 @@ def page_actor(request: Request, session: PageSession) -> Actor:
     actor = users.actor_for(user, unit if isinstance(unit, int) else None)
     request.state.user = SignedInUser(user.id, user.full_name, user.role)
     request.state.actor = actor
-    request.state.units = views.unit_names(session, actor.unit_ids)
+    request.state.units = UnitSwitcher(session, actor.unit_ids)
     return actor
+
+
+class UnitSwitcher(Sequence[views.UnitOption]):
+    """The actor's units, by name, for the unit switcher: read when a page first shows them, unless the page has
+    named them already with its own units in one read (``offer``), as the pathway page does."""
+
+    def __init__(self, session: Session, unit_ids: Iterable[int]) -> None:
+        self._session = session
+        self._ids = frozenset(unit_ids)
+        self._options: list[views.UnitOption] | None = None
+
+    def offer(self, named: Iterable[views.UnitOption]) -> None:
+        """Units a page has read (by name): the switcher takes its own from them when they are all there."""
+        own = [u for u in named if u.id in self._ids]
+        if self._options is None and len(own) == len(self._ids):
+            self._options = own
+
+    def settle(self) -> None:
+        """Read now (while the request's session is open): an error page renders after it has closed."""
+        if self._options is None:
+            self._options = views.unit_names(self._session, self._ids)
+
+    def clear(self) -> None:
+        """Show no units (the database could not name them)."""
+        self._options = []
+
+    def _read(self) -> list[views.UnitOption]:
+        self.settle()
+        assert self._options is not None
+        return self._options
+
+    @overload
+    def __getitem__(self, index: int) -> views.UnitOption: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[views.UnitOption]: ...
+    def __getitem__(self, index: int | slice) -> views.UnitOption | list[views.UnitOption]:
+        return self._read()[index]
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def __iter__(self) -> Iterator[views.UnitOption]:
+        return iter(self._read())
+
+
+def offer_units(request: Request, named: Iterable[views.UnitOption]) -> None:
+    """Give the unit switcher the units a page has named, so they are not read a second time."""
+    switcher = getattr(request.state, "units", None)
+    if isinstance(switcher, UnitSwitcher):
+        switcher.offer(named)
 
 
 PageActor = Annotated[Actor, Depends(page_actor)]

@@ -17,7 +17,7 @@ from helhet.persons.models import Person
 from helhet.referrals.models import Referral, ReferralStatus
 from helhet.users.actor import Actor
 from helhet.vedtak import service as vedtak
-from helhet.web.deps import PageActor, PageSession
+from helhet.web.deps import PageActor, PageSession, offer_units
 from helhet.web.forms import FormState, PostedForm, add_invalid, csrf_guard
 from helhet.web.referrals import may_assess
 from helhet.web.render import flash, lang_of, render, render_read, see_other, translate
@@ -116,5 +116,6 @@ class Allowed:
 @router.get("/persons/{person_id}")
 def pathway(request: Request, person_id: int, session: PageSession, actor: PageActor) -> Response:
     page = views.pathway_page(session, actor, person_id)
+    offer_units(request, page.unit_options)
     municipal = frozenset(u.id for u in vedtak.responsible_units(session, actor))
     return render_read(request, session, "persons/pathway.html", page=page, can=Allowed(actor, municipal))
