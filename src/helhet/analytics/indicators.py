@@ -329,6 +329,9 @@ SHARED_TABLES: dict[str, str] = {
     "vedtak_years": VEDTAK_YEARS,
     "discharges": DISCHARGE_ROWS,
 }
+#: the shared tables made as tables (compressed by a CHECKPOINT in ``queries.connect``'s database, as
+#: ``person_geo``), not temp tables: one row per vedtak and week is 3.4 M rows at 1 M referrals, ten times that at 10 M
+COMPRESSED = frozenset({"vedtak_weeks"})
 
 COORDINATION: tuple[Indicator, ...] = (
     Indicator(
@@ -604,7 +607,12 @@ def _prepare(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_of:
         con.execute(PERSON_GEO)
         con.execute("CHECKPOINT")
     for name in dict.fromkeys(name for indicator in indicators for name in indicator.shared):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {_parameters(SHARED_TABLES[name], as_of)}")
+        if name in COMPRESSED:
+            con.execute(f"DROP TABLE IF EXISTS {name}")  # a table, not a temp table: compressed at the CHECKPOINT
+            con.execute(f"CREATE TABLE {name} AS {_parameters(SHARED_TABLES[name], as_of)}")
+            con.execute("CHECKPOINT")
+        else:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {_parameters(SHARED_TABLES[name], as_of)}")
 
 
 def _measures(kind: Kind) -> str:
