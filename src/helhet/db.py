@@ -20,7 +20,6 @@ from psycopg.pq import TransactionStatus
 from sqlalchemy import JSON, DateTime, Enum, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DisconnectionError
-from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -55,35 +54,15 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-class CodeEnum(Enum):
-    """A Python enum stored as its text values in a plain VARCHAR, compared bytewise (``COLLATE "C"``) on
-    PostgreSQL: the values are ASCII code labels, so order and equality are those of the database collation,
-    and an index over such a column builds without ``strcoll`` (issue 4). SQLite's default comparison is
-    bytewise already; its DDL carries no collation."""
-
-    cache_ok = True
-
-    def _resolve_for_python_type(self, python_type: Any, matched_on: Any, matched_on_flattened: Any) -> Any:
-        # SQLAlchemy builds each mapped enum's type from the generic one as a plain Enum; keep it a CodeEnum
-        resolved = super()._resolve_for_python_type(python_type, matched_on, matched_on_flattened)
-        return None if resolved is None else resolved.adapt(CodeEnum)
-
-
-@compiles(CodeEnum, "postgresql")
-def _code_enum_postgresql(type_: CodeEnum, compiler: Any, **kw: Any) -> str:
-    return f'{compiler.visit_enum(type_, **kw)} COLLATE "C"'
-
-
 class Base(DeclarativeBase):
-    """Enums are stored as their text values in plain VARCHAR columns (no native ENUM types to migrate), with
-    collation "C" on PostgreSQL (``CodeEnum``)."""
+    """Enums are stored as their text values in plain VARCHAR columns (no native ENUM types to migrate)."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {  # noqa: RUF012 - SQLAlchemy reads this class attribute
         datetime: UTCDateTime(),
         dict[str, Any]: JSON(),
         list[str]: JSON(),
-        enum.Enum: CodeEnum(enum.Enum, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e]),
+        enum.Enum: Enum(enum.Enum, native_enum=False, length=40, values_callable=lambda e: [m.value for m in e]),
     }
 
 
