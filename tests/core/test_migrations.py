@@ -30,7 +30,7 @@ def test_migrations_build_every_table_on_sqlite(tmp_path: Path) -> None:
 
 def test_migrated_postgres_matches_models(postgres_engine: Engine) -> None:
     # the session database was migrated and then completed with create_all; compare a fresh migration instead
-    url = postgres_engine.url.set(database="helhet_migrations")
+    url = postgres_engine.url.set(database=f"{postgres_engine.url.database}_migrations")
     from tests.conftest import _prepare_pg
 
     engine = _prepare_pg(url.render_as_string(hide_password=False))
