@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -36,8 +37,28 @@ def summary(times: list[float]) -> dict[str, float]:
     return {
         "p50": percentile(times, 50),
         "p95": percentile(times, 95),
+        "p99": percentile(times, 99),
         "mean": statistics.fmean(times),
     }
+
+
+@contextmanager
+def gc_pauses() -> Iterator[list[tuple[int, float]]]:
+    """The garbage collector's collections while the block runs: (generation, milliseconds) each."""
+    pauses: list[tuple[int, float]] = []
+    started: list[float] = []
+
+    def callback(phase: str, info: dict[str, Any]) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            pauses.append((info["generation"], (time.perf_counter() - started.pop()) * 1000))
+
+    gc.callbacks.append(callback)
+    try:
+        yield pauses
+    finally:
+        gc.callbacks.remove(callback)
 
 
 @contextmanager

@@ -8,10 +8,16 @@ psycopg's BEGIN and COMMIT are round trips besides), p50/p95 of the service call
 time for the route apart from FastAPI's own: the response is serialised in about 1 ms), and the ratio to a bare
 primary-key SELECT measured in the same run through the same pool. Targets: p95 <= 10 ms, ratio <= 15. On a
 loaded machine the ratio is the figure to trust; the absolute times move with the load.
-Also printed: a one-row write committed in the same run (the WAL flush every logged read waits for), where a
-read goes (its steps timed one by one) and the load average.
+Also printed: a one-row write committed in the same run (the WAL flush every logged read waits for), the CPU time
+of the process per read, the garbage collections during the reads, where a read goes (its steps timed one by one)
+and the load average. The process holds what a server holds (``create_app()``) and the garbage collector is as the
+app's start-up leaves it (``helhet.app.settle_heap``; ``--gc default`` for Python's own).
 
     .venv/bin/python benchmarks/pathway_read.py [--url postgresql+psycopg://postgres@127.0.0.1:5432/helhet_bench]
+        [--reuse] [--gc app|default]
+
+A/B: with ``--reuse`` the data built by an earlier run is read again; run the script with
+``PYTHONPATH=/tmp/old/src`` (the old code) and without, alternately, in the same minutes.
 """
 
 from __future__ import annotations
@@ -22,16 +28,17 @@ import random
 import sys
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from time import perf_counter
+from time import perf_counter, process_time
 
-from sqlalchemy import Engine, create_engine, insert, select, text
+from sqlalchemy import Engine, create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import count_statements, summary, time_calls
-from helhet import clock, migrate
+from benchmarks.common import count_statements, gc_pauses, summary, time_calls
+from helhet import app, clock, migrate
 from helhet.appointments.models import Appointment, AppointmentMode, Attendance
 from helhet.assessments.models import Assessment, HeardHow, Outcome
 from helhet.audit import log as audit
@@ -54,7 +61,7 @@ from helhet.units import seed
 from helhet.units.models import Unit
 from helhet.users import service as users
 from helhet.users.actor import Actor
-from helhet.users.models import Role
+from helhet.users.models import Role, User
 from helhet.vedtak.models import ServiceType, Vedtak
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/helhet_bench"
@@ -281,15 +288,11 @@ def read_split(engine: Engine, actor: Actor, person_id: int, repeat: int) -> dic
     return {k: summary(v)["p50"] for k, v in steps.items()}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", default=DEFAULT_URL)
-    parser.add_argument("--repeat", type=int, default=300)
-    parser.add_argument("--events", type=int, default=1000)
-    args = parser.parse_args()
-
-    fresh_database(args.url)
-    engine = make_engine(args.url)
+def build(url: str, events: int) -> None:
+    """A fresh database at ``url``: reference data, the ``bench`` clinician, 200 other persons and the person read
+    (the one with the most episodes) with about ``events`` pathway events."""
+    fresh_database(url)
+    engine = make_engine(url)
     migrate.upgrade(engine)
     Base.metadata.create_all(engine)
     rng = random.Random(7)
@@ -299,23 +302,75 @@ def main() -> None:
         kommune = Unit(code="bench-kom", name="Bench kommune", kind=UnitKind.MUNICIPAL_SERVICE, levels=[])
         session.add_all([unit, kommune])
         session.flush()
-        user = users.add_user(
+        users.add_user(
             session,
             users.SYSTEM,
             users.NewUser(username="bench", full_name="Bench", role=Role.CLINICIAN, unit_codes=("bench-tsb",)),
         )
-        actor = users.actor_for(user)
         for _ in range(200):  # other people's data around the one we read
             other = make_person(session, rng, unit.id)
             add_events(session, other, unit.id, 12)
             add_coordination(session, other, unit.id, kommune.id, 4)
         person_id = make_person(session, rng, unit.id)
-        core = round(args.events * 0.6 / 3)
-        n_events = add_events(session, person_id, unit.id, core)
-        n_events += add_coordination(session, person_id, unit.id, kommune.id, round((args.events - 3 * core) / 9))
+        core = round(events * 0.6 / 3)
+        add_events(session, person_id, unit.id, core)
+        add_coordination(session, person_id, unit.id, kommune.id, round((events - 3 * core) / 9))
+        small_person = make_person(session, rng, unit.id)  # the person with 12 events: statements do not grow
+        add_events(session, small_person, unit.id, 1)
+        add_coordination(session, small_person, unit.id, kommune.id, 1)
     with engine.connect() as conn:
         conn.execute(text("ANALYZE"))
+        conn.execute(text("CREATE TABLE bench_floor (id serial PRIMARY KEY, at timestamptz NOT NULL)"))
         conn.commit()
+    engine.dispose()
+
+
+def reusable(url: str) -> bool:
+    """Whether an earlier run left its data at ``url`` (``--reuse``)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return bool(conn.execute(text("SELECT to_regclass('bench_floor') IS NOT NULL")).scalar())
+    except OperationalError:
+        return False
+    finally:
+        engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default=DEFAULT_URL)
+    parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--events", type=int, default=1000)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the data and use it again when an earlier run left it: old and new code on the same data "
+        "(run once with PYTHONPATH=/tmp/old/src), minutes apart",
+    )
+    parser.add_argument(
+        "--gc",
+        choices=("app", "default"),
+        default="app",
+        help="the garbage collector as the app's start-up leaves it (helhet.app.settle_heap), or Python's default",
+    )
+    args = parser.parse_args()
+
+    if not (args.reuse and reusable(args.url)):
+        build(args.url, args.events)
+    engine = make_engine(args.url)
+    with Session(engine) as session:
+        user = session.scalars(select(User).where(User.username == "bench")).one()
+        actor = users.actor_for(user)
+        by_events = (
+            select(Episode.person_id).group_by(Episode.person_id).order_by(func.count().desc(), Episode.person_id)
+        )
+        person_id = session.scalars(by_events.limit(1)).one()
+        small_person = session.scalars(select(func.max(Person.id))).one()
+    # the process holds what a server holds (every module, the routes) and, unless --gc default, has its start-up
+    app.create_app()
+    if args.gc == "app":
+        app.settle_heap()
 
     def read() -> int:
         with Session(engine) as session:
@@ -327,9 +382,6 @@ def main() -> None:
         with engine.connect() as conn:
             conn.execute(select(Person.id, Person.given_name).where(Person.id == person_id)).one()
 
-    with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE bench_floor (id serial PRIMARY KEY, at timestamptz NOT NULL)"))
-
     def committed_write() -> None:
         """The floor of any read that logs itself: one small row written and committed (the WAL flush)."""
         with engine.begin() as conn:
@@ -338,12 +390,6 @@ def main() -> None:
     with count_statements(engine) as statements:
         events_read = read()
     per_read = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT"))])
-
-    small_person = None
-    with Session(engine, expire_on_commit=False) as session, session.begin():
-        small_person = make_person(session, rng, unit.id)
-        add_events(session, small_person, unit.id, 1)
-        add_coordination(session, small_person, unit.id, kommune.id, 1)
 
     def read_small() -> None:
         with Session(engine) as session:
@@ -355,16 +401,28 @@ def main() -> None:
     per_small = len([s for s in statements if not s.lstrip().upper().startswith(("BEGIN", "COMMIT"))])
 
     base = summary(time_calls(bare, args.repeat))
-    path = summary(time_calls(read, args.repeat))
+    cpu_start = process_time()
+    with gc_pauses() as pauses:
+        path = summary(time_calls(read, args.repeat))
+    cpu_per_read = (process_time() - cpu_start) * 1000 / args.repeat
     floor = summary(time_calls(committed_write, args.repeat))
     split = read_split(engine, actor, person_id, args.repeat)
     ratio = path["p50"] / base["p50"]
-    print(f"pathway read on PostgreSQL: {events_read} events ({n_events} written) for one person")
+    full = [ms for generation, ms in pauses if generation == 2]
+    print(f"pathway read on PostgreSQL: {events_read} events for one person")
     print(f"SQL statements per read: {per_read} (person with 12 events: {per_small}) target <= 5, constant")
-    print(f"pathway read   p50 {path['p50']:.2f} ms  p95 {path['p95']:.2f} ms   (target p95 <= 10 ms)")
+    print(
+        f"pathway read   p50 {path['p50']:.2f} ms  p95 {path['p95']:.2f} ms  p99 {path['p99']:.2f} ms"
+        "   (target p95 <= 10 ms)"
+    )
     print(f"bare PK SELECT p50 {base['p50']:.3f} ms  p95 {base['p95']:.3f} ms")
     print(f"one-row write, committed p50 {floor['p50']:.2f} ms  p95 {floor['p95']:.2f} ms   (the commit's WAL flush)")
     print(f"ratio pathway/bare (p50): {ratio:.1f}   (target <= 15)")
+    print(f"CPU time of this process per read: {cpu_per_read:.2f} ms")
+    print(
+        f"garbage collections in {args.repeat} reads ({args.gc}): {len(pauses)}, {sum(ms for _, ms in pauses):.1f} ms"
+        f" in all; full ones {len(full)}, the longest {max(full, default=0):.1f} ms"
+    )
     print("where a read goes (p50 ms): " + ", ".join(f"{k} {v:.2f}" for k, v in split.items()))
     print(f"load average while measuring: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     engine.dispose()

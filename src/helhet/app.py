@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import pkgutil
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
@@ -31,9 +34,40 @@ def api_router() -> APIRouter:
     return router
 
 
+#: the youngest generation is collected when this many more objects live than at the last collection: above
+#: what one request holds at once (a pathway read of 1,000 events about 5,000), so a request's objects are freed
+#: by reference counting before a collection walks them and none are promoted to be walked again by a full one
+YOUNG_COLLECTION_THRESHOLD = 10_000
+_settled = False
+
+
+def settle_heap() -> None:
+    """Tune the garbage collector for serving, once per process (a test process makes many apps). What start-up
+    made (modules, routes, statements built once: about 270,000 objects) is put out of the collector's reach, so
+    a collection walks only what requests made: without it a full collection came every few hundred pathway
+    reads and held one up for 200 ms. And the youngest generation waits for ``YOUNG_COLLECTION_THRESHOLD``
+    objects: with the default 700 a pathway read set off three collections and every few dozen reads a full one
+    (20 ms); now 400 reads in a row set off none."""
+    global _settled
+    if _settled:
+        return
+    gc.collect()  # the start-up's own garbage is freed, not frozen
+    gc.freeze()
+    _, middle, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, middle, oldest)
+    _settled = True
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    settle_heap()  # every module is imported and the app built: nothing start-up makes comes later
+    yield
+
+
 def create_app() -> FastAPI:
     configure_logging()
     app = FastAPI(
+        lifespan=_lifespan,
         title="Helhet",
         version=__version__,
         description="A shared pathway around the person in Norwegian substance-use treatment.",
