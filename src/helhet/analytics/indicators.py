@@ -279,59 +279,118 @@ PERSON_GEO_COLUMNS = "g.rhf_code, g.hf_code, g.area_code, g.municipality_number"
 #: computation for the two indicators over discharges (the transfer check reads every episode)
 DISCHARGE_ROWS = f"SELECT e.id, e.person_key, e.unit_id, e.ended_on, {PERSON_GEO_COLUMNS} FROM {DISCHARGES}"
 DISCHARGE_GEO = "e.rhf_code, e.hf_code, e.area_code, e.municipality_number"
-#: complete and current ISO weeks of every vedtak with a weekly volume (``vedtak.delivery``: part weeks pro-rated),
-#: with what was delivered in them; ``short``: less than the delivered share of the decided volume (ROP-09).
-#: ``{monday}`` is a condition on a week's Monday (the column ``monday``): TRUE for every week, or a window.
-_VEDTAK_WEEKS = """
-WITH weeks AS (
-    SELECT id AS vedtak_id, person_key, unit_id, volume, start_on, monday,
-           greatest(monday, start_on) AS first_day, least(monday + 6, coalesce(end_on, DATE '9999-12-31')) AS last_day
-    FROM (SELECT v.*, CAST(unnest(generate_series(CAST(date_trunc('week', v.start_on) AS TIMESTAMP),
-                                                  CAST(least(coalesce(v.end_on, $as_of), $as_of) AS TIMESTAMP),
-                                                  INTERVAL 7 DAY)) AS DATE) AS monday
-          FROM vedtak v WHERE v.status <> 'withdrawn' AND v.volume > 0 AND v.start_on <= $as_of)
-    WHERE {monday}
-),
-delivered AS (
-    SELECT vedtak_id, monday, sum(amount) AS amount
-    FROM (SELECT vedtak_id, CAST(date_trunc('week', delivered_on) AS DATE) AS monday, amount
-          FROM service_delivery WHERE delivered_on <= $as_of)
-    WHERE {monday} GROUP BY ALL
-),
-vedtak_weeks AS (
-    SELECT w.*, year(w.first_day) AS year, coalesce(d.amount, 0) AS amount,
-           w.volume * (date_diff('day', w.first_day, w.last_day) + 1) / 7.0 AS decided,
-           coalesce(d.amount, 0) < $delivered_share * w.volume * (date_diff('day', w.first_day, w.last_day) + 1) / 7.0
-               - 1e-9 AS short
-    FROM weeks w LEFT JOIN delivered d ON d.vedtak_id = w.vedtak_id AND d.monday = w.monday
-    WHERE w.last_day <= $as_of
-)"""
-#: the shared temp table ``vedtak_weeks``: every complete week of every vedtak, made once per computation and
-#: read by the two vedtak indicators (through ``vedtak_years``) and ROP-09 (its last weeks)
-VEDTAK_WEEKS = f"""{_VEDTAK_WEEKS.format(monday="TRUE")}
-    SELECT vedtak_id, person_key, unit_id, start_on, monday, last_day, year, amount, decided, short FROM vedtak_weeks"""
+#: the weeks of a vedtak (``vedtak.delivery``): its complete ISO weeks from the week of its start up to its end, or
+#: up to the reference date (the current, incomplete week left out), the first and last pro-rated to the days in the
+#: vedtak. A week belongs to the year of its first day in the vedtak. The weeks are not made row by row (a vedtak of
+#: a year is 52 rows, 3.4 M at 1 M referrals): ``vedtak_spans`` has one row per vedtak with its first and last
+#: Monday, and the weeks between are counted by date arithmetic.
+_NO_END = "coalesce(s.end_on, DATE '9999-12-31')"
+#: the shared temp table ``vedtak_spans``: every vedtak with a weekly volume, started by the reference date, with the
+#: Mondays of its first and last week (its end's week, or the last week complete at the reference date)
+VEDTAK_SPANS = """
+    SELECT * FROM (
+        SELECT id AS vedtak_id, person_key, unit_id, volume, start_on, end_on,
+               CAST(date_trunc('week', start_on) AS DATE) AS first_monday,
+               CAST(date_trunc('week', CASE WHEN end_on <= $as_of THEN end_on ELSE $as_of - 6 END) AS DATE)
+                   AS last_monday
+        FROM vedtak WHERE status <> 'withdrawn' AND volume > 0 AND start_on <= $as_of
+    ) WHERE last_monday >= first_monday"""
+#: the days of a vedtak's week in the vedtak, and what is decided for them (``volume`` a week, pro-rated)
+_WEEK_DAYS = "date_diff('day', {first}, {last}) + 1"
+_FIRST_WEEK_DAYS = _WEEK_DAYS.format(first="s.start_on", last=f"least(s.first_monday + 6, {_NO_END})")
+_LAST_WEEK_DAYS = _WEEK_DAYS.format(first="s.last_monday", last=f"least(s.last_monday + 6, {_NO_END})")
+#: the Mondays of each year's weeks (the first Monday on or after 1 January, the last on or before 31 December)
+_YEARS = """SELECT year, CAST(date_trunc('week', make_date(year, 1, 7)) AS DATE) AS first_monday,
+               CAST(date_trunc('week', make_date(year, 12, 31)) AS DATE) AS last_monday
+        FROM (SELECT unnest(range(min(year(start_on)), year($as_of) + 1)) AS year FROM vedtak_spans)"""
+#: the days of each vedtak's weeks in each year: the first week in the year of the start, the last in the year of
+#: its Monday, and the whole weeks between (Mondays one week after the first to one week before the last) by year
+_SPAN_YEAR_DAYS = f"""
+    SELECT s.vedtak_id, s.person_key, s.unit_id, s.volume, y.year,
+           7 * greatest(0, date_diff('day', greatest(s.first_monday + 7, y.first_monday),
+                                            least(s.last_monday - 7, y.last_monday)) // 7 + 1)
+           + CASE WHEN year(s.start_on) = y.year THEN {_FIRST_WEEK_DAYS} ELSE 0 END
+           + CASE WHEN s.last_monday > s.first_monday AND year(s.last_monday) = y.year
+                  THEN {_LAST_WEEK_DAYS} ELSE 0 END AS days
+    FROM vedtak_spans s JOIN ({_YEARS}) y
+      ON y.year BETWEEN year(s.start_on) AND greatest(year(s.start_on), year(s.last_monday))"""
+#: what was delivered in a vedtak's weeks, by the year of each week (``{monday}``: the Monday of a delivery's week)
+_MONDAY = "CAST(date_trunc('week', d.delivered_on) AS DATE)"
+_DELIVERED_YEARS = f"""
+    SELECT s.vedtak_id, year(greatest({_MONDAY}, s.start_on)) AS year, sum(d.amount) AS delivered
+    FROM service_delivery d JOIN vedtak_spans s ON s.vedtak_id = d.vedtak_id
+    WHERE d.delivered_on <= $as_of AND {_MONDAY} BETWEEN s.first_monday AND s.last_monday
+    GROUP BY ALL"""
+#: one row per vedtak and year: volume delivered and decided in its complete weeks, with the person's geography;
+#: the shared temp table ``vedtak_years`` (two indicators read it)
+VEDTAK_YEARS = f"""
+    SELECT {PERSON_GEO_COLUMNS}, s.unit_id, s.year, coalesce(d.delivered, 0) AS delivered,
+           s.volume * s.days / 7.0 AS decided
+    FROM ({_SPAN_YEAR_DAYS}) s JOIN person_geo g ON g.person_key = s.person_key
+    LEFT JOIN ({_DELIVERED_YEARS}) d ON d.vedtak_id = s.vedtak_id AND d.year = s.year
+    WHERE s.days > 0"""
 #: the weeks that can end in the last 28 days before a year's reference day (31 December, or the reference
-#: date in its year): Mondays at most 33 days before it. ROP-09 reads only these, not every week of every vedtak.
+#: date in its year): Mondays at most 33 days before it. ROP-09 reads only these weeks of each vedtak.
 VEDTAK_LAST_WEEKS = (
     "(date_diff('day', monday, make_date(year(monday), 12, 31)) <= 33 OR date_diff('day', monday, $as_of) <= 33)"
 )
-#: one row per vedtak and year: volume delivered and decided in its complete weeks, with the person's geography;
-#: the shared temp table ``vedtak_years`` (two indicators read it), summed from ``vedtak_weeks``
-VEDTAK_YEARS = f"""
-    SELECT {PERSON_GEO_COLUMNS}, w.unit_id, w.year, sum(w.amount) AS delivered, sum(w.decided) AS decided
-    FROM vedtak_weeks w JOIN person_geo g ON g.person_key = w.person_key
-    GROUP BY w.vedtak_id, {PERSON_GEO_COLUMNS}, w.unit_id, w.year HAVING sum(w.decided) > 0"""
+_DAYS = _WEEK_DAYS.format(first="w.first_day", last="w.last_day")
+#: ROP-09's weeks: every week of ``vedtak_spans`` on a Monday of ``VEDTAK_LAST_WEEKS`` (rows, a few per vedtak and
+#: year), with what was delivered in it; ``short``: less than the delivered share of the decided volume
+_LAST_WEEKS = f"""
+mondays AS (
+    SELECT * FROM (SELECT CAST(unnest(generate_series(CAST(min(first_monday) AS TIMESTAMP),
+                                                      CAST($as_of AS TIMESTAMP), INTERVAL 7 DAY)) AS DATE) AS monday
+                   FROM vedtak_spans)
+    WHERE {VEDTAK_LAST_WEEKS}
+),
+weeks AS (
+    SELECT s.vedtak_id, s.person_key, s.unit_id, s.volume, s.start_on, m.monday,
+           greatest(m.monday, s.start_on) AS first_day, least(m.monday + 6, {_NO_END}) AS last_day
+    FROM vedtak_spans s JOIN mondays m ON m.monday BETWEEN s.first_monday AND s.last_monday
+),
+delivered AS (
+    SELECT d.vedtak_id, m.monday, sum(d.amount) AS amount
+    FROM service_delivery d JOIN mondays m ON m.monday = {_MONDAY}
+    WHERE d.delivered_on <= $as_of GROUP BY ALL
+),
+last_weeks AS (
+    SELECT w.*, year(w.first_day) AS year,
+           coalesce(d.amount, 0) < $delivered_share * w.volume * ({_DAYS}) / 7.0 - 1e-9 AS short
+    FROM weeks w LEFT JOIN delivered d ON d.vedtak_id = w.vedtak_id AND d.monday = w.monday
+)"""
+#: ROP-09 over ``last_weeks`` (its weeks, with ``short``): the vedtak of each year's last four weeks, passed or not
+ROP09_OVER_LAST_WEEKS = f"""
+    reference_days AS (
+        SELECT DISTINCT year, least(make_date(year, 12, 31), $as_of) AS ref FROM last_weeks
+    ),
+    per_year AS (
+        SELECT w.vedtak_id, w.person_key, w.unit_id, y.year, y.ref, bool_or(w.short) AS short,
+               min(w.start_on) AS start_on
+        FROM last_weeks w JOIN reference_days y
+          ON w.last_day BETWEEN y.ref - INTERVAL 27 DAY AND y.ref
+        GROUP BY ALL
+    ),
+    first_delivery AS (
+        SELECT vedtak_id, min(delivered_on) AS first_on FROM service_delivery
+        WHERE vedtak_id IN (SELECT vedtak_id FROM per_year) GROUP BY ALL
+    )
+    SELECT {PERSON_GEO_COLUMNS}, y.unit_id, y.year,
+        (NOT y.short AND NOT (y.start_on + INTERVAL $start_days DAY < y.ref
+                              AND coalesce(d.first_on > y.ref, true)))::INT AS k
+    FROM per_year y JOIN person_geo g ON g.person_key = y.person_key
+    LEFT JOIN first_delivery d ON d.vedtak_id = y.vedtak_id"""
 #: temp tables that several indicators read, by name: made (with the reference date and settings filled in) once
 #: per `compute_raw`/`compute_all` call, before the indicators that name them in ``shared``, in the order named
-#: (``vedtak_years`` reads ``vedtak_weeks``, so indicators name both, that one first)
+#: (``vedtak_years`` reads ``vedtak_spans``, so indicators name both, that one first)
 SHARED_TABLES: dict[str, str] = {
-    "vedtak_weeks": VEDTAK_WEEKS,
+    "vedtak_spans": VEDTAK_SPANS,
     "vedtak_years": VEDTAK_YEARS,
     "discharges": DISCHARGE_ROWS,
 }
 #: the shared tables made as tables (compressed by a CHECKPOINT in ``queries.connect``'s database, as
-#: ``person_geo``), not temp tables: one row per vedtak and week is 3.4 M rows at 1 M referrals, ten times that at 10 M
-COMPRESSED = frozenset({"vedtak_weeks"})
+#: ``person_geo``), not temp tables: for a shared table too large to keep uncompressed (none of these now)
+COMPRESSED: frozenset[str] = frozenset()
 
 COORDINATION: tuple[Indicator, ...] = (
     Indicator(
@@ -392,7 +451,7 @@ COORDINATION: tuple[Indicator, ...] = (
         "DOMAIN.md §4.3, §5.4 ROP-09; vedtak/delivery.py",
         f"SELECT {GEO}, (delivered >= $delivered_share * decided - 1e-9)::INT AS k FROM vedtak_years",
         needs=("vedtak", "service_delivery"),
-        shared=("vedtak_weeks", "vedtak_years"),
+        shared=("vedtak_spans", "vedtak_years"),
         period=N_("calendar year of the weeks (the week's first day in the period)"),
     ),
     Indicator(
@@ -407,7 +466,7 @@ COORDINATION: tuple[Indicator, ...] = (
         "DOMAIN.md §4.3, §5.4 ROP-09",
         f"SELECT {GEO}, delivered / decided AS value FROM vedtak_years",
         needs=("vedtak", "service_delivery"),
-        shared=("vedtak_weeks", "vedtak_years"),
+        shared=("vedtak_spans", "vedtak_years"),
         period=N_("calendar year of the weeks"),
     ),
     Indicator(
@@ -451,28 +510,9 @@ COORDINATION: tuple[Indicator, ...] = (
         N_("withdrawn vedtak; vedtak without a weekly volume"),
         "higher",
         "DOMAIN.md §5.4 ROP-09; vedtak/delivery.py; gaps/rules.py",
-        f"""WITH last_weeks AS (SELECT * FROM vedtak_weeks WHERE {VEDTAK_LAST_WEEKS}),
-            reference_days AS (
-                SELECT DISTINCT year, least(make_date(year, 12, 31), $as_of) AS ref FROM last_weeks
-            ),
-            per_year AS (
-                SELECT w.vedtak_id, w.person_key, w.unit_id, y.year, y.ref, bool_or(w.short) AS short,
-                       min(w.start_on) AS start_on
-                FROM last_weeks w JOIN reference_days y
-                  ON w.last_day BETWEEN y.ref - INTERVAL 27 DAY AND y.ref
-                GROUP BY ALL
-            ),
-            first_delivery AS (
-                SELECT vedtak_id, min(delivered_on) AS first_on FROM service_delivery
-                WHERE vedtak_id IN (SELECT vedtak_id FROM per_year) GROUP BY ALL
-            )
-            SELECT {PERSON_GEO_COLUMNS}, y.unit_id, y.year,
-                (NOT y.short AND NOT (y.start_on + INTERVAL $start_days DAY < y.ref
-                                      AND coalesce(d.first_on > y.ref, true)))::INT AS k
-            FROM per_year y JOIN person_geo g ON g.person_key = y.person_key
-            LEFT JOIN first_delivery d ON d.vedtak_id = y.vedtak_id""",
+        f"WITH {_LAST_WEEKS}, {ROP09_OVER_LAST_WEEKS}",
         needs=("vedtak", "service_delivery"),
-        shared=("vedtak_weeks",),
+        shared=("vedtak_spans",),
         period=N_("calendar year (its last four weeks)"),
     ),
     Indicator(
