@@ -11,7 +11,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 import pyarrow.parquet as pq
 
 from helhet import reference
@@ -22,37 +21,37 @@ INPATIENT_SQL = ", ".join(f"'{level.value}'" for level in sorted(INPATIENT_LEVEL
 
 
 def _geography_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """``geo_municipality``, ``geo_district`` and ``geo_area``: small temp tables from the reference data.
+
+    Made from lists with ``unnest`` rather than registered Arrow tables: ``register`` imports pandas, a quarter
+    of a second of ``connect`` in a fresh process."""
     areas = {a.code: a for a in reference.referral_areas()}
     trusts = {t.code: t for t in reference.health_trusts()}
     regions = {r.code: r.name for r in reference.regions()}
     municipalities = list(reference.municipalities().values())
-    geo_m = pa.table(
-        {
+    districts = reference.city_districts()
+    tables: dict[str, dict[str, list[str]]] = {
+        "geo_municipality": {
             "municipality_number": [m.number for m in municipalities],
             "municipality_name": [m.short_name for m in municipalities],
             "area_code": [m.referral_area_code or "ous" for m in municipalities],
-        }
-    )
-    districts = reference.city_districts()
-    geo_d = pa.table(
-        {
+        },
+        "geo_district": {
             "district_number": [d.number for d in districts],
             "district_area_code": [d.referral_area_code for d in districts],
-        }
-    )
-    geo_a = pa.table(
-        {
+        },
+        "geo_area": {
             "area_code": list(areas),
             "area_name": [a.name for a in areas.values()],
             "hf_code": [a.hf_code for a in areas.values()],
             "hf_name": [trusts[a.hf_code].name for a in areas.values()],
             "rhf_code": [a.rhf_code for a in areas.values()],
             "rhf_name": [regions[a.rhf_code] for a in areas.values()],
-        }
-    )
-    con.register("geo_municipality", geo_m)
-    con.register("geo_district", geo_d)
-    con.register("geo_area", geo_a)
+        },
+    }
+    for name, columns in tables.items():
+        select = ", ".join(f"unnest(?::VARCHAR[]) AS {column}" for column in columns)
+        con.execute(f"CREATE TEMP TABLE {name} AS SELECT {select}", list(columns.values()))
 
 
 def _view(con: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
@@ -96,10 +95,19 @@ MEMORY_LIMIT = "2.5GB"
 #: the joins' hash tables and windows of one range fit in ``MEMORY_LIMIT`` and do not spill (10 M referrals in
 #: one statement wrote 16 GB of temporary files)
 FACTS_CHUNK = 2_000_000
+#: from this many referrals on, ``referral_facts`` is compressed (a table of the ``atlas`` database, compressed
+#: at a CHECKPOINT after each range); a smaller store keeps it as a temp table, uncompressed. At 1 M referrals
+#: compressing costs about 0.9 CPU s, half the wall time of ``connect`` on two cores, and saves 285 MB (311 MB
+#: against 26 MB); at 10 M it saves 2.8 GB, which the 4 GB target needs.
+COMPRESS_FROM = 2_000_000
 
 
 def connect(
-    folder: Path, threads: int | None = None, memory_limit: str = MEMORY_LIMIT, chunk: int = FACTS_CHUNK
+    folder: Path,
+    threads: int | None = None,
+    memory_limit: str = MEMORY_LIMIT,
+    chunk: int = FACTS_CHUNK,
+    compress_from: int = COMPRESS_FROM,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with the store's tables as views, geography, the ``referral_facts`` table, and
     ``store_period`` (one row: the first and last year covered, NULL when all years are)."""
@@ -113,14 +121,14 @@ def connect(
     # in the large CREATE TABLE AS and joins of referral_facts.
     con.execute("SET preserve_insertion_order = false")
     # The atlas's tables live in an in-memory database that compresses at each CHECKPOINT (temp tables never
-    # do): referral_facts takes about a tenth of the memory, so 10 M referrals of it fit beside the joins, and
-    # every indicator scans fewer bytes.
+    # do): a large store's referral_facts takes about a tenth of the memory, so 10 M referrals of it fit beside
+    # the joins.
     con.execute("ATTACH ':memory:' AS atlas (COMPRESS)")
     con.execute("USE atlas")
     for table, path in files.items():
         _view(con, table, path)
     _geography_tables(con)
-    _referral_facts(con, chunk)
+    _referral_facts(con, chunk, compress_from)
     first, last = covered_years(folder) or (None, None)
     con.execute(
         "CREATE TEMP TABLE store_period AS SELECT ?::INTEGER AS first_year, ?::INTEGER AS last_year", [first, last]
@@ -128,24 +136,27 @@ def connect(
     return con
 
 
-def _referral_facts(con: duckdb.DuckDBPyConnection, chunk: int) -> None:
-    """``referral_facts``, one statement per range of about ``chunk`` referral ids, each compressed when made.
+def _referral_facts(con: duckdb.DuckDBPyConnection, chunk: int, compress_from: int) -> None:
+    """``referral_facts``, one statement per range of about ``chunk`` referral ids; from ``compress_from``
+    referrals on a table compressed after each range, below it a temp table (see ``COMPRESS_FROM``).
 
     The ranges split the referrals, so the rows are the same as one statement's; the filters on the referral,
     assessment and episode ids let Parquet skip the row groups of other ranges."""
     row = con.execute("SELECT count(*), min(id), max(id) FROM referral").fetchone()
     count, low, high = (int(row[0]), row[1], row[2]) if row else (0, None, None)
+    compress = count >= compress_from
+    create = "CREATE TABLE referral_facts AS" if compress else "CREATE TEMP TABLE referral_facts AS"
     if not count or low is None or high is None:
-        con.execute(f"CREATE TABLE referral_facts AS {referral_facts_sql(0, -1)}")
+        con.execute(f"{create} {referral_facts_sql(0, -1)}")
         return
     parts = max(1, -(-count // max(1, chunk)))
     step = (int(high) - int(low)) // parts + 1
     for part in range(parts):
         first = int(low) + part * step
         last = min(int(high), first + step - 1)
-        verb = "CREATE TABLE referral_facts AS" if part == 0 else "INSERT INTO referral_facts"
-        con.execute(f"{verb} {referral_facts_sql(first, last)}")
-        con.execute("CHECKPOINT")
+        con.execute(f"{create if part == 0 else 'INSERT INTO referral_facts'} {referral_facts_sql(first, last)}")
+        if compress:
+            con.execute("CHECKPOINT")
 
 
 def in_period(con: duckdb.DuckDBPyConnection, column: str = "year") -> str:
