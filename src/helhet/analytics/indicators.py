@@ -703,12 +703,39 @@ def _facts_cells(counted: list[Indicator], facts: dict[str, re.Match[str]], peri
     )
 
 
+def _count_cells(con: duckdb.DuckDBPyConnection, counted: list[Indicator], as_of: date, period: str) -> None:
+    """The temp table ``indicator_cells``: n and k of every counted indicator per cell of the finest geography and
+    year. The indicators over ``referral_facts`` alone in one scan; each other indicator in a statement of its
+    own, so that one indicator's joins and hash tables hold memory at a time, not all of them at once."""
+    facts = {i.code: match for i in counted if (match := _FACTS_ROWS.fullmatch(_parameters(i.sql, as_of)))}
+    statements = []
+    if facts:
+        parts = " UNION ALL ".join(
+            f"SELECT '{i.code}' AS indicator, {GEO}, n_{rank} AS n, k_{rank} AS k FROM facts_cells WHERE n_{rank} > 0"
+            for rank, i in enumerate(counted)
+            if i.code in facts
+        )
+        statements.append(f"{_facts_cells(counted, facts, period)} {parts}")
+    statements += [
+        f"SELECT '{i.code}' AS indicator, {GEO}, count(*) AS n, sum(k) AS k "
+        f"FROM ({_parameters(i.sql, as_of)}) s WHERE {period} GROUP BY ALL"
+        for i in counted
+        if i.code not in facts
+    ]
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE indicator_cells (indicator VARCHAR, rhf_code VARCHAR, hf_code VARCHAR, "
+        "area_code VARCHAR, municipality_number VARCHAR, unit_id BIGINT, year BIGINT, n BIGINT, k HUGEINT)"
+    )
+    for statement in statements:
+        con.execute(f"INSERT INTO indicator_cells BY NAME {statement}")
+
+
 def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_of: date) -> pl.DataFrame:
-    """`compute_raw` of many indicators at once, in (at most) two statements, the same values in one long frame.
+    """`compute_raw` of many indicators at once, the same values in one long frame.
 
     Counted indicators (proportions, rates): each indicator's rows are first counted per cell of the finest
-    geography (RHF, HF, area, municipality, unit) and year, all indicators in one UNION ALL; the levels and the
-    nation are then sums over those few cells (GROUPING SETS over cells, not over rows). Quantiles cannot be
+    geography (RHF, HF, area, municipality, unit) and year (`_count_cells`); the levels and the nation are then
+    sums over those few cells (GROUPING SETS over cells, not over rows), in one statement. Quantiles cannot be
     summed, so their rows go through one grouped statement with the indicator as a key. Rows sorted by
     indicator (catalogue order), level, code and year.
     """
@@ -720,20 +747,12 @@ def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_
     quantiles = [i for i in indicators if i.kind == "quantile"]
     frames = []
     if counted:
-        facts = {i.code: match for i in counted if (match := _FACTS_ROWS.fullmatch(_parameters(i.sql, as_of)))}
-        cells = " UNION ALL ".join(
-            f"SELECT '{i.code}' AS indicator, {GEO}, n_{rank} AS n, k_{rank} AS k FROM facts_cells WHERE n_{rank} > 0"
-            if i.code in facts
-            else f"SELECT '{i.code}' AS indicator, {GEO}, count(*) AS n, sum(k) AS k "
-            f"FROM ({_parameters(i.sql, as_of)}) s WHERE {period} GROUP BY ALL"
-            for rank, i in enumerate(counted)
-        )
+        _count_cells(con, counted, as_of, period)
         frames.append(
             con.sql(f"""
-                {_facts_cells(counted, facts, period)}
                 SELECT indicator, {_level_case()} AS level, {_code_case()} AS code, year, sum(n)::BIGINT AS n,
                        sum(k)::BIGINT AS k, NULL::DOUBLE AS median, NULL::DOUBLE AS p90, NULL::DOUBLE AS mean
-                FROM ({cells}) c
+                FROM indicator_cells c
                 GROUP BY {_grouping_sets("indicator")}
             """).pl()
         )
