@@ -272,3 +272,35 @@ def test_casemix_fit_skips_cells_without_trials() -> None:
     # Scalar root-finding as a second reference for the intercept.
     root = optimize.brentq(lambda b: 10 / (1 + np.exp(-b)) - 3, -5, 5)
     assert model.params[0] == pytest.approx(root, abs=1e-8)
+
+
+def test_casemix_fit_equals_statsmodels_glm_on_the_cells_and_ignores_their_order() -> None:
+    # The fit sums cells alike in every covariate (here the four areas' cells of each pattern) before the
+    # Newton steps; statsmodels' binomial GLM on the cells themselves is the reference, deviance included
+    # (over the cells, not the patterns), and shuffling the cells must not change a bit.
+    rows = _person_rows(seed=3, persons=6000)
+    cells = _cells(rows)
+    model = st.fit_casemix_model(cells, "dropouts", "persons", ["sex", "age", "prior"])
+    sex, age = cells["sex"].to_numpy(), cells["age"].to_numpy()
+    exog = np.column_stack(
+        [np.ones(cells.height), sex == "M", age == "30-49", age == "50+", cells["prior"].to_numpy()]
+    ).astype(float)
+    k, n = cells["dropouts"].to_numpy().astype(float), cells["persons"].to_numpy().astype(float)
+    glm = sm.GLM(np.column_stack([k, n - k]), exog, family=sm.families.Binomial()).fit(tol=1e-12)
+    np.testing.assert_allclose(model.params, glm.params, rtol=1e-9)
+    np.testing.assert_allclose(model.bse, glm.bse, rtol=1e-7)
+    assert model.deviance == pytest.approx(glm.deviance, rel=1e-9)
+    shuffled = cells.sample(fraction=1.0, shuffle=True, seed=2)
+    again = st.fit_casemix_model(shuffled, "dropouts", "persons", ["sex", "age", "prior"])
+    np.testing.assert_array_equal(again.params, model.params)
+    np.testing.assert_array_equal(again.bse, model.bse)
+    assert again.deviance == pytest.approx(model.deviance, rel=1e-12)
+
+
+def test_casemix_design_codes_booleans_and_strings_by_their_sorted_levels() -> None:
+    cells = pl.DataFrame({"homeless": [True, False, True], "band": ["b", "a", "c"], "y": [1, 2, 3], "n": [9, 9, 9]})
+    model = st.fit_casemix_model(cells, "y", "n", ["homeless", "band"])
+    assert model.names == ("intercept", "homeless[True]", "band[b]", "band[c]")
+    np.testing.assert_array_equal(model.design(cells), [[1, 1, 1, 0], [1, 0, 0, 0], [1, 1, 0, 1]])
+    with pytest.raises(Invalid, match="band='d'"):
+        model.design(pl.DataFrame({"homeless": [False], "band": ["d"]}))
