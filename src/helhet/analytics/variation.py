@@ -7,11 +7,12 @@ area with no population) are left out of FT, FT2 and CV.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize, sparse, special, stats
+from scipy import optimize, special, stats
 
 from helhet.analytics.stats import FloatArray, as_float
 from helhet.errors import Invalid
@@ -95,24 +96,44 @@ class _Cells:
     n: FloatArray
     offset: FloatArray
     area: npt.NDArray[np.intp]
-    to_area: sparse.csr_array  # areas × cells, sums cell values per area
+    areas: int
     log_binom: float
+
+    def by_area(self, values: FloatArray) -> FloatArray:
+        """Sums of cell values (cells, or cells × nodes) per area, each in cell order (as a sparse product
+        would add them, without its per-call cost, which the optimiser pays thousands of times)."""
+        if values.ndim == 1:
+            return as_float(np.bincount(self.area, values, self.areas))
+        sums = np.zeros((self.areas, *values.shape[1:]))
+        np.add.at(sums, self.area, values)
+        return sums
 
 
 def _posterior_modes(cells: _Cells, beta0: float, sigma: float) -> tuple[FloatArray, FloatArray]:
     """Each area's mode of u (standard normal scale) and the curvature there, Newton steps for all areas."""
-    u = np.zeros(cells.to_area.shape[0])
+    u = np.zeros(cells.areas)
     for _ in range(100):
         p = special.expit(beta0 + cells.offset + sigma * u[cells.area])
-        gradient = sigma * (cells.to_area @ (cells.y - cells.n * p)) - u
-        information = sigma**2 * (cells.to_area @ (cells.n * p * (1 - p))) + 1
+        gradient = sigma * cells.by_area(cells.y - cells.n * p) - u
+        information = sigma**2 * cells.by_area(cells.n * p * (1 - p)) + 1
         # The log posterior is concave; clipping the step stops overshoot from far away.
         step = np.clip(gradient / information, -1.0, 1.0)
         u = u + step
         if np.max(np.abs(step), initial=0.0) < 1e-10:
             break
     p = special.expit(beta0 + cells.offset + sigma * u[cells.area])
-    return u, sigma**2 * (cells.to_area @ (cells.n * p * (1 - p))) + 1
+    return u, sigma**2 * cells.by_area(cells.n * p * (1 - p)) + 1
+
+
+@cache
+def _gauss_hermite(n_nodes: int) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Gauss–Hermite nodes t, ``log(w)`` and ``t²``, made once per number of nodes rather than at each
+    evaluation of the likelihood (read-only, as they are shared)."""
+    t, w = np.polynomial.hermite.hermgauss(n_nodes)
+    nodes = (as_float(t), as_float(np.log(w)), as_float(t**2))
+    for array in nodes:
+        array.setflags(write=False)
+    return nodes
 
 
 def _marginal_loglik(cells: _Cells, beta0: float, sigma: float, n_nodes: int) -> tuple[float, FloatArray]:
@@ -120,14 +141,14 @@ def _marginal_loglik(cells: _Cells, beta0: float, sigma: float, n_nodes: int) ->
 
     Fixed nodes would miss the likelihood of a large area, which is far narrower than the node spacing.
     """
-    t, w = np.polynomial.hermite.hermgauss(n_nodes)
+    t, log_w, t_squared = _gauss_hermite(n_nodes)
     mode, information = _posterior_modes(cells, beta0, sigma)
     scale = np.sqrt(2 / information)
     u = mode[:, None] + scale[:, None] * t[None, :]  # areas × nodes
     eta = beta0 + cells.offset[:, None] + sigma * u[cells.area]
     cell_ll = cells.y[:, None] * eta - cells.n[:, None] * np.logaddexp(0, eta)
-    log_joint = cells.to_area @ cell_ll - u**2 / 2 - np.log(2 * np.pi) / 2
-    per_area = np.log(scale) + special.logsumexp(log_joint + np.log(w) + t**2, axis=1)
+    log_joint = cells.by_area(cell_ll) - u**2 / 2 - np.log(2 * np.pi) / 2
+    per_area = np.log(scale) + special.logsumexp(log_joint + log_w + t_squared, axis=1)
     return float(per_area.sum() + cells.log_binom), sigma * mode
 
 
@@ -154,9 +175,8 @@ def estimate_area_variance(
     labels, index = np.unique(np.arange(y.size) if area is None else np.ravel(area), return_inverse=True)
     if index.size != y.size:
         raise Invalid("area", index.size, f"needs one label per cell ({y.size})")
-    to_area = sparse.csr_array((np.ones(y.size), (index, np.arange(y.size))), shape=(labels.size, y.size))
     log_binom = float(np.sum(special.gammaln(n + 1) - special.gammaln(y + 1) - special.gammaln(n - y + 1)))
-    cells = _Cells(y, n, off, index, to_area, log_binom)
+    cells = _Cells(y, n, off, index, labels.size, log_binom)
 
     beta0 = 0.0  # pooled fit with the offset, as the starting intercept
     for _ in range(50):
