@@ -279,3 +279,59 @@ def test_grouped_limits_are_those_of_one_call_per_group() -> None:
 def test_grouped_limits_refuse_a_group_with_no_events() -> None:
     with pytest.raises(Invalid, match="target_p"):
         fn.funnel_limits_proportion_grouped([0, 0, 3], [10, 10, 10], ["a", "a", "b"])
+
+
+def _quantile_from_scipy_ppf(dist: stats.rv_discrete, q: np.ndarray, upper: bool) -> np.ndarray:
+    """Reference: r = SciPy's ppf, then α from the CDF at r and r − 1, as the limits were first computed."""
+    r = dist.ppf(q)
+    at_r, below_r = dist.cdf(r), dist.cdf(r - 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        alpha = np.where(at_r > below_r, (at_r - q) / (at_r - below_r), 0.0)
+    return r + (1 if upper else 0) - alpha
+
+
+@pytest.mark.parametrize("upper", [False, True])
+def test_interpolated_quantiles_are_those_from_scipy_ppf(upper: bool) -> None:
+    # The quantile search starts from a Cornish–Fisher guess and steps by whole counts; it must land on the
+    # count SciPy's ppf gives, for the tail probabilities of the 95 % and 99.8 % limits, from n = 0 to 10⁷
+    # and p near 0 and 1 (where the guess is worst).
+    rng = np.random.default_rng(21)
+    n = np.concatenate([np.arange(40), rng.integers(0, 5_000, 3_000), (10 ** rng.uniform(3, 7, 1_000)).round()])
+    p = np.concatenate([rng.uniform(0.001, 0.999, n.size - 1_000), 10 ** rng.uniform(-6, -2, 500)])
+    p = np.concatenate([p, 1 - 10 ** rng.uniform(-6, -2, 500)])
+    q = np.array([0.001, 0.025, 0.975, 0.999])[:, None]
+    want = _quantile_from_scipy_ppf(stats.binom(n[None, :], p[None, :]), q, upper)
+    np.testing.assert_array_equal(fn._binomial_quantile(q, n[None, :], p[None, :], upper=upper), want)
+    mean = np.concatenate([10 ** rng.uniform(-4, 6, 3_000), [0.5, 1.0, 10.0]])
+    want = _quantile_from_scipy_ppf(stats.poisson(mean[None, :]), q, upper)
+    np.testing.assert_array_equal(fn._poisson_quantile(q, mean[None, :], upper=upper), want)
+
+
+def test_overdispersion_of_many_groups_is_that_of_one_call_each() -> None:
+    # Groups of the same size are done as one matrix: each must still get exactly its own call's φ and τ²,
+    # with unusable rows (no trials) left out and groups of one area without an estimate.
+    rng = np.random.default_rng(8)
+    sizes = [4, 4, 4, 7, 30, 30, 1, 2, 150]
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    rng.shuffle(group)
+    z = rng.normal(0, 1.6, group.size)
+    s = rng.uniform(0.01, 0.2, group.size)
+    s[rng.integers(0, group.size, 10)] = np.nan
+    phi, tau2 = fn._overdispersion_by_group(z, s, group, len(sizes), 0.1, True)
+    for g in range(len(sizes)):
+        np.testing.assert_array_equal([phi[g], tau2[g]], _overdispersion_one_group(z[group == g], s[group == g]))
+    assert np.isnan(phi[6]) and (tau2[[0, 4, 8]] > 0).all()
+
+
+def _overdispersion_one_group(z: np.ndarray, s: np.ndarray, winsor: float = 0.1) -> tuple[float, float]:
+    """Reference: Spiegelhalter's φ (consistent) and τ² of one group, written out as one call computed them."""
+    keep = np.isfinite(z) & np.isfinite(s) & (s > 0)
+    z, s = z[keep], s[keep]
+    if z.size < 2:
+        return np.nan, np.nan
+    low, high = np.quantile(z, [winsor, 1 - winsor])
+    phi = float(np.mean(np.clip(z, low, high) ** 2)) / fn.winsorised_null_phi(winsor)
+    if phi <= 1:
+        return phi, 0.0
+    w = 1 / s**2
+    return phi, float((z.size * phi - (z.size - 1)) / (w.sum() - np.sum(w**2) / w.sum()))

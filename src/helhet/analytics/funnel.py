@@ -28,9 +28,10 @@ which rescales φ to about 1 without over-dispersion.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, NamedTuple
+from functools import cache, partial
+from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +42,8 @@ from helhet.errors import Invalid
 
 LimitMethod = Literal["exact", "normal"]
 DEFAULT_LEVELS = (0.95, 0.998)
+Cdf = Callable[[FloatArray, npt.NDArray[np.intp]], FloatArray]
+_MAX_STEPS = 10_000  # a guess is within a few counts; the bound only guards against a bug
 
 
 class Overdispersion(NamedTuple):
@@ -82,6 +85,7 @@ def z_scores_oe(observed: npt.ArrayLike, expected: npt.ArrayLike) -> ZScores:
         return ZScores((o / e - 1) / s, s)
 
 
+@cache
 def winsorised_null_phi(winsor: float) -> float:
     """``E[min(Z², q²)]`` for Z ~ N(0, 1) and ``q = Φ⁻¹(1 − winsor)``: what Spiegelhalter's φ averages to
     without over-dispersion (0.679 at the usual 10 %), because winsorising also trims ordinary z-scores."""
@@ -104,40 +108,101 @@ def overdispersion(
     by `winsorised_null_phi` so that φ ≈ 1 without over-dispersion and estimates the true dispersion when the
     z-scores are normal; the default keeps the published estimator that other funnel tools report.
     """
+    z_, s_ = np.broadcast_arrays(np.ravel(as_float(z)), np.ravel(as_float(s)))
+    phi, tau2 = _overdispersion_by_group(z_, s_, np.zeros(z_.size, dtype=np.intp), 1, winsor, consistent)
+    return Overdispersion(float(phi[0]), float(tau2[0]))
+
+
+def _overdispersion_by_group(
+    z: FloatArray, s: FloatArray, group: npt.NDArray[np.intp], groups: int, winsor: float, consistent: bool
+) -> tuple[FloatArray, FloatArray]:
+    """`overdispersion` of each group (``group`` numbers the rows 0 … groups − 1), each over its usable rows in
+    their given order. Groups with the same number of usable rows are one matrix, one row per group, so the
+    work is a few numpy calls per group size; each row's quantiles, means and sums are exactly those of its
+    own call (numpy reduces each row of a matrix as it would the row alone)."""
     if not 0 <= winsor < 0.5:
         raise Invalid("winsor", winsor, "must lie in [0, 0.5)")
-    z_, s_ = np.broadcast_arrays(as_float(z), as_float(s))
-    keep = np.isfinite(z_) & np.isfinite(s_) & (s_ > 0)
-    z_, s_ = z_[keep], s_[keep]
-    areas = z_.size
-    if areas < 2:
-        return Overdispersion(float("nan"), float("nan"))
-    low, high = np.quantile(z_, [winsor, 1 - winsor])
-    phi = float(np.mean(np.clip(z_, low, high) ** 2))
-    if consistent:
-        phi /= winsorised_null_phi(winsor)
-    if phi <= 1:
-        return Overdispersion(phi, 0.0)
-    w = 1 / s_**2
-    tau2 = (areas * phi - (areas - 1)) / (w.sum() - np.sum(w**2) / w.sum())
-    return Overdispersion(phi, float(tau2))
+    phi, tau2 = np.full(groups, np.nan), np.full(groups, np.nan)
+    usable = np.flatnonzero(np.isfinite(z) & np.isfinite(s) & (s > 0))
+    rows = usable[np.argsort(group[usable], kind="stable")]  # by group, each group's rows in their order
+    counts = np.bincount(group[usable], minlength=groups)
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    for areas in np.unique(counts[counts >= 2]):
+        members = np.flatnonzero(counts == areas)
+        take = rows[starts[members][:, None] + np.arange(areas)]
+        z_, s_ = z[take], s[take]
+        low, high = np.quantile(z_, [winsor, 1 - winsor], axis=1)
+        phi_ = np.mean(np.clip(z_, low[:, None], high[:, None]) ** 2, axis=1)
+        if consistent:
+            phi_ /= winsorised_null_phi(winsor)
+        w = 1 / s_**2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            tau2_ = (areas * phi_ - (areas - 1)) / (w.sum(axis=1) - np.sum(w**2, axis=1) / w.sum(axis=1))
+        phi[members], tau2[members] = phi_, np.where(phi_ > 1, tau2_, 0.0)
+    return as_float(phi), as_float(tau2)
 
 
-def _interpolated_quantile(dist: Any, q: FloatArray, *, upper: bool = False) -> FloatArray:
-    """The interpolated quantile ``r_q − α`` of a discrete (frozen, broadcast) distribution, ``r_q + 1 − α``
-    for an ``upper`` limit: counts beyond it are exactly those an exact tail test rejects (module docstring)."""
-    r = dist.ppf(q)
-    at_r, below_r = dist.cdf(r), dist.cdf(r - 1)
+def _interpolated_quantile(cdf: Cdf, guess: FloatArray, q: FloatArray, *, upper: bool = False) -> FloatArray:
+    """The interpolated quantile ``r_q − α`` of a discrete distribution, ``r_q + 1 − α`` for an ``upper``
+    limit: counts beyond it are exactly those an exact tail test rejects (module docstring).
+
+    ``cdf(k, rows)`` is the distribution's CDF at whole counts ``k`` for the flat ``rows``; ``guess`` a
+    first ``r_q`` for every entry of ``q``. ``r_q``, the smallest count whose CDF reaches q (what scipy's
+    ``ppf`` returns), is found by stepping from the guess while F(r) < q or F(r − 1) ≥ q; a close guess
+    needs no step, so this costs the two CDFs that α needs, not a quantile search per entry."""
+    shape = q.shape
+    q = np.ravel(q)
+    r = np.ravel(guess).copy()
+    all_rows = np.arange(q.size)
+    at_r, below_r = cdf(r, all_rows), cdf(r - 1, all_rows)
+    for _ in range(_MAX_STEPS):
+        low, high = np.flatnonzero(at_r < q), np.flatnonzero(below_r >= q)
+        if low.size == 0 and high.size == 0:
+            break
+        r[low] += 1
+        below_r[low], at_r[low] = at_r[low], cdf(r[low], low)
+        r[high] -= 1
+        at_r[high], below_r[high] = below_r[high], cdf(r[high] - 1, high)
+    else:
+        raise AssertionError("the discrete quantile search did not settle")  # pragma: no cover
     with np.errstate(divide="ignore", invalid="ignore"):
         alpha = np.where(at_r > below_r, (at_r - q) / (at_r - below_r), 0.0)
-    return as_float(r + (1 if upper else 0) - alpha)
+    return as_float((r + (1 if upper else 0) - alpha).reshape(shape))
+
+
+def _first_guess(mean: FloatArray, sd: FloatArray, skew: FloatArray, q: FloatArray, top: FloatArray) -> FloatArray:
+    """A first whole-count quantile: Cornish–Fisher with a continuity correction, within [0, top]."""
+    z = stats.norm.ppf(q)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        x = mean + sd * (z + (z**2 - 1) * skew / 6)
+    return as_float(np.clip(np.ceil(np.nan_to_num(x - 0.5)), 0, top))
+
+
+def _binomial_quantile(q: FloatArray, n: FloatArray, p: float | FloatArray, *, upper: bool = False) -> FloatArray:
+    """`_interpolated_quantile` of Binomial(n, p), all broadcast together."""
+    q_, n_, p_ = (np.ravel(x) for x in np.broadcast_arrays(q, n, p))
+    sd = np.sqrt(n_ * p_ * (1 - p_))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        guess = _first_guess(n_ * p_, sd, (1 - 2 * p_) / sd, q_, n_)
+    result = _interpolated_quantile(lambda k, rows: stats.binom.cdf(k, n_[rows], p_[rows]), guess, q_, upper=upper)
+    return result.reshape(np.broadcast_shapes(np.shape(q), np.shape(n), np.shape(p)))
+
+
+def _poisson_quantile(q: FloatArray, mean: FloatArray, *, upper: bool = False) -> FloatArray:
+    """`_interpolated_quantile` of Poisson(mean), broadcast together."""
+    q_, mu = (np.ravel(x) for x in np.broadcast_arrays(q, mean))
+    sd = np.sqrt(mu)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        guess = _first_guess(mu, sd, 1 / sd, q_, np.full(mu.shape, np.inf))
+    result = _interpolated_quantile(lambda k, rows: stats.poisson.cdf(k, mu[rows]), guess, q_, upper=upper)
+    return result.reshape(np.broadcast_shapes(np.shape(q), np.shape(mean)))
 
 
 def _exact_limits(
-    dist: Any, size: FloatArray, lower_q: FloatArray, upper_q: FloatArray
+    quantile: Callable[..., FloatArray], size: FloatArray, lower_q: FloatArray, upper_q: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
-    lower = np.where(size > 0, _interpolated_quantile(dist, lower_q) / size, np.nan)
-    upper = np.where(size > 0, _interpolated_quantile(dist, upper_q, upper=True) / size, np.nan)
+    lower = np.where(size > 0, quantile(lower_q) / size, np.nan)
+    upper = np.where(size > 0, quantile(upper_q, upper=True) / size, np.nan)
     return lower, upper
 
 
@@ -206,7 +271,8 @@ def funnel_limits_proportion(
         if method == "normal":
             lower, upper = _normal_limits(target_p, s, levels_, tau2)
         else:
-            lower, upper = _exact_limits(stats.binom(size[None, :], target_p), size, lower_q, upper_q)
+            binomial = partial(_binomial_quantile, n=size[None, :], p=target_p)
+            lower, upper = _exact_limits(binomial, size, lower_q, upper_q)
             if tau2 > 0:
                 lower, upper = _widened((lower, upper), target_p, s, levels_, tau2)
     return FunnelLimits(target_p, size, levels_, np.clip(lower, 0.0, 1.0), np.clip(upper, 0.0, 1.0), phi, tau2)
@@ -245,8 +311,8 @@ def funnel_limits_oe(
         if method == "normal":
             lower, upper = _normal_limits(1.0, s, levels_, tau2)
         else:
-            dist = stats.poisson(np.where(size > 0, size, 1.0)[None, :])
-            lower, upper = _exact_limits(dist, size, lower_q, upper_q)
+            poisson = partial(_poisson_quantile, mean=np.where(size > 0, size, 1.0)[None, :])
+            lower, upper = _exact_limits(poisson, size, lower_q, upper_q)
             if tau2 > 0:
                 lower, upper = _widened((lower, upper), 1.0, s, levels_, tau2)
     return FunnelLimits(1.0, size, levels_, np.maximum(lower, 0.0), np.maximum(upper, 0.0), phi, tau2)
@@ -275,8 +341,8 @@ def funnel_limits_proportion_grouped(
 ) -> GroupedLimits:
     """`funnel_limits_proportion` for every group's funnel in one vectorised call: each group's target is its
     pooled proportion ``Σk/Σn``, its limits are taken at its rows' own n, and (``overdispersed``) φ and τ² are
-    estimated from its rows alone. The same numbers as one call per group (the exact quantiles are one scipy
-    call over all rows; only the per-group φ is a loop, over small arrays).
+    estimated from its rows alone. The same numbers as one call per group (the exact quantiles are one call
+    over all rows, and φ one call per number of areas in a group).
     """
     k, size = np.broadcast_arrays(np.atleast_1d(as_float(successes)), np.atleast_1d(as_float(n)))
     if np.any((size < 0) | (size != np.round(size))):
@@ -296,19 +362,21 @@ def funnel_limits_proportion_grouped(
         z = (k / size - target) / s
     phi_g, tau2_g = np.ones(labels.size), np.zeros(labels.size)
     if overdispersed:
-        order = np.argsort(index, kind="stable")  # a group's rows in their own order, as one call would see them
-        starts = np.searchsorted(index[order], np.arange(labels.size + 1))
-        for g in range(labels.size):
-            rows = order[starts[g] : starts[g + 1]]
-            phi_g[g], tau2_g[g] = overdispersion(z[rows], s[rows], winsor=winsor, consistent=consistent)
+        phi_g, tau2_g = _overdispersion_by_group(z, s, index, labels.size, winsor, consistent)
     phi, tau2 = phi_g[index], tau2_g[index]
     levels_, lower_q, upper_q = _tail_probabilities(levels)
+    # A row's limits depend only on its group and n: compute them once per distinct pair (many small units
+    # and municipalities of a funnel share an n), then give every row its pair's.
+    _, first, pair = np.unique(index * (int(size.max(initial=0)) + 1) + size.astype(np.int64), True, True)
+    size_, target_, s_, tau2_ = size[first], target[first], s[first], tau2[first]
     with np.errstate(divide="ignore", invalid="ignore"):
-        lower, upper = _exact_limits(stats.binom(size[None, :], target[None, :]), size, lower_q, upper_q)
-        widened = tau2 > 0  # nan (too few areas) and 0 keep the exact limits, as in the one-funnel call
-        wide_lower, wide_upper = _widened((lower, upper), target, s, levels_, np.where(widened, tau2, 0.0))
+        binomial = partial(_binomial_quantile, n=size_[None, :], p=target_[None, :])
+        lower, upper = _exact_limits(binomial, size_, lower_q, upper_q)
+        widened = tau2_ > 0  # nan (too few areas) and 0 keep the exact limits, as in the one-funnel call
+        wide_lower, wide_upper = _widened((lower, upper), target_, s_, levels_, np.where(widened, tau2_, 0.0))
         lower, upper = np.where(widened, wide_lower, lower), np.where(widened, wide_upper, upper)
-    limits = FunnelLimits(float("nan"), size, levels_, np.clip(lower, 0.0, 1.0), np.clip(upper, 0.0, 1.0))
+    lower, upper = np.clip(lower, 0.0, 1.0)[:, pair.ravel()], np.clip(upper, 0.0, 1.0)[:, pair.ravel()]
+    limits = FunnelLimits(float("nan"), size, levels_, lower, upper)
     return GroupedLimits(limits, as_float(target), as_float(phi), as_float(tau2))
 
 
