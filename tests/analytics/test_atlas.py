@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import polars as pl
 import pytest
@@ -276,3 +277,93 @@ def test_all_indicators_at_once_give_the_values_of_one_query_each(generated_stor
     columns = [*key, "n", "k", "flag_95", "flag_998", "phi"]
     assert_frame_equal(got.select(columns).sort(key), expected.select(columns).sort(key))
     assert set(got["flag_998"].drop_nulls().to_list()) >= {"within", "missing"}
+
+
+def _variation_one_group_at_a_time(values: pl.DataFrame) -> pl.DataFrame:
+    """The reference: FT, FT2, CV and SCV computed for one indicator, level and year after another."""
+    from helhet.analytics import variation
+
+    rows = []
+    for (indicator, level, year), group in values.filter(pl.col("level") != "national").group_by(
+        ["indicator", "level", "year"], maintain_order=True
+    ):
+        v = group["value"].drop_nulls().drop_nans().to_numpy().astype(float)
+        if len(v) < 4:
+            continue
+        counted = group.filter(pl.col("k").is_not_null() & pl.col("n").is_not_null() & (pl.col("n") > 0))
+        k, n = (counted[c].to_numpy().astype(float) for c in ("k", "n"))
+        expected = n * (k.sum() / n.sum()) if counted.height >= 4 else np.zeros(0)
+        scv = float(variation.scv(k, expected)) if expected.size and np.all(expected > 0) else None
+        ft, ft2, cv = (float(f(v)) for f in (variation.ft, variation.ft2, variation.cv))
+        rows.append((indicator, level, year, len(v), ft, ft2, cv, scv))
+    schema = {"indicator": pl.Utf8, "level": pl.Utf8, "year": pl.Int64, "areas": pl.Int64}
+    schema |= dict.fromkeys(("ft", "ft2", "cv", "scv"), pl.Float64)
+    return pl.DataFrame(rows, schema=schema, orient="row")
+
+
+def test_variation_of_all_groups_at_once_is_that_of_one_group_at_a_time(generated_store: Path) -> None:
+    atlas = build_atlas(queries.connect(generated_store), AS_OF)
+    reference = _variation_one_group_at_a_time(atlas.values)
+    assert reference.height > 100 and reference["scv"].null_count() < reference.height
+    assert_frame_equal(atlas.variation.drop("median_odds_ratio"), reference, check_exact=True)
+
+
+def _rates_one_area_at_a_time(con: duckdb.DuckDBPyConnection, years: list[int]) -> pl.DataFrame:
+    """The reference: each level, code and year's crude and directly standardised rate on its own."""
+    from helhet.analytics import stats
+    from helhet.analytics.atlas import AGE_BAND_SQL
+    from helhet.analytics.population import adult_population
+
+    pop = adult_population()
+    geo = con.sql(
+        "SELECT municipality_number, area_code, hf_code, rhf_code FROM geo_municipality JOIN geo_area USING (area_code)"
+    ).pl()
+    people = (
+        pop.filter(pl.col("level") == "kommune")
+        .rename({"code": "municipality_number"})
+        .join(geo, on="municipality_number", how="left")
+    )
+    events = con.sql(
+        f"SELECT rhf_code, hf_code, area_code, municipality_number, year, sex, {AGE_BAND_SQL} AS age_band, "
+        "count(*) AS events FROM referral_facts WHERE age >= 18 GROUP BY ALL"
+    ).pl()
+    columns = {"rhf": "rhf_code", "hf": "hf_code", "area": "area_code", "municipality": "municipality_number"}
+    rows = []
+    for year in years:
+        pop_year = min(max(year, 2015), 2026)
+        standard = pop.filter((pl.col("level") == "land") & (pl.col("year") == pop_year))
+        standard = standard.group_by("sex", "age_band").agg(pl.col("persons").sum()).sort("sex", "age_band")
+        strata = list(zip(standard["sex"], standard["age_band"], strict=True))
+        for level, column in [*columns.items(), ("national", None)]:
+            keys = [column] if column else []
+            persons = (
+                people.filter(pl.col("year") == pop_year)
+                .group_by([*keys, "sex", "age_band"])
+                .agg(pl.col("persons").sum())
+            )
+            counts = (
+                events.filter(pl.col("year") == year).group_by([*keys, "sex", "age_band"]).agg(pl.col("events").sum())
+            )
+            p_of = {(r[column] if column else "NO", r["sex"], r["age_band"]): r["persons"] for r in persons.to_dicts()}
+            e_of = {(r[column] if column else "NO", r["sex"], r["age_band"]): r["events"] for r in counts.to_dicts()}
+            for code in sorted({c for c, _, _ in p_of if c is not None}):
+                cells = [(code, *stratum) for stratum in strata]
+                p = np.array([p_of.get(cell, 0.0) for cell in cells])
+                e = np.array([float(e_of.get(cell, 0)) if cell in p_of else 0.0 for cell in cells])  # needs people
+                crude = stats.crude_rate(e.sum(), p.sum())
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    dsr = stats.direct_standardised_rate(e, np.where(p > 0, p, np.nan), standard["persons"].to_numpy())
+                rows.append((level, str(code), year, float(p.sum()), *map(float, (*crude, *dsr))))
+    names = ["level", "code", "year", "population", "rate", "rate_lower", "rate_upper", "dsr", "dsr_lower", "dsr_upper"]
+    return pl.DataFrame(rows, schema=names, orient="row")
+
+
+def test_rates_of_all_areas_at_once_are_those_of_one_area_at_a_time(generated_store: Path) -> None:
+    con = queries.connect(generated_store)
+    atlas = build_atlas(con, AS_OF, ["new_referrals"])
+    key = ["level", "code", "year"]
+    got = atlas.values.filter(pl.col("population").is_not_null())  # units and unknown places have none
+    got = got.select(*key, "population", "rate", "rate_lower", "rate_upper", "dsr", "dsr_lower", "dsr_upper")
+    reference = _rates_one_area_at_a_time(con, sorted(set(got["year"].to_list())))
+    assert got.height > 300 and got["dsr"].is_finite().sum() > 100
+    assert_frame_equal(got.sort(key), reference.join(got.select(key), on=key, how="semi").sort(key), rel_tol=1e-12)

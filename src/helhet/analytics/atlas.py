@@ -8,17 +8,20 @@ recovered from the national total minus the others (DOMAIN.md and issue 6 §4).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from helhet.analytics import funnel, stats, variation
 from helhet.analytics.indicators import CATALOGUE, LEVELS, Indicator, available, compute_all
 from helhet.analytics.population import adult_population
 from helhet.analytics.queries import display_names, in_period
+from helhet.analytics.stats import FloatArray
 
 SMALL = 5  # counts 1-4 are suppressed
 AGE_BAND_SQL = (
@@ -50,76 +53,101 @@ def _proportions(raw: pl.DataFrame) -> pl.DataFrame:
 
 def _rates(con: duckdb.DuckDBPyConnection, raw: pl.DataFrame) -> pl.DataFrame:
     """Crude rate per 10,000 adults with exact Poisson limits, and the age- and sex-standardised rate (Dobson)."""
+    years = sorted(set(raw["year"].drop_nulls().to_list()))
+    out = raw.with_columns(pl.col("code").cast(pl.Utf8))
+    if not years:
+        return out
+    strata, standard = _strata(con, years)
+    rates = [
+        _standardised_rates(year, group, standard.filter(pl.col("year") == year)["standard"].to_numpy())
+        for (year,), group in strata.sort("level", "code").group_by("year", maintain_order=True)
+    ]
+    if rates:
+        out = out.join(pl.concat(rates), on=["level", "code", "year"], how="left")
+        out = out.with_columns(
+            pl.col("dsr").alias("value"), pl.col("dsr_lower").alias("lower"), pl.col("dsr_upper").alias("upper")
+        )
+    return out
+
+
+def _strata(con: duckdb.DuckDBPyConnection, years: list[int]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Adult events and persons per level, code, year, sex and age band, with the stratum's place among the
+    year's standard strata (``stratum``); and the standard strata (year, sex, age band, ``standard``
+    population, ``stratum``). The population is that of the year's population year (the nearest in
+    2015-2026); a code with population but no events has 0 events."""
     pop = adult_population()
-    muni = pop.filter(pl.col("level") == "kommune").rename({"code": "municipality_number"})
+    periods = pl.DataFrame({"year": years, "pop_year": [min(max(y, 2015), 2026) for y in years]})
+    periods = periods.with_columns(pl.col("year").cast(pl.Int64), pl.col("pop_year").cast(pl.Int64))
     geo = con.sql(
         "SELECT gm.municipality_number, gm.area_code, ga.hf_code, ga.rhf_code FROM geo_municipality gm "
         "JOIN geo_area ga USING (area_code)"
     ).pl()
-    strata_pop = muni.join(geo, on="municipality_number", how="left")
+    people = (
+        pop.filter(pl.col("level") == "kommune")
+        .rename({"code": "municipality_number", "year": "pop_year"})
+        .join(geo, on="municipality_number", how="left")
+        .join(periods, on="pop_year")
+    )
     events = con.sql(f"""
         SELECT rhf_code, hf_code, area_code, municipality_number, year, sex, {AGE_BAND_SQL} AS age_band,
                count(*) AS events
         FROM referral_facts WHERE age >= 18 GROUP BY ALL
     """).pl()
-    rows = []
-    years = sorted(set(raw["year"].drop_nulls().to_list()))
-    standard_year = {y: min(max(y, 2015), 2026) for y in years}
-    national = pop.filter(pl.col("level") == "land")
+    standard = (
+        pop.filter(pl.col("level") == "land")
+        .rename({"year": "pop_year"})
+        .join(periods, on="pop_year")
+        .group_by("year", "sex", "age_band")
+        .agg(pl.col("persons").sum().alias("standard"))
+        .sort("year", "sex", "age_band")
+        .with_columns(pl.int_range(pl.len()).over("year").alias("stratum"))
+    )
     columns = {"rhf": "rhf_code", "hf": "hf_code", "area": "area_code", "municipality": "municipality_number"}
-    for year in years:
-        py = standard_year[year]
-        std = national.filter(pl.col("year") == py).group_by("sex", "age_band").agg(pl.col("persons").sum())
-        strata = std.sort("sex", "age_band")
-        keys = list(zip(strata["sex"].to_list(), strata["age_band"].to_list(), strict=True))
-        std_weights = strata["persons"].to_numpy()
-        ev_year = events.filter(pl.col("year") == year)
-        pop_year = strata_pop.filter(pl.col("year") == py)
-        for level, column in [*columns.items(), ("national", None)]:
-            group = [column] if column else []
-            ev = ev_year.group_by([*group, "sex", "age_band"]).agg(pl.col("events").sum())
-            pp = pop_year.group_by([*group, "sex", "age_band"]).agg(pl.col("persons").sum())
-            joined = pp.join(ev, on=[*group, "sex", "age_band"], how="left").with_columns(pl.col("events").fill_null(0))
-            codes = sorted(joined[column].drop_nulls().unique().to_list()) if column else ["NO"]
-            if not codes:
-                continue
-            e = np.zeros((len(codes), len(keys)))
-            p = np.zeros((len(codes), len(keys)))
-            index = {c: i for i, c in enumerate(codes)}
-            kindex = {key: j for j, key in enumerate(keys)}
-            for r in joined.iter_rows(named=True):
-                c = r[column] if column else "NO"
-                if c is None or (r["sex"], r["age_band"]) not in kindex:
-                    continue
-                i, j = index[c], kindex[(r["sex"], r["age_band"])]
-                e[i, j] += r["events"]
-                p[i, j] += r["persons"]
-            crude = stats.crude_rate(e.sum(axis=1), p.sum(axis=1))
-            with np.errstate(divide="ignore", invalid="ignore"):
-                dsr = stats.direct_standardised_rate(e, np.where(p > 0, p, np.nan), std_weights)
-            for i, c in enumerate(codes):
-                rows.append(
-                    {
-                        "level": level,
-                        "code": str(c),
-                        "year": year,
-                        "population": float(p[i].sum()),
-                        "rate": float(crude.rate[i]),
-                        "rate_lower": float(crude.lower[i]),
-                        "rate_upper": float(crude.upper[i]),
-                        "dsr": float(dsr.rate[i]),
-                        "dsr_lower": float(dsr.lower[i]),
-                        "dsr_upper": float(dsr.upper[i]),
-                    }
-                )
-    rates = pl.DataFrame(rows) if rows else pl.DataFrame()
-    out = raw.with_columns(pl.col("code").cast(pl.Utf8))
-    if rates.height:
-        out = out.join(rates, on=["level", "code", "year"], how="left")
-        out = out.with_columns(
-            pl.col("dsr").alias("value"), pl.col("dsr_lower").alias("lower"), pl.col("dsr_upper").alias("upper")
+    levels = []
+    for level, column in [*columns.items(), ("national", None)]:
+        keys = [column] if column else []
+        persons = people.group_by([*keys, "year", "sex", "age_band"]).agg(pl.col("persons").sum())
+        counted = events.group_by([*keys, "year", "sex", "age_band"]).agg(pl.col("events").sum())
+        joined = persons.join(counted, on=[*keys, "year", "sex", "age_band"], how="left")
+        code = pl.col(column).cast(pl.Utf8) if column else pl.lit("NO")
+        levels.append(
+            joined.filter(code.is_not_null()).select(
+                pl.lit(level).alias("level"),
+                code.alias("code"),
+                pl.col("year").cast(pl.Int64),
+                "sex",
+                "age_band",
+                pl.col("persons").cast(pl.Float64),
+                pl.col("events").fill_null(0).cast(pl.Float64),
+            )
         )
-    return out
+    strata = pl.concat(levels).join(standard.drop("standard"), on=["year", "sex", "age_band"])
+    return strata, standard
+
+
+def _standardised_rates(year: int, strata: pl.DataFrame, weights: FloatArray) -> pl.DataFrame:
+    """One year's crude and standardised rates of every level and code, from its `_strata` rows sorted by
+    level and code, and the standard population of each stratum (``weights``)."""
+    areas = strata.select("level", "code").unique(maintain_order=True)
+    area = strata.select(pl.struct("level", "code").rle_id())["level"].to_numpy()
+    stratum = strata["stratum"].to_numpy()
+    e = np.zeros((areas.height, weights.size))
+    p = np.zeros((areas.height, weights.size))
+    e[area, stratum] = strata["events"].to_numpy()
+    p[area, stratum] = strata["persons"].to_numpy()
+    crude = stats.crude_rate(e.sum(axis=1), p.sum(axis=1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        dsr = stats.direct_standardised_rate(e, np.where(p > 0, p, np.nan), weights)
+    return areas.with_columns(
+        pl.lit(year, dtype=pl.Int64).alias("year"),
+        pl.Series("population", p.sum(axis=1)),
+        pl.Series("rate", crude.rate),
+        pl.Series("rate_lower", crude.lower),
+        pl.Series("rate_upper", crude.upper),
+        pl.Series("dsr", dsr.rate),
+        pl.Series("dsr_lower", dsr.lower),
+        pl.Series("dsr_upper", dsr.upper),
+    )
 
 
 def _funnel_flags(frame: pl.DataFrame) -> pl.DataFrame:
@@ -186,33 +214,58 @@ def _suppress(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _variation(values: pl.DataFrame) -> pl.DataFrame:
     """FT, FT2 and CV of the unweighted area values, and McPherson's SCV from observed and expected counts
-    (expected = the area's denominator times the national value of the year)."""
-    rows = []
-    for (indicator, level, year), group in values.filter(pl.col("level") != "national").group_by(
-        ["indicator", "level", "year"], maintain_order=True
-    ):
-        v = group["value"].drop_nulls().drop_nans().to_numpy().astype(float)
-        if len(v) < 4:
-            continue
-        row: dict[str, object] = {
-            "indicator": indicator,
-            "level": level,
-            "year": year,
-            "areas": len(v),
-            "ft": float(variation.ft(v)),
-            "ft2": float(variation.ft2(v)),
-            "cv": float(variation.cv(v)),
-            "scv": None,
-        }
-        counted = group.filter(pl.col("k").is_not_null() & pl.col("n").is_not_null() & (pl.col("n") > 0))
-        if counted.height >= 4:
-            k = counted["k"].to_numpy().astype(float)
-            n = counted["n"].to_numpy().astype(float)
-            expected = n * (k.sum() / n.sum())
-            if np.all(expected > 0):
-                row["scv"] = float(variation.scv(k, expected))
-        rows.append(row)
-    return pl.DataFrame(rows) if rows else pl.DataFrame()
+    (expected = the area's denominator times the national value of the year), per indicator, level and year.
+
+    The groups' values are gathered as lists in one grouped aggregation; groups with the same number of areas
+    are then one (groups × areas) matrix for the row-wise `variation` functions, whose numbers for a row are
+    exactly those for the row alone."""
+    finite = pl.col("value").is_not_null() & pl.col("value").is_not_nan()
+    counted = pl.col("k").is_not_null() & pl.col("n").is_not_null() & (pl.col("n") > 0)
+    groups = (
+        values.filter(pl.col("level") != "national")
+        .group_by(["indicator", "level", "year"], maintain_order=True)
+        .agg(
+            pl.col("value").filter(finite).cast(pl.Float64).alias("_v"),
+            pl.col("k").filter(counted).cast(pl.Float64).alias("_o"),
+            pl.col("n").filter(counted).cast(pl.Float64).alias("_n"),
+        )
+        .filter(pl.col("_v").list.len() >= 4)
+    )
+    if groups.height == 0:
+        return pl.DataFrame()
+    measures = {name: np.full(groups.height, np.nan) for name in ("ft", "ft2", "cv", "scv")}
+    for rows, v in _by_length(groups["_v"]):
+        measures["ft"][rows], measures["ft2"][rows], measures["cv"][rows] = (
+            variation.ft(v),
+            variation.ft2(v),
+            variation.cv(v),
+        )
+    observed, trials = groups["_o"], groups["_n"]
+    for rows, k in _by_length(observed, at_least=4):
+        n = _matrix(trials, rows, k.shape[1])
+        expected = n * (k.sum(axis=1) / n.sum(axis=1))[:, None]
+        measures["scv"][rows] = np.where(np.all(expected > 0, axis=1), variation.scv(k, expected), np.nan)
+    return groups.select(
+        "indicator",
+        "level",
+        pl.col("year").cast(pl.Int64),
+        pl.col("_v").list.len().cast(pl.Int64).alias("areas"),
+        *(pl.Series(name, measures[name]) for name in ("ft", "ft2", "cv")),
+        pl.Series("scv", measures["scv"]).fill_nan(None),
+    )
+
+
+def _by_length(lists: pl.Series, at_least: int = 1) -> Iterator[tuple[npt.NDArray[np.intp], FloatArray]]:
+    """The rows of a list column, grouped by the lists' length (``at_least`` or more): each group's row
+    positions and its lists as one (rows × length) matrix, for numpy's row-wise functions."""
+    lengths = lists.list.len().to_numpy()
+    for length in np.unique(lengths[lengths >= at_least]):
+        rows = np.flatnonzero(lengths == length)
+        yield rows, _matrix(lists, rows, int(length))
+
+
+def _matrix(lists: pl.Series, rows: npt.NDArray[np.intp], length: int) -> FloatArray:
+    return lists.gather(rows).explode().to_numpy().astype(np.float64).reshape(rows.size, length)
 
 
 def _casemix(
