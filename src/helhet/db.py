@@ -10,16 +10,16 @@ import contextlib
 import enum
 import functools
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from psycopg.pq import TransactionStatus
-from sqlalchemy import JSON, DateTime, Enum, MetaData, create_engine, event
+from sqlalchemy import JSON, DateTime, Enum, MetaData, Select, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -143,6 +143,68 @@ def _commit_if_read_only(connection: Connection) -> None:
         return  # idle, or a failed statement aborted the transaction: a ROLLBACK it is
     with contextlib.suppress(connection.dialect.loaded_dbapi.Error):
         dbapi_connection.commit()
+
+
+class KeptSelect:
+    """A SELECT compiled once for PostgreSQL and sent by psycopg itself (``fetch_pipelined``), for a hot read
+    whose rows go straight into its response: they come back as psycopg's plain tuples (no SQLAlchemy ``Row`` per
+    row, no result processing where the column types need none). Its text must be fixed: every value a bind
+    parameter, none that SQLAlchemy expands on execution (a list: ``= ANY`` an array instead), no constant bound
+    (``literal_column``)."""
+
+    def __init__(self, statement: Select[*tuple[Any, ...]], dialect: Dialect) -> None:
+        compiled = statement.compile(dialect=dialect)
+        if compiled.post_compile_params or compiled.literal_execute_params:
+            raise ValueError("a kept select cannot hold a parameter expanded on execution (use = ANY an array)")
+        bound = {compiled.bind_names[b]: b for b in compiled.binds.values()}
+        if given := sorted(name for name, b in bound.items() if b.value is not None or b.callable is not None):
+            raise ValueError(f"a kept select binds no constants (literal_column them): {given}")
+        self.sql = compiled.string
+        self.names = tuple(bound)
+        processors = {name: b.type.bind_processor(dialect) for name, b in bound.items()}
+        self._bind = {name: processor for name, processor in processors.items() if processor is not None}
+        columns = [column.type.result_processor(dialect, None) for column in statement.selected_columns]
+        self._results = None if all(p is None for p in columns) else columns
+
+    def parameters(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """The driver's parameters from ``values`` (by name; the types' bind processing applied)."""
+        bind = self._bind
+        return {name: bind[name](values[name]) if name in bind else values[name] for name in self.names}
+
+    def rows(self, fetched: Sequence[tuple[Any, ...]]) -> Sequence[tuple[Any, ...]]:
+        """The fetched tuples, with the types' result processing where a column needs it."""
+        if self._results is None:
+            return fetched
+        processors = self._results
+        return [tuple(v if p is None else p(v) for p, v in zip(processors, row, strict=True)) for row in fetched]
+
+
+def fetch_pipelined(
+    connection: Connection, *selects: tuple[KeptSelect, Mapping[str, Any]]
+) -> list[Sequence[tuple[Any, ...]]]:
+    """Every SELECT's rows, the SELECTs sent together in one round trip (psycopg's pipeline mode) in the
+    connection's transaction (psycopg's BEGIN, when one is due, goes first, on its own). A driver error is
+    raised as SQLAlchemy raises it, and a connection it broke is dropped from the pool. These statements go past
+    SQLAlchemy's execution events: only SELECTs, which ``_note_write`` would not count anyway."""
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None  # an open connection of the session's transaction
+    try:
+        cursors = []
+        with dbapi_connection.pipeline():
+            for kept, values in selects:
+                cursor = dbapi_connection.cursor()
+                cursor.execute(kept.sql, kept.parameters(values))
+                cursors.append(cursor)
+        fetched = [kept.rows(cursor.fetchall()) for (kept, _), cursor in zip(selects, cursors, strict=True)]
+        for cursor in cursors:
+            cursor.close()
+        return fetched
+    except connection.dialect.loaded_dbapi.Error as exc:
+        if connection.dialect.is_disconnect(exc, dbapi_connection, None):
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            "; ".join(kept.sql for kept, _ in selects), None, exc, connection.dialect.loaded_dbapi.Error
+        ) from exc
 
 
 @cache

@@ -18,12 +18,28 @@ with any change recorded in it (a change may end the very relationship that gave
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, event, exists, false, literal, or_, select, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    any_,
+    bindparam,
+    event,
+    exists,
+    false,
+    literal,
+    literal_column,
+    or_,
+    select,
+    union,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import InstrumentedAttribute, Session, SessionTransaction
-from sqlalchemy.types import Date, Integer
+from sqlalchemy.types import Date, Integer, String
 
 from helhet import clock
 from helhet.audit.models import EmergencyAccess
@@ -40,25 +56,44 @@ def sees_person_data(actor: Actor) -> bool:
     return actor.is_system or actor.is_clinical
 
 
-def _relation_selects(units: Any, user_id: Any, since: Any, today: Any, now: Any) -> list[Select[int]]:
-    """One SELECT of person ids per kind of care relationship, for the actor's ``units`` and ``user_id`` on
-    ``today`` (``since``: the grace period's first day; ``now``: for expiring grants). Values or bind parameters."""
-    open_or_recent_referral = or_(Referral.status.in_(OPEN_STATUSES), Referral.closed_on >= since)
+InUnits = Callable[[Any], ColumnElement[bool]]
+
+
+def _word(value: enum.StrEnum) -> ColumnElement[str]:
+    """A code written into the SQL, not bound: the relationships' statements then bind only the actor's values."""
+    return literal_column(f"'{value.value}'", String)
+
+
+_OPEN = [_word(status) for status in sorted(OPEN_STATUSES)]
+
+
+def _in(units: Any) -> InUnits:
+    """``column IN units`` (a list of ids, or an expanding bind parameter)."""
+    return lambda column: column.in_(units)
+
+
+def _relation_selects(in_units: InUnits, user_id: Any, since: Any, today: Any, now: Any) -> list[Select[int]]:
+    """One SELECT of person ids per kind of care relationship, for the actor's units (``in_units(column)``: the
+    column names one of them) and ``user_id`` on ``today`` (``since``: the grace period's first day; ``now``: for
+    expiring grants). Values or bind parameters."""
+    open_or_recent_referral = or_(Referral.status.in_(_OPEN), Referral.closed_on >= since)
     return [
         select(Referral.person_id).where(
-            or_(Referral.receiving_unit_id.in_(units), Referral.referrer_unit_id.in_(units)),
+            or_(in_units(Referral.receiving_unit_id), in_units(Referral.referrer_unit_id)),
             open_or_recent_referral,
         ),
         select(Episode.person_id).where(
-            Episode.unit_id.in_(units), or_(Episode.ended_on.is_(None), Episode.ended_on >= since)
+            in_units(Episode.unit_id), or_(Episode.ended_on.is_(None), Episode.ended_on >= since)
         ),
         select(CareTeamMember.person_id).where(
-            or_(CareTeamMember.unit_id.in_(units), CareTeamMember.user_id == user_id),
+            or_(in_units(CareTeamMember.unit_id), CareTeamMember.user_id == user_id),
             or_(CareTeamMember.to_date.is_(None), CareTeamMember.to_date >= today),
         ),
         select(EmergencyAccess.person_id).where(EmergencyAccess.user_id == user_id, EmergencyAccess.expires_at > now),
         # a unit asked to take over (a pending handover to it) sees the person, so it can decide
-        select(Handover.person_id).where(Handover.to_unit_id.in_(units), Handover.status == HandoverStatus.PENDING),
+        select(Handover.person_id).where(
+            in_units(Handover.to_unit_id), Handover.status == _word(HandoverStatus.PENDING)
+        ),
     ]
 
 
@@ -77,7 +112,10 @@ def relation_params(actor: Actor) -> dict[str, Any]:
 def _relations(actor: Actor) -> list[Select[int]]:
     """The relationships of ``actor`` with its values in the statement (subqueries for search and worklists)."""
     values = relation_params(actor)
-    return _relation_selects(*(values[f"policy_{k}"] for k in ("units", "user_id", "since", "today", "now")))
+    return _relation_selects(_in(values["policy_units"]), *(values[f"policy_{k}"] for k in _SCALARS))
+
+
+_SCALARS = ("user_id", "since", "today", "now")
 
 
 def _exists_any(relations: list[Select[int]], person_id_column: Any) -> ColumnElement[bool]:
@@ -91,10 +129,18 @@ def may_see_bound(person_id_column: ColumnElement[int] | InstrumentedAttribute[i
     return _exists_any(_bound_relations(), person_id_column)
 
 
-def _bound_relations() -> list[Select[int]]:
+def may_see_bound_pg(person_id_column: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """``may_see_bound`` for PostgreSQL alone: the actor's units one array parameter (``= ANY``), not a list
+    SQLAlchemy expands into the SQL on each execution, so the statement's text is fixed and psycopg can send it
+    as it is (``db.KeptSelect``). The same parameters (``relation_params``)."""
+    units = bindparam("policy_units", type_=ARRAY(Integer))
+    return _exists_any(_bound_relations(lambda column: column == any_(units)), person_id_column)
+
+
+def _bound_relations(in_units: InUnits | None = None) -> list[Select[int]]:
     """The relationships with bind parameters for the values (``relation_params``)."""
     return _relation_selects(
-        bindparam("policy_units", expanding=True, type_=Integer),
+        in_units or _in(bindparam("policy_units", expanding=True, type_=Integer)),
         bindparam("policy_user_id", type_=Integer),
         bindparam("policy_since", type_=Date),
         bindparam("policy_today", type_=Date),

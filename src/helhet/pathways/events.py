@@ -192,7 +192,7 @@ def handover_decision_events(person_id: ColumnElement[int]) -> Select[Any]:
 
 def discharge_events(person_id: ColumnElement[int]) -> Select[Any]:
     d = Discharge
-    with_handover = case((d.without_accepted_handover, "without_handover"), else_="with_handover")
+    with_handover = case((d.without_accepted_handover, _constant("without_handover")), else_=_constant("with_handover"))
     return _event(
         "discharge",
         d.id,
@@ -231,7 +231,7 @@ def task_done_events(person_id: ColumnElement[int]) -> Select[Any]:
         status=_text(t.status),
         note=t.title,
         owner_id=t.owner_user_id,
-    ).where(t.person_id == person_id, t.status == TaskStatus.DONE, t.completed_on.is_not(None))
+    ).where(t.person_id == person_id, t.status == _constant(TaskStatus.DONE.value), t.completed_on.is_not(None))
 
 
 def appointment_events(person_id: ColumnElement[int]) -> Select[Any]:
@@ -326,13 +326,13 @@ def vedtak_events(person_id: ColumnElement[int]) -> Select[Any]:
 
 
 def _relative_name() -> Any:
-    return Relative.given_name + " " + Relative.family_name
+    return Relative.given_name + _constant(" ") + Relative.family_name
 
 
 def consent_events(person_id: ColumnElement[int]) -> Select[Any]:
     """A consent as given (``status`` says whether it was later withdrawn); ``other_level`` names the relative."""
     c = Consent
-    withdrawn = case((c.withdrawn_at.is_not(None), "withdrawn"), else_="given")
+    withdrawn = case((c.withdrawn_at.is_not(None), _constant("withdrawn")), else_=_constant("given"))
     return (
         _event(
             "consent",

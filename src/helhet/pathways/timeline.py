@@ -11,10 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Select, bindparam, literal, select, union_all
+from sqlalchemy import Select, bindparam, select, true, union_all
+from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Integer
 
+from helhet import db
 from helhet.audit import log as audit
 from helhet.audit import policy
 from helhet.errors import NotFound
@@ -63,29 +65,54 @@ _PERSON_COLUMNS = (
     Person.interpreter_language,
     Person.version,
 )
+_PERSON = bindparam("person_id", type_=Integer)
 #: the door's statement, built once: the person with the access check, every value a bind parameter
 _PERSON_FOR_CLINICIAN = select(*_PERSON_COLUMNS, policy.may_see_bound(Person.id).label("allowed")).where(
-    Person.id == bindparam("person_id", type_=Integer)
+    Person.id == _PERSON
 )
-_PERSON_FOR_SYSTEM = select(*_PERSON_COLUMNS, literal(True).label("allowed")).where(
-    Person.id == bindparam("person_id", type_=Integer)
+_PERSON_FOR_SYSTEM = select(*_PERSON_COLUMNS, true().label("allowed")).where(Person.id == _PERSON)
+#: on PostgreSQL the actor's units are one array parameter, so psycopg sends the statement as it is
+_PERSON_FOR_CLINICIAN_PG = select(*_PERSON_COLUMNS, policy.may_see_bound_pg(Person.id).label("allowed")).where(
+    Person.id == _PERSON
 )
+_PERSON_KEYS = tuple(_PERSON_FOR_SYSTEM.selected_columns.keys())
+
+Fetched = tuple[dict[str, Any] | None, Sequence[Any]]
 
 
-def _person_row(session: Session, actor: Actor, person_id: int) -> dict[str, Any]:
-    if not policy.sees_person_data(actor):
-        raise NotFound("person", person_id)
-    if actor.is_system:
-        row = session.connection().execute(_PERSON_FOR_SYSTEM, {"person_id": person_id}).mappings().first()
+def _fetch(connection: Connection, actor: Actor, person_id: int) -> Fetched:
+    """The person's row with the access check (None: no such person, or not for this actor) and the events."""
+    params: dict[str, Any] = {"person_id": person_id}
+    if not actor.is_system:
+        params.update(policy.relation_params(actor))
+    if connection.dialect.name == "postgresql":
+        # the door and the events in one round trip; the events carry the door's check, so a refused read gets
+        # none out of the database though both are sent before the door answers
+        door, events = _kept_selects(connection.dialect, actor.is_system)
+        people, rows = db.fetch_pipelined(connection, (door, params), (events, params))
+        person = dict(zip(_PERSON_KEYS, people[0], strict=True)) if people else None
     else:
-        params = {"person_id": person_id, **policy.relation_params(actor)}
-        row = session.connection().execute(_PERSON_FOR_CLINICIAN, params).mappings().first()
-    if row is None or not row["allowed"]:
-        raise NotFound("person", person_id)
-    policy.remember_seen(session, actor, person_id)  # the domain doors the page goes through next need not ask
-    person = dict(row)
-    del person["allowed"]
-    return person
+        statement = _PERSON_FOR_SYSTEM if actor.is_system else _PERSON_FOR_CLINICIAN
+        row = connection.execute(statement, params).first()
+        person = dict(zip(_PERSON_KEYS, row, strict=True)) if row is not None else None
+        allowed = person is not None and person["allowed"]
+        rows = connection.execute(events_statement(), {"person_id": person_id}).all() if allowed else []
+    if person is None or not person.pop("allowed"):
+        return None, []
+    return person, rows
+
+
+_kept: dict[tuple[str, bool, int], tuple[db.KeptSelect, db.KeptSelect]] = {}
+
+
+def _kept_selects(dialect: Dialect, system: bool) -> tuple[db.KeptSelect, db.KeptSelect]:
+    """The door and the events as ``db.KeptSelect``s, built once per kind of actor."""
+    key = (dialect.name, system, len(EVENT_SOURCES))
+    if key not in _kept:
+        door = _PERSON_FOR_SYSTEM if system else _PERSON_FOR_CLINICIAN_PG
+        events = events_statement() if system else events_statement().where(policy.may_see_bound_pg(_PERSON))
+        _kept[key] = (db.KeptSelect(door, dialect), db.KeptSelect(events, dialect))
+    return _kept[key]
 
 
 _events_statement: tuple[int, Select[Any]] | None = None
@@ -135,9 +162,12 @@ def _events_of(rows: Sequence[Any]) -> list[PathwayEvent]:
 
 
 def read_pathway(session: Session, actor: Actor, person_id: int) -> PathwayRead:
-    person = _person_row(session, actor, person_id)
-    # Core statement on the session's connection, ordered by the database: rows become the response shape directly
-    rows = session.connection().execute(events_statement(), {"person_id": person_id}).all()  # one fetch, not 1,000
+    if not policy.sees_person_data(actor):
+        raise NotFound("person", person_id)
+    person, rows = _fetch(session.connection(), actor, person_id)
+    if person is None:
+        raise NotFound("person", person_id)
+    policy.remember_seen(session, actor, person_id)  # the domain doors the page goes through next need not ask
     events = _events_of(rows)
     audit.record_access(session, actor, person_id, "pathway")
     return PathwayRead.model_construct(person=person, events=events)
