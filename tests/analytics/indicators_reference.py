@@ -5,6 +5,7 @@ keeps its current tail over its weeks, only the weeks are made the former way.""
 from __future__ import annotations
 
 from helhet.analytics.indicators import GEO, PERSON_GEO_COLUMNS, ROP09_OVER_LAST_WEEKS, VEDTAK_LAST_WEEKS
+from helhet.analytics.queries import INPATIENT_SQL
 
 #: every complete week of every vedtak, one row per week (``generate_series`` per vedtak), with what was delivered
 #: in it and whether it was short: the former shared table ``vedtak_weeks``
@@ -43,3 +44,13 @@ REFERENCE: dict[str, str] = {
     "rop09_services_delivered": f"""{_VEDTAK_WEEKS},
         last_weeks AS (SELECT * FROM vedtak_weeks WHERE {VEDTAK_LAST_WEEKS}), {ROP09_OVER_LAST_WEEKS}""",
 }
+
+#: the 7-day follow-up with each appointment's timestamp cast to its date
+FOLLOWUP_7D = f"""SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, e.unit_id, year(e.ended_on) AS year,
+    EXISTS (SELECT 1 FROM appointment a WHERE a.person_key = e.person_key AND a.attendance = 'attended'
+            AND CAST(a.starts_at AS DATE) > e.ended_on
+            AND CAST(a.starts_at AS DATE) <= e.ended_on + INTERVAL 7 DAY)::INT AS k
+    FROM episode e JOIN referral_facts f ON f.referral_id = e.referral_id
+    WHERE e.ended_on IS NOT NULL AND e.level IN ({INPATIENT_SQL})
+      AND coalesce(e.end_reason, '') NOT IN ('died', 'transferred')
+      AND e.ended_on + INTERVAL 7 DAY <= $as_of"""

@@ -206,6 +206,8 @@ CATALOGUE: tuple[Indicator, ...] = (
             WHERE e.ended_on IS NOT NULL AND e.level IN ('inpatient_short', 'inpatient_long')""",
         period=N_("calendar year the episode ended"),
     ),
+    # the appointment's day is 1-7 days after discharge: compared as instants from the start of those days (in the
+    # session's time zone, as a cast to DATE would be), so the appointments' timestamps need no cast each
     Indicator(
         "followup_7d_after_discharge",
         "Attended follow-up within 7 days after inpatient discharge",
@@ -218,8 +220,8 @@ CATALOGUE: tuple[Indicator, ...] = (
         "issue 3 §4; DOMAIN.md §4.6",
         f"""SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, e.unit_id, year(e.ended_on) AS year,
             EXISTS (SELECT 1 FROM appointment a WHERE a.person_key = e.person_key AND a.attendance = 'attended'
-                    AND CAST(a.starts_at AS DATE) > e.ended_on
-                    AND CAST(a.starts_at AS DATE) <= e.ended_on + INTERVAL 7 DAY)::INT AS k
+                    AND a.starts_at >= CAST(e.ended_on + 1 AS TIMESTAMPTZ)
+                    AND a.starts_at < CAST(e.ended_on + 8 AS TIMESTAMPTZ))::INT AS k
             FROM episode e JOIN referral_facts f ON f.referral_id = e.referral_id
             WHERE e.ended_on IS NOT NULL AND e.level IN ({INPATIENT_SQL})
               AND coalesce(e.end_reason, '') NOT IN ('died', 'transferred')
