@@ -156,6 +156,13 @@ def _edge_store(folder: Path) -> tuple[Path, dict[str, int]]:
     template = next(row for row in b.tables["referral"] if row["id"] == first)
     b.tables["referral"].append({**template, "id": second, "received_on": day, "assessment_due": day})
     b.episode(first, unit, day)
+    # prior episodes of a person with no housing period at all
+    ids["unhoused_second"] = again = b._id()
+    earlier = b.referral(unit, received=date(2023, 5, 2), start_after=3)
+    person = b.person_of(earlier)
+    b.tables["housing_period"] = [h for h in b.tables["housing_period"] if h["person_id"] != person]
+    template = next(row for row in b.tables["referral"] if row["id"] == earlier)
+    b.tables["referral"].append({**template, "id": again, "received_on": day, "assessment_due": day})
     # birthdays: on the day of receipt, the day after, and a leap-day birth in a year without one
     ids["birthday"] = b.referral(unit, received=day, birth=date(1980, 3, 4))
     ids["birthday_tomorrow"] = b.referral(unit, received=day, birth=date(1980, 3, 5))
@@ -226,6 +233,7 @@ def test_edge_cases_by_hand(edge_store: tuple[Path, dict[str, int]]) -> None:
     )
     assert facts[ids["unknown_unit"]]["unit_hf_code"] is None
     assert facts[ids["second"]]["prior_episodes"] == 3  # the first referral's three episodes, not the one that day
+    assert (facts[ids["unhoused_second"]]["prior_episodes"], facts[ids["unhoused_second"]]["homeless"]) == (1, False)
     assert facts[ids["birthday"]]["age"] == 44
     assert facts[ids["birthday_tomorrow"]]["age"] == 43
     assert facts[ids["leap_day"]]["age"] == 22

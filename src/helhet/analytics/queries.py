@@ -191,15 +191,16 @@ first_episode AS (
         WHERE referral_id BETWEEN {{first}} AND {{last}}
     ) WHERE rn = 1
 ),
-housing_at_receipt AS (
-    SELECT r.id AS referral_id, arg_max(h.status, h.from_date) AS housing
-    FROM referral r JOIN housing_period h ON h.person_key = r.person_key AND h.from_date <= r.received_on
-    WHERE r.id BETWEEN {{first}} AND {{last}}
-    GROUP BY r.id
-),
-prior AS (
-    SELECT r.id AS referral_id, count(e.id) AS prior_episodes
-    FROM referral r JOIN episode e ON e.person_key = r.person_key AND e.started_on < r.received_on
+person_history AS (
+    -- housing at receipt (the latest period from that day or before) and episodes begun before receipt, from
+    -- one join of the referrals to both tables of the person's history rather than one join and group each
+    SELECT r.id AS referral_id,
+        arg_max(h.status, h.day) FILTER (WHERE h.housing) AS housing,
+        count(*) FILTER (WHERE NOT h.housing AND h.day < r.received_on) AS prior_episodes
+    FROM referral r JOIN (
+        SELECT person_key, true AS housing, status, from_date AS day FROM housing_period
+        UNION ALL SELECT person_key, false, NULL, started_on FROM episode
+    ) h ON h.person_key = r.person_key AND h.day <= r.received_on
     WHERE r.id BETWEEN {{first}} AND {{last}}
     GROUP BY r.id
 )
@@ -222,7 +223,7 @@ SELECT
     r.rop,
     r.injecting,
     r.primary_substance,
-    coalesce(pr.prior_episodes, 0) AS prior_episodes,
+    coalesce(h.prior_episodes, 0) AS prior_episodes,
     r.wished_level,
     r.wished_level IN ({INPATIENT_SQL}) AS wished_inpatient,
     r.referrer_kind,
@@ -243,8 +244,7 @@ LEFT JOIN unit u ON u.id = r.receiving_unit_id
 LEFT JOIN geo_municipality gm ON gm.municipality_number = p.municipality_number
 LEFT JOIN geo_district d ON d.district_number = p.city_district_number
 LEFT JOIN geo_area ga ON ga.area_code = coalesce(d.district_area_code, gm.area_code)
-LEFT JOIN housing_at_receipt h ON h.referral_id = r.id
-LEFT JOIN prior pr ON pr.referral_id = r.id
+LEFT JOIN person_history h ON h.referral_id = r.id
 LEFT JOIN final_assessment a ON a.referral_id = r.id
 LEFT JOIN first_episode e ON e.referral_id = r.id
 WHERE r.id BETWEEN {{first}} AND {{last}}
