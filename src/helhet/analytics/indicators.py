@@ -297,7 +297,7 @@ VEDTAK_SPANS = """
                    AS last_monday
         FROM vedtak WHERE status <> 'withdrawn' AND volume > 0 AND start_on <= $as_of
     ) WHERE last_monday >= first_monday"""
-#: the days of a vedtak's week in the vedtak, and what is decided for them (``volume`` a week, pro-rated)
+#: the days of a vedtak's week that are in the vedtak (7, or fewer in its first and last week)
 _WEEK_DAYS = "date_diff('day', {first}, {last}) + 1"
 _FIRST_WEEK_DAYS = _WEEK_DAYS.format(first="s.start_on", last=f"least(s.first_monday + 6, {_NO_END})")
 _LAST_WEEK_DAYS = _WEEK_DAYS.format(first="s.last_monday", last=f"least(s.last_monday + 6, {_NO_END})")
@@ -316,7 +316,7 @@ _SPAN_YEAR_DAYS = f"""
                   THEN {_LAST_WEEK_DAYS} ELSE 0 END AS days
     FROM vedtak_spans s JOIN ({_YEARS}) y
       ON y.year BETWEEN year(s.start_on) AND greatest(year(s.start_on), year(s.last_monday))"""
-#: what was delivered in a vedtak's weeks, by the year of each week (``{monday}``: the Monday of a delivery's week)
+#: what was delivered in a vedtak's weeks, by the year of each week (``_MONDAY``: the Monday of a delivery's week)
 _MONDAY = "CAST(date_trunc('week', d.delivered_on) AS DATE)"
 _DELIVERED_YEARS = f"""
     SELECT s.vedtak_id, year(greatest({_MONDAY}, s.start_on)) AS year, sum(d.amount) AS delivered
