@@ -1,12 +1,21 @@
 """The ROP checks as ``analytics/rop.py`` defined them before ``rop_facts`` (one query per check, with its own
-subqueries over the follow-up tables): the reference the shared per person-year table must agree with. Each reads
-the persons-in-service frame ``rop_frame`` (``rop.FRAME``) and returns the check's columns and ``k``."""
+subqueries over the follow-up tables): the reference the shared tables of ``rop_facts`` must agree with. Each reads
+the persons-in-service frame ``rop_frame`` (``rop_facts.FRAME``) with its geography (``rop_cells``) and returns the
+check's columns and ``k``."""
 
 from __future__ import annotations
 
-from helhet.analytics.rop import COOPERATION_DAYS, OUT, SOMATIC_DAYS
+from helhet.analytics.rop import COOPERATION_DAYS, SOMATIC_DAYS
 
 # ruff: noqa: E501
+
+#: the frame's rows with their geography, as the checks read the frame before ``rop_cells``
+FRAME = """(SELECT f.*, g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id
+            FROM rop_frame f JOIN rop_cells g USING (cell))"""
+#: the columns every check returns before its ``k``
+OUT = "f.rhf_code, f.hf_code, f.area_code, f.municipality_number, f.unit_id, f.year, f.person_key"
+#: the shared tables the reference reads
+SHARED = ("rop_cells", "rop_frame")
 
 
 def _latest(table: str, day: str, columns: tuple[str, ...], on: str = "") -> str:
@@ -16,12 +25,12 @@ def _latest(table: str, day: str, columns: tuple[str, ...], on: str = "") -> str
     return f"""SELECT * EXCLUDE (rn) FROM (
         SELECT f.person_key, f.year, {selected},
                row_number() OVER (PARTITION BY f.person_key, f.year ORDER BY x.{day} DESC, x.id DESC) AS rn
-        FROM rop_frame f JOIN {table} x ON x.person_key = f.person_key AND x.{day} <= f.ref {on}
+        FROM {FRAME} f JOIN {table} x ON x.person_key = f.person_key AND x.{day} <= f.ref {on}
     ) WHERE rn = 1"""
 
 
-HOUSING_AT_REF = """SELECT f.person_key, f.year, arg_max(h.status, h.from_date) AS status
-        FROM rop_frame f JOIN housing_period h ON h.person_key = f.person_key AND h.from_date <= f.ref
+HOUSING_AT_REF = f"""SELECT f.person_key, f.year, arg_max(h.status, h.from_date) AS status
+        FROM {FRAME} f JOIN housing_period h ON h.person_key = f.person_key AND h.from_date <= f.ref
         GROUP BY ALL"""
 SITUATION_AT_REF = _latest("mapping_situation", "recorded_on", ("income", "activity", "network", "financial_problems"))
 CHILDREN_AT_REF = _latest("mapping_children", "asked_on", ("answer", "needs_assessed_on"))
@@ -34,7 +43,7 @@ PLANS = f"""rop_plan AS ({
         SELECT p.person_key, p.year, p.status, count(m.id) AS measures,
                count(m.id) FILTER (WHERE m.status = 'active' AND m.evaluate_by < f.ref
                                    AND (m.last_evaluated_on IS NULL OR m.last_evaluated_on < m.evaluate_by)) AS overdue
-        FROM rop_plan p JOIN rop_frame f USING (person_key, year)
+        FROM rop_plan p JOIN {FRAME} f USING (person_key, year)
         LEFT JOIN care_plan_measure m ON m.plan_id = p.id AND CAST(m.created_at AS DATE) <= f.ref
         GROUP BY ALL
     )"""
@@ -50,7 +59,7 @@ def _contact(counterpart: str) -> str:
 REFERENCE = {
     "rop02_mental_health_screened": f"""SELECT {OUT}, EXISTS (SELECT 1 FROM mapping_mental_health s WHERE s.person_key = f.person_key
                 AND s.status <> 'not_screened' AND s.screened_on <= f.ref)::INT AS k
-            FROM rop_frame f""",
+            FROM {FRAME} f""",
     "rop03_somatic_checked": f"""WITH somatic AS (
                 SELECT f.*,
                     (SELECT max(c.checked_on) FROM mapping_somatic_check c
@@ -62,7 +71,7 @@ REFERENCE = {
                      AND CAST(t.created_at AS DATE) <= f.ref
                      AND (t.status IN ('open', 'in_progress') OR (t.status = 'done' AND t.completed_on > f.ref))
                     ) AS unowned
-                FROM rop_frame f
+                FROM {FRAME} f
             )
             SELECT {OUT}, (f.last_check IS NOT NULL AND f.ref <= f.last_check + INTERVAL {SOMATIC_DAYS} DAY
                            AND f.unowned = 0)::INT AS k
@@ -73,39 +82,39 @@ REFERENCE = {
             children AS ({CHILDREN_AT_REF})
             SELECT {OUT}, (h.status IS NOT NULL AND s.income IS NOT NULL AND s.income <> 'unknown'
                            AND s.activity <> 'unknown' AND s.network <> 'unknown' AND c.answer IS NOT NULL)::INT AS k
-            FROM rop_frame f
+            FROM {FRAME} f
             LEFT JOIN housing h USING (person_key, year)
             LEFT JOIN situation s USING (person_key, year)
             LEFT JOIN children c USING (person_key, year)""",
     "rop05_plan_with_measures": f"""WITH {PLANS}
             SELECT {OUT}, (p.status IS NOT NULL AND p.measures > 0)::INT AS k
-            FROM rop_frame f LEFT JOIN rop_plans p USING (person_key, year)
+            FROM {FRAME} f LEFT JOIN rop_plans p USING (person_key, year)
             WHERE p.status IS DISTINCT FROM 'declined'""",
     "rop06_measures_evaluated": f"""WITH {PLANS}
             SELECT {OUT}, (p.overdue = 0)::INT AS k
-            FROM rop_frame f JOIN rop_plans p USING (person_key, year)
+            FROM {FRAME} f JOIN rop_plans p USING (person_key, year)
             WHERE p.measures > 0""",
     "rop07_coordinator_and_ip": f"""WITH team AS (
                 SELECT f.person_key, f.year, min(t.unit_id) <> max(t.unit_id) AS two_units,
                        bool_or(t.role = 'coordinator') AS coordinator
-                FROM rop_frame f JOIN care_team_member t ON t.person_key = f.person_key
+                FROM {FRAME} f JOIN care_team_member t ON t.person_key = f.person_key
                  AND t.from_date <= f.ref AND coalesce(t.to_date, DATE '9999-12-31') >= f.ref
                 GROUP BY ALL
             ),
             ip AS (
                 SELECT f.person_key, f.year, arg_max(i.status, i.version) AS status
-                FROM rop_frame f JOIN individual_plan_status i ON i.person_key = f.person_key
+                FROM {FRAME} f JOIN individual_plan_status i ON i.person_key = f.person_key
                  AND CAST(i.recorded_at AS DATE) <= f.ref
                 GROUP BY ALL
             )
             SELECT {OUT}, (t.coordinator AND coalesce(i.status IN ('accepted', 'declined'), false))::INT AS k
-            FROM rop_frame f JOIN team t USING (person_key, year) LEFT JOIN ip i USING (person_key, year)
+            FROM {FRAME} f JOIN team t USING (person_key, year) LEFT JOIN ip i USING (person_key, year)
             WHERE t.two_units""",
-    "rop08_cooperation_documented": f"""SELECT {OUT}, ({_contact("gp")} AND {_contact("specialist")})::INT AS k FROM rop_frame f""",
+    "rop08_cooperation_documented": f"""SELECT {OUT}, ({_contact("gp")} AND {_contact("specialist")})::INT AS k FROM {FRAME} f""",
     "rop14_nav_information": f"""WITH housing AS ({HOUSING_AT_REF}),
             situation AS ({SITUATION_AT_REF})
             SELECT {OUT}, {_contact("nav")}::INT AS k
-            FROM rop_frame f
+            FROM {FRAME} f
             LEFT JOIN housing h USING (person_key, year)
             LEFT JOIN situation s USING (person_key, year)
             WHERE coalesce(h.status IN ('homeless', 'temporary'), false)
@@ -114,5 +123,5 @@ REFERENCE = {
     "rop15_children_assessed": f"""WITH children AS ({CHILDREN_AT_REF})
             SELECT {OUT}, (c.answer IS NOT NULL
                            AND (c.answer <> 'yes' OR coalesce(c.needs_assessed_on <= f.ref, false)))::INT AS k
-            FROM rop_frame f LEFT JOIN children c USING (person_key, year)""",
+            FROM {FRAME} f LEFT JOIN children c USING (person_key, year)""",
 }

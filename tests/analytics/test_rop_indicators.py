@@ -15,7 +15,7 @@ from polars.testing import assert_frame_equal
 
 from helhet.analytics import queries
 from helhet.analytics.indicators import BY_CODE, ROP_INDICATORS, compute_raw
-from tests.analytics.rop_reference import REFERENCE
+from tests.analytics.rop_reference import REFERENCE, SHARED
 from tests.analytics.store_builder import StoreBuilder
 
 AS_OF = date(2025, 1, 1)
@@ -274,7 +274,7 @@ def test_every_check_counts_as_its_former_query_did_on_random_records(tmp_path: 
     con = queries.connect(b.write(tmp_path / "store"))
     key = ["level", "code", "year"]
     for code, sql in REFERENCE.items():
-        former = replace(BY_CODE[code], sql=sql, shared=("rop_frame",))
+        former = replace(BY_CODE[code], sql=sql, shared=SHARED)
         expected = compute_raw(con, former, AS_OF).sort(key)
         got = compute_raw(con, BY_CODE[code], AS_OF).sort(key)
         assert_frame_equal(got, expected)

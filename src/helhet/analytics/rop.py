@@ -34,39 +34,22 @@ _settings = get_settings()
 SOMATIC_DAYS = _days(_settings.somatic_check_months)
 COOPERATION_DAYS = _days(_settings.cooperation_months)
 
-#: persons in service per year with their reference day (``ref``) and residence: the denominator of every check;
-#: only the years the store covers (``queries.connect`` makes ``store_period``), not a generated history tail.
-#: A shared temp table (``indicators.SHARED_TABLES``): made once per computation, read by every check.
-FRAME = """
-WITH rop_persons AS (
-    -- each episode's calendar years (from its start to its end, or the reference date), as rows; no join
-    SELECT DISTINCT person_key, CAST(unnest(generate_series(
-               greatest(year(started_on), coalesce((SELECT first_year FROM store_period), 0)),
-               year(least(coalesce(ended_on, $as_of), $as_of)))) AS BIGINT) AS year
-    FROM episode WHERE started_on <= $as_of
-)
-SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id, f.year,
-       least(make_date(CAST(f.year AS INTEGER), 12, 31), $as_of) AS ref, f.person_key
-FROM rop_persons f JOIN person_geo g ON g.person_key = f.person_key"""
-#: per person in service and year, what every check reads (``rop_facts``): made once per computation from one
-#: read of each follow-up table, then each check is a condition on its columns
-SHARED = {"rop_frame": FRAME, "rop_facts": rop_facts.facts(SOMATIC_DAYS, COOPERATION_DAYS)}
-#: the tables ``rop_facts`` reads: every check needs them all, since they share the one table
-NEEDS = (
-    "mapping_mental_health",
-    "mapping_somatic_check",
-    "mapping_declined",
-    "task",
-    "mapping_situation",
-    "mapping_children",
-    "care_plan",
-    "care_plan_measure",
-    "care_team_member",
-    "individual_plan_status",
-    "collaboration_contact",
-)
-#: the columns every check returns before its ``k`` (the person's key too, so one person's outcome can be read)
-OUT = "f.rhf_code, f.hf_code, f.area_code, f.municipality_number, f.unit_id, f.year, f.person_key"
+#: the shared temp tables (``indicators.SHARED_TABLES``), made once per computation in the order a check names
+#: them (``rop_cells`` and ``rop_frame`` first): the persons in service per year, the denominator of every check,
+#: and the facts two checks read (``rop_facts``)
+SHARED = {
+    "rop_cells": rop_facts.CELLS,
+    "rop_frame": rop_facts.FRAME,
+    "rop_situation": rop_facts.situation(),
+    "rop_children": rop_facts.children(),
+    "rop_plans": rop_facts.plans(),
+    "rop_contacts": rop_facts.contacts(COOPERATION_DAYS),
+}
+#: the columns every check returns before its ``k`` (the person's key too, so one person's outcome can be read),
+#: from a frame row ``f`` and its geography ``g``
+OUT = "g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id, f.year, f.person_key"
+#: the geography of the frame row ``f``
+GEO = "JOIN rop_cells g ON g.cell = f.cell"
 
 
 def _check(
@@ -78,6 +61,8 @@ def _check(
     exclusions: str,
     *,
     sql: str,
+    needs: tuple[str, ...],
+    shared: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """The fields of one ``indicators.Indicator``."""
     return {
@@ -91,8 +76,8 @@ def _check(
         "better": "higher",
         "source": f"DOMAIN.md §5.4 {name_en.split(':')[0]}; gaps/rules.py",
         "sql": sql,
-        "needs": NEEDS,
-        "shared": ("rop_frame", "rop_facts"),
+        "needs": needs,
+        "shared": ("rop_cells", "rop_frame", *shared),
         "period": N_("the person's situation on 31 December of the year (the reference date in its own year)"),
     }
 
@@ -110,7 +95,8 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("persons with a mental-health screening or diagnostic status recorded by the reference day"),
         DENOMINATOR,
         N_("none (a screening recorded as not screened does not count)"),
-        sql=f"SELECT {OUT}, coalesce(f.screened_on <= f.ref, false)::INT AS k FROM rop_facts f",
+        sql=f"SELECT {OUT}, coalesce(f.screened_on <= f.ref, false)::INT AS k FROM ({rop_facts.SCREENING}) f {GEO}",
+        needs=("mapping_mental_health",),
     ),
     _check(
         "rop03_somatic_checked",
@@ -122,9 +108,10 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("the person declined a somatic check after the last one"),
-        sql=f"""SELECT {OUT}, (f.recent_check AND f.unowned = 0)::INT AS k FROM rop_facts f
-            WHERE NOT (f.somatic_declined_on IS NOT NULL
-                       AND (f.last_check IS NULL OR f.last_check < f.somatic_declined_on))""",
+        sql=f"""SELECT {OUT}, (f.recent_check AND NOT f.unowned)::INT AS k
+            FROM ({rop_facts.somatic(SOMATIC_DAYS)}) f {GEO}
+            WHERE NOT (f.declined_on IS NOT NULL AND (f.last_check IS NULL OR f.last_check < f.declined_on))""",
+        needs=("mapping_somatic_check", "mapping_declined", "task"),
     ),
     _check(
         "rop04_situation_recorded",
@@ -138,8 +125,10 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("none"),
         sql=f"""SELECT {OUT}, (f.housing IS NOT NULL AND f.income IS NOT NULL AND f.income <> 'unknown'
                            AND f.activity <> 'unknown' AND f.network <> 'unknown'
-                           AND f.children_answer IS NOT NULL)::INT AS k
-            FROM rop_facts f""",
+                           AND c.children_answer IS NOT NULL)::INT AS k
+            FROM rop_situation f JOIN rop_children c USING (person_key, year) {GEO}""",
+        needs=("mapping_situation", "mapping_children"),
+        shared=("rop_situation", "rop_children"),
     ),
     _check(
         "rop05_plan_with_measures",
@@ -151,8 +140,10 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("the person declined a plan"),
-        sql=f"""SELECT {OUT}, (f.plan_status IS NOT NULL AND f.measures > 0)::INT AS k FROM rop_facts f
+        sql=f"""SELECT {OUT}, (f.plan_status IS NOT NULL AND f.measures > 0)::INT AS k FROM rop_plans f {GEO}
             WHERE f.plan_status IS DISTINCT FROM 'declined'""",
+        needs=("care_plan", "care_plan_measure"),
+        shared=("rop_plans",),
     ),
     _check(
         "rop06_measures_evaluated",
@@ -161,7 +152,9 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("persons none of whose active measures had an evaluation date passed without an evaluation"),
         N_("persons in service in the year whose current plan has measures on the reference day, by residence"),
         N_("persons without measures"),
-        sql=f"SELECT {OUT}, (f.overdue = 0)::INT AS k FROM rop_facts f WHERE f.measures > 0",
+        sql=f"SELECT {OUT}, (f.overdue = 0)::INT AS k FROM rop_plans f {GEO} WHERE f.measures > 0",
+        needs=("care_plan", "care_plan_measure"),
+        shared=("rop_plans",),
     ),
     _check(
         "rop07_coordinator_and_ip",
@@ -177,7 +170,8 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         N_("persons with a care team from fewer than two units"),
         sql=f"""SELECT {OUT}, (f.coordinator AND coalesce(f.ip_status IN ('accepted', 'declined'), false))::INT AS k
-            FROM rop_facts f WHERE f.two_units""",
+            FROM ({rop_facts.team()}) f {GEO}""",
+        needs=("care_team_member", "individual_plan_status"),
     ),
     _check(
         "rop08_cooperation_documented",
@@ -189,7 +183,9 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("none"),
-        sql=f"SELECT {OUT}, (f.gp_contact AND f.specialist_contact)::INT AS k FROM rop_facts f",
+        sql=f"SELECT {OUT}, (f.gp_contact AND f.specialist_contact)::INT AS k FROM rop_contacts f {GEO}",
+        needs=("collaboration_contact",),
+        shared=("rop_contacts",),
     ),
     _check(
         "rop14_nav_information",
@@ -201,10 +197,13 @@ CHECKS: tuple[dict[str, Any], ...] = (
             "or financial problems in their latest situation record, on the reference day, by residence"
         ),
         N_("persons without a financial or housing problem recorded"),
-        sql=f"""SELECT {OUT}, f.nav_contact::INT AS k FROM rop_facts f
+        sql=f"""SELECT {OUT}, c.nav_contact::INT AS k
+            FROM rop_situation f JOIN rop_contacts c USING (person_key, year) {GEO}
             WHERE coalesce(f.housing IN ('homeless', 'temporary'), false)
                OR coalesce(f.income IN ('social_assistance', 'none'), false)
                OR coalesce(f.financial_problems, false)""",
+        needs=("mapping_situation", "collaboration_contact"),
+        shared=("rop_situation", "rop_contacts"),
     ),
     _check(
         "rop15_children_assessed",
@@ -218,7 +217,9 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("none"),
         sql=f"""SELECT {OUT}, (f.children_answer IS NOT NULL AND (f.children_answer <> 'yes'
                            OR coalesce(f.needs_assessed_on <= f.ref, false)))::INT AS k
-            FROM rop_facts f""",
+            FROM rop_children f {GEO}""",
+        needs=("mapping_children",),
+        shared=("rop_children",),
     ),
 )
 

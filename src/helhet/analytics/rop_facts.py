@@ -1,114 +1,186 @@
-"""What the ROP gap checks of ``analytics/rop.py`` read, as one row per person in service and year (``rop_facts``).
+"""What the ROP gap checks of ``analytics/rop.py`` read: the persons in service per year and, per follow-up
+table, its facts on each year's reference day.
 
-Every follow-up table is read once, joined to the persons-in-service frame (``rop_frame``) by person and kept
-where a record counts on the year's reference day, then grouped by person and year; the groups are joined back
-to the frame by person and year, one row each. Plain hash joins and aggregates: no correlated subqueries, and no
-fact made twice for two checks.
+The frame (``rop_frame``) has one row per person in service and year: its key, year, reference day (``ref``) and
+geography as a small integer (``cell``, a row of ``rop_cells``), so the tables built on it stay narrow and the
+checks group by geography through a join with a few hundred rows. The facts shared by two checks are tables of
+their own, one row per frame row (``rop_situation``, ``rop_children``, ``rop_plans``, ``rop_contacts``); the
+others are in the statement of the one check that reads them. Each table is read once, and only by the checks
+that need it, so a store without one follow-up table still has the checks that do not read it.
 
-Each check is then a condition on this table's columns (``rop.CHECKS``), counted per municipality and year;
-the levels and the nation are sums over those cells (``indicators.compute_all``).
+Each fact is made from the records in one pass where it can be, without joining every record to every year of
+its person:
+
+- the latest record on a reference day (housing, situation, children, somatic check, decline): each record with
+  the day its successor takes over (``lead``), joined to the frame where its span holds the reference day: at
+  most one record per frame row, so nothing is grouped;
+- records that count for a span of days (contacts in the cooperation months, open tasks): each record with the
+  years whose reference day falls in its span (``unnest(generate_series(...))``), grouped by person and year;
+- plans and care team members, which count for long spans (often years before the store's period): joined to
+  the frame by person, so only the years the person is in service are tried, and grouped by frame row.
+
+``$as_of`` (the reference date) is filled in by ``indicators._parameters``; the first year is the store's first
+covered year (``store_period``), or none.
 """
 
 from __future__ import annotations
 
+#: a year's reference day: 31 December, or the store's reference date in its own year
+REF = "least(make_date(CAST({year} AS INTEGER), 12, 31), $as_of)"
+FIRST = "coalesce((SELECT first_year FROM store_period), 0)"
 
-def _per_year(table: str, on: str, columns: str, where: str = "TRUE") -> str:
-    """A CTE body: ``columns`` (aggregates over ``x``, the ``table`` rows that count on each frame row's reference
-    day ``f.ref``: ``on``) per person and year."""
-    return f"""SELECT f.person_key, f.year, {columns}
-        FROM rop_frame f JOIN {table} x ON x.person_key = f.person_key AND {on}
-        WHERE {where}
-        GROUP BY f.person_key, f.year"""
+#: one row per geography (RHF, HF, area, municipality) of the persons: ``cell`` numbers it
+CELLS = """SELECT CAST(row_number() OVER () AS INTEGER) AS cell, *
+FROM (SELECT DISTINCT rhf_code, hf_code, area_code, municipality_number FROM person_geo)"""
+
+#: persons in service per year (an episode started on or before the reference day and not ended before 1 January),
+#: only the years the store covers (``queries.connect`` makes ``store_period``), not a generated history tail
+FRAME = f"""
+WITH years AS (
+    SELECT DISTINCT person_key, CAST(unnest(generate_series(greatest(year(started_on), {FIRST}),
+                                                          year(least(coalesce(ended_on, $as_of), $as_of)))) AS BIGINT)
+                    AS year
+    FROM episode WHERE started_on <= $as_of
+)
+SELECT y.person_key, y.year, {REF.format(year="y.year")} AS ref, c.cell
+FROM years y JOIN person_geo g USING (person_key)
+JOIN rop_cells c ON c.rhf_code IS NOT DISTINCT FROM g.rhf_code AND c.hf_code IS NOT DISTINCT FROM g.hf_code
+ AND c.area_code IS NOT DISTINCT FROM g.area_code
+ AND c.municipality_number IS NOT DISTINCT FROM g.municipality_number"""
 
 
-def _latest(table: str, day: str, columns: tuple[str, ...]) -> str:
-    """A CTE body: ``columns`` (a struct ``latest``) of ``table``'s latest record on or before the reference day,
-    by ``day`` then id."""
-    fields = ", ".join(f"'{c}': x.{c}" for c in columns)
-    return _per_year(table, f"x.{day} <= f.ref", f"arg_max({{{fields}}}, (x.{day}, x.id)) AS latest")
+def latest(alias: str, table: str, day: str, order: str, columns: str, where: str = "TRUE") -> str:
+    """A LEFT JOIN to the frame ``f``: ``table``'s latest record (by ``order``, ``day`` first) on or before each
+    frame row's reference day, as ``alias``, with ``columns`` (of the record, ``x``).
+
+    Each record holds from its ``day`` until its successor's (``lead``); a record followed by one of the same day
+    holds for no day, so the later one counts, as by ``arg_max`` over ``order``."""
+    return f"""LEFT JOIN (
+        SELECT x.person_key, x.{day} AS since, lead(x.{day}) OVER (PARTITION BY x.person_key ORDER BY {order}) AS until,
+               {columns}
+        FROM {table} x WHERE x.{day} <= $as_of AND {where}
+    ) {alias} ON {alias}.person_key = f.person_key AND {alias}.since <= f.ref
+             AND ({alias}.until IS NULL OR f.ref < {alias}.until)"""
 
 
-def facts(somatic_days: int, cooperation_days: int) -> str:
-    """The statement of ``rop_facts``: the frame's columns, then per person and year what each check reads."""
-    since = f"f.ref - INTERVAL {cooperation_days} DAY"
-    return f"""
-WITH screening AS (
-    -- ROP-02: the first screening that is not "not screened" (it counts from its day on)
-    SELECT person_key, min(screened_on) AS screened_on FROM mapping_mental_health
-    WHERE status <> 'not_screened' GROUP BY ALL
-),
-somatic AS ({_per_year("mapping_somatic_check", "x.checked_on <= f.ref", "max(x.checked_on) AS last_check")}),
-somatic_declined AS ({
-        _per_year(
-            "mapping_declined", "x.declined_on <= f.ref", "max(x.declined_on) AS declined_on", "x.area = 'somatic'"
-        )
-    }),
-unowned AS ({
-        _per_year(
-            "task",
-            "CAST(x.created_at AS DATE) <= f.ref",
-            "count(*) AS unowned",
-            "x.kind = 'somatic_follow_up' AND x.owner_user_id IS NULL "
-            "AND (x.status IN ('open', 'in_progress') OR (x.status = 'done' AND x.completed_on > f.ref))",
-        )
-    }),
-housing AS ({_per_year("housing_period", "x.from_date <= f.ref", "arg_max(x.status, x.from_date) AS status")}),
-situation AS ({_latest("mapping_situation", "recorded_on", ("income", "activity", "network", "financial_problems"))}),
-children AS ({_latest("mapping_children", "asked_on", ("answer", "needs_assessed_on"))}),
-plan AS ({
-        _per_year(
-            "care_plan",
-            "x.started_on <= f.ref AND (x.closed_on IS NULL OR x.closed_on > f.ref)",
-            "any_value(f.ref) AS ref, arg_max({'id': x.id, 'status': x.status}, (x.started_on, x.id)) AS plan",
-        )
-    }),
-plans AS (
-    -- the plan on the reference day, its measures made by then and how many had an evaluation overdue
-    -- (careplans.measures.overdue_clause)
-    SELECT p.person_key, p.year, any_value(p.plan.status) AS plan_status, count(m.id) AS measures,
-           count(m.id) FILTER (WHERE m.status = 'active' AND m.evaluate_by < p.ref
-                               AND (m.last_evaluated_on IS NULL OR m.last_evaluated_on < m.evaluate_by)) AS overdue
-    FROM plan p LEFT JOIN care_plan_measure m ON m.plan_id = p.plan.id AND CAST(m.created_at AS DATE) <= p.ref
-    GROUP BY p.person_key, p.year
-),
-team AS ({
-        _per_year(
-            "care_team_member",
-            "x.from_date <= f.ref AND coalesce(x.to_date, DATE '9999-12-31') >= f.ref",
-            "min(x.unit_id) <> max(x.unit_id) AS two_units, bool_or(x.role = 'coordinator') AS coordinator",
-        )
-    }),
-ip AS ({
-        _per_year(
-            "individual_plan_status", "CAST(x.recorded_at AS DATE) <= f.ref", "arg_max(x.status, x.version) AS status"
-        )
-    }),
-contacts AS ({
-        _per_year(
-            "collaboration_contact",
-            f"x.contact_on BETWEEN {since} AND f.ref",
-            "bool_or(x.counterpart = 'gp') AS gp, bool_or(x.counterpart = 'specialist') AS specialist, "
-            "bool_or(x.counterpart = 'nav') AS nav",
-        )
-    })
-SELECT f.*, s.screened_on, b.last_check,
-       b.last_check IS NOT NULL AND f.ref <= b.last_check + INTERVAL {somatic_days} DAY AS recent_check,
-       d.declined_on AS somatic_declined_on, coalesce(u.unowned, 0) AS unowned,
-       h.status AS housing, si.latest.income AS income, si.latest.activity AS activity,
-       si.latest.network AS network, si.latest.financial_problems AS financial_problems,
-       c.latest.answer AS children_answer, c.latest.needs_assessed_on AS needs_assessed_on,
-       p.plan_status, p.measures, p.overdue, t.two_units, t.coordinator, i.status AS ip_status,
-       coalesce(k.gp, false) AS gp_contact, coalesce(k.specialist, false) AS specialist_contact,
-       coalesce(k.nav, false) AS nav_contact
+def per_year(table: str, since: str, until: str, holds: str, columns: str, where: str = "TRUE") -> str:
+    """A statement: ``columns`` (aggregates over ``x``, the ``table`` rows for which ``holds`` on a year's reference
+    day ``ref``) per person and year, for the years from ``since`` to ``until`` (dates of ``x``) that are frame
+    years; every year each record can count for, and no other, is tried."""
+    years = f"generate_series(greatest(year({since}), {FIRST}), year(least({until}, $as_of)))"
+    return f"""SELECT person_key, year, {columns}
+        FROM (SELECT *, {REF.format(year="year")} AS ref
+              FROM (SELECT x.*, CAST(unnest({years}) AS BIGINT) AS year
+                    FROM {table} x WHERE {since} <= $as_of AND {where})
+        ) x
+        WHERE {holds}
+        GROUP BY person_key, year"""
+
+
+def situation() -> str:
+    """``rop_situation``: per frame row the housing status and the latest situation record (ROP-04, ROP-14)."""
+    return f"""SELECT f.*, h.status AS housing, s.income, s.activity, s.network, s.financial_problems
 FROM rop_frame f
-LEFT JOIN screening s USING (person_key)
-LEFT JOIN somatic b USING (person_key, year)
-LEFT JOIN somatic_declined d USING (person_key, year)
-LEFT JOIN unowned u USING (person_key, year)
-LEFT JOIN housing h USING (person_key, year)
-LEFT JOIN situation si USING (person_key, year)
-LEFT JOIN children c USING (person_key, year)
-LEFT JOIN plans p USING (person_key, year)
-LEFT JOIN team t USING (person_key, year)
-LEFT JOIN ip i USING (person_key, year)
-LEFT JOIN contacts k USING (person_key, year)"""
+{latest("h", "housing_period", "from_date", "x.from_date", "x.status")}
+{
+        latest(
+            "s",
+            "mapping_situation",
+            "recorded_on",
+            "x.recorded_on, x.id",
+            "x.income, x.activity, x.network, x.financial_problems",
+        )
+    }"""
+
+
+def children() -> str:
+    """``rop_children``: per frame row the latest answer about minor children (ROP-04, ROP-15)."""
+    return f"""SELECT f.*, c.answer AS children_answer, c.needs_assessed_on
+FROM rop_frame f
+{latest("c", "mapping_children", "asked_on", "x.asked_on, x.id", "x.answer, x.needs_assessed_on")}"""
+
+
+def contacts(cooperation_days: int) -> str:
+    """``rop_contacts``: per frame row whether there is a GP, specialist and NAV contact within the cooperation
+    days up to the reference day (ROP-08, ROP-14). Only contacts that can lie in some year's window are read:
+    within the days before the end of their own year, or before the reference date."""
+    days = int(cooperation_days)
+    counted = per_year(
+        "collaboration_contact",
+        "x.contact_on",
+        f"x.contact_on + {days}",
+        f"x.contact_on BETWEEN ref - {days} AND ref",
+        "bool_or(counterpart = 'gp') AS gp, bool_or(counterpart = 'specialist') AS specialist, "
+        "bool_or(counterpart = 'nav') AS nav",
+        f"(x.contact_on >= make_date(year(x.contact_on), 12, 31) - {days} OR x.contact_on >= $as_of - {days})",
+    )
+    return f"""SELECT f.*, coalesce(k.gp, false) AS gp_contact, coalesce(k.specialist, false) AS specialist_contact,
+       coalesce(k.nav, false) AS nav_contact
+FROM rop_frame f LEFT JOIN ({counted}) k USING (person_key, year)"""
+
+
+def plans() -> str:
+    """``rop_plans``: per frame row the plan on the reference day (the latest started and not closed by then), how
+    many measures it had by then and how many had an evaluation overdue (careplans.measures.overdue_clause).
+
+    The plans are joined to the frame by person (a person has few), the measures to the plan of each frame row,
+    and the frame rows grouped once."""
+    return """WITH plan AS (
+    SELECT f.person_key, f.year, arg_max({'id': x.id, 'status': x.status}, (x.started_on, x.id)) AS plan
+    FROM rop_frame f JOIN care_plan x ON x.person_key = f.person_key
+     AND x.started_on <= f.ref AND (x.closed_on IS NULL OR x.closed_on > f.ref)
+    GROUP BY f.person_key, f.year
+)
+SELECT f.person_key, f.year, any_value(f.ref) AS ref, any_value(f.cell) AS cell,
+       any_value(p.plan.status) AS plan_status, count(m.id) AS measures,
+       count(m.id) FILTER (WHERE m.status = 'active' AND m.evaluate_by < f.ref
+                           AND (m.last_evaluated_on IS NULL OR m.last_evaluated_on < m.evaluate_by)) AS overdue
+FROM rop_frame f LEFT JOIN plan p USING (person_key, year)
+LEFT JOIN care_plan_measure m ON m.plan_id = p.plan.id AND CAST(m.created_at AS DATE) <= f.ref
+GROUP BY f.person_key, f.year"""
+
+
+def somatic(somatic_days: int) -> str:
+    """ROP-03's rows: per frame row the last somatic check and somatic decline by the reference day, whether the
+    check is recent, and whether a somatic follow-up task without an owner was open then."""
+    unowned = per_year(
+        "task",
+        "CAST(x.created_at AS DATE)",
+        "$as_of",
+        "x.status IN ('open', 'in_progress') OR x.completed_on > ref",
+        "true AS unowned",
+        "x.kind = 'somatic_follow_up' AND x.owner_user_id IS NULL AND x.status IN ('open', 'in_progress', 'done')",
+    )
+    return f"""SELECT f.*, b.checked_on AS last_check, d.declined_on,
+       b.checked_on IS NOT NULL AND f.ref <= b.checked_on + INTERVAL {int(somatic_days)} DAY AS recent_check,
+       coalesce(u.unowned, false) AS unowned
+FROM rop_frame f
+{latest("b", "mapping_somatic_check", "checked_on", "x.checked_on", "x.checked_on")}
+{latest("d", "mapping_declined", "declined_on", "x.declined_on", "x.declined_on", "x.area = 'somatic'")}
+LEFT JOIN ({unowned}) u ON u.person_key = f.person_key AND u.year = f.year"""
+
+
+def team() -> str:
+    """ROP-07's rows: per frame row with care team members from two or more units on the reference day, whether
+    one is a coordinator and the latest individual-plan status (by version) recorded by then. The members are
+    joined to the frame by person: a member counts for a span of years, and only those the person is in service."""
+    return """WITH team AS (
+    SELECT f.person_key, f.year, any_value(f.ref) AS ref, any_value(f.cell) AS cell,
+           bool_or(x.role = 'coordinator') AS coordinator
+    FROM rop_frame f JOIN care_team_member x ON x.person_key = f.person_key
+     AND x.from_date <= f.ref AND coalesce(x.to_date, DATE '9999-12-31') >= f.ref
+    GROUP BY f.person_key, f.year HAVING min(x.unit_id) <> max(x.unit_id)
+),
+ip AS (
+    SELECT t.person_key, t.year, arg_max(i.status, i.version) AS ip_status
+    FROM team t JOIN individual_plan_status i ON i.person_key = t.person_key AND CAST(i.recorded_at AS DATE) <= t.ref
+    GROUP BY t.person_key, t.year
+)
+SELECT t.*, i.ip_status FROM team t LEFT JOIN ip i USING (person_key, year)"""
+
+
+#: ROP-02's rows: per frame row the first screening that is not "not screened" (it counts from its day on)
+SCREENING = """SELECT f.*, s.screened_on FROM rop_frame f LEFT JOIN (
+    SELECT person_key, min(screened_on) AS screened_on FROM mapping_mental_health
+    WHERE status <> 'not_screened' GROUP BY person_key
+) s USING (person_key)"""
