@@ -9,18 +9,22 @@ from __future__ import annotations
 import contextlib
 import enum
 import functools
+import re
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
+import psycopg
+from psycopg import RawCursor
 from psycopg.pq import TransactionStatus
 from sqlalchemy import JSON, DateTime, Enum, MetaData, Select, create_engine, event
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.sql.dml import UpdateBase
 from sqlalchemy.types import TypeDecorator
 
 from helhet.config import get_settings
@@ -145,31 +149,38 @@ def _commit_if_read_only(connection: Connection) -> None:
         dbapi_connection.commit()
 
 
-class KeptSelect:
-    """A SELECT compiled once for PostgreSQL and sent by psycopg itself (``fetch_pipelined``), for a hot read
-    whose rows go straight into its response: they come back as psycopg's plain tuples (no SQLAlchemy ``Row`` per
-    row, no result processing where the column types need none). Its text must be fixed: every value a bind
-    parameter, none that SQLAlchemy expands on execution (a list: ``= ANY`` an array instead), no constant bound
-    (``literal_column``)."""
+class KeptStatement:
+    """A statement compiled once for PostgreSQL and sent by psycopg itself (``fetch_pipelined``, ``fetch_kept``),
+    for a hot path: a read whose rows go straight into its response, or the audit append of every read. Rows come
+    back as psycopg's plain tuples (no SQLAlchemy ``Row`` per row, no result processing where the column types need
+    none). Its text must be fixed: every value a bind parameter, none that SQLAlchemy expands on execution (a list:
+    ``= ANY`` an array instead), no constant bound (``literal_column``)."""
 
-    def __init__(self, statement: Select[*tuple[Any, ...]], dialect: Dialect) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]] | UpdateBase, dialect: Dialect) -> None:
         compiled = statement.compile(dialect=dialect)
         if compiled.post_compile_params or compiled.literal_execute_params:
-            raise ValueError("a kept select cannot hold a parameter expanded on execution (use = ANY an array)")
+            raise ValueError("a kept statement cannot hold a parameter expanded on execution (use = ANY an array)")
         bound = {compiled.bind_names[b]: b for b in compiled.binds.values()}
         if given := sorted(name for name, b in bound.items() if b.value is not None or b.callable is not None):
-            raise ValueError(f"a kept select binds no constants (literal_column them): {given}")
+            raise ValueError(f"a kept statement binds no constants (literal_column them): {given}")
         self.sql = compiled.string
-        self.names = tuple(bound)
-        processors = {name: b.type.bind_processor(dialect) for name, b in bound.items()}
+        # the text with PostgreSQL's own numbered placeholders, sent by a raw cursor: psycopg converts a named
+        # query on every execution and caches the conversion only for texts under 4 KB (the events are 11 KB)
+        self.raw_sql, names = _numbered(self.sql)
+        if set(names) != set(bound):
+            raise ValueError(f"a kept statement's placeholders {sorted(names)} are not its parameters {sorted(bound)}")
+        self.names = names
+        processors = {name: b.type.dialect_impl(dialect).bind_processor(dialect) for name, b in bound.items()}
         self._bind = {name: processor for name, processor in processors.items() if processor is not None}
-        columns = [column.type.result_processor(dialect, None) for column in statement.selected_columns]
+        self.writes = not isinstance(statement, Select)
+        columns = [c.type.dialect_impl(dialect).result_processor(dialect, None) for c in statement.exported_columns]
         self._results = None if all(p is None for p in columns) else columns
 
-    def parameters(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """The driver's parameters from ``values`` (by name; the types' bind processing applied)."""
+    def parameters(self, values: Mapping[str, Any]) -> list[Any]:
+        """The driver's parameters from ``values`` (by name; the types' bind processing applied), in the order of
+        the numbered placeholders."""
         bind = self._bind
-        return {name: bind[name](values[name]) if name in bind else values[name] for name in self.names}
+        return [bind[name](values[name]) if name in bind else values[name] for name in self.names]
 
     def rows(self, fetched: Sequence[tuple[Any, ...]]) -> Sequence[tuple[Any, ...]]:
         """The fetched tuples, with the types' result processing where a column needs it."""
@@ -179,32 +190,72 @@ class KeptSelect:
         return [tuple(v if p is None else p(v) for p, v in zip(processors, row, strict=True)) for row in fetched]
 
 
+_PYFORMAT = re.compile(r"%\((\w+)\)s|%%")
+
+
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """``sql`` in the driver's named style (``%(name)s``, ``%%``) in PostgreSQL's numbered style (``$1``, ``%``)
+    and the names in the order of their numbers (a name used twice keeps its number)."""
+    numbers: dict[str, int] = {}
+
+    def number(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name is None:
+            return "%"
+        return f"${numbers.setdefault(name, len(numbers) + 1)}"
+
+    return _PYFORMAT.sub(number, sql), tuple(numbers)
+
+
+def _psycopg(connection: Connection) -> psycopg.Connection[Any]:
+    """The psycopg connection under ``connection`` (open: the session's transaction holds it)."""
+    dbapi_connection = connection.connection.dbapi_connection
+    assert dbapi_connection is not None  # an open connection of the session's transaction
+    return cast("psycopg.Connection[Any]", dbapi_connection)
+
+
+@contextmanager
+def _as_sqlalchemy_raises(connection: Connection, sql: str) -> Iterator[None]:
+    """A driver error raised as SQLAlchemy raises it; a connection it broke is dropped from the pool."""
+    try:
+        yield
+    except connection.dialect.loaded_dbapi.Error as exc:
+        if connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, None):
+            connection.invalidate(exc)
+        raise DBAPIError.instance(sql, None, exc, connection.dialect.loaded_dbapi.Error) from exc
+
+
 def fetch_pipelined(
-    connection: Connection, *selects: tuple[KeptSelect, Mapping[str, Any]]
+    connection: Connection, *selects: tuple[KeptStatement, Mapping[str, Any]]
 ) -> list[Sequence[tuple[Any, ...]]]:
     """Every SELECT's rows, the SELECTs sent together in one round trip (psycopg's pipeline mode) in the
     connection's transaction (psycopg's BEGIN, when one is due, goes first, on its own). A driver error is
     raised as SQLAlchemy raises it, and a connection it broke is dropped from the pool. These statements go past
     SQLAlchemy's execution events: only SELECTs, which ``_note_write`` would not count anyway."""
-    dbapi_connection = connection.connection.dbapi_connection
-    assert dbapi_connection is not None  # an open connection of the session's transaction
-    try:
+    dbapi_connection = _psycopg(connection)
+    with _as_sqlalchemy_raises(connection, "; ".join(kept.sql for kept, _ in selects)):
         cursors = []
         with dbapi_connection.pipeline():
             for kept, values in selects:
-                cursor = dbapi_connection.cursor()
-                cursor.execute(kept.sql, kept.parameters(values))
+                cursor = RawCursor(dbapi_connection)
+                cursor.execute(kept.raw_sql, kept.parameters(values))
                 cursors.append(cursor)
         fetched = [kept.rows(cursor.fetchall()) for (kept, _), cursor in zip(selects, cursors, strict=True)]
         for cursor in cursors:
             cursor.close()
         return fetched
-    except connection.dialect.loaded_dbapi.Error as exc:
-        if connection.dialect.is_disconnect(exc, dbapi_connection, None):
-            connection.invalidate(exc)
-        raise DBAPIError.instance(
-            "; ".join(kept.sql for kept, _ in selects), None, exc, connection.dialect.loaded_dbapi.Error
-        ) from exc
+
+
+def fetch_kept(connection: Connection, kept: KeptStatement, values: Mapping[str, Any]) -> Sequence[tuple[Any, ...]]:
+    """The rows of one kept statement (a write's RETURNING rows) in the connection's transaction, one round trip.
+    A write is noted as ``_note_write`` notes it (the transaction then ends with its COMMIT, not the read-only
+    one). Driver errors as ``fetch_pipelined`` raises them."""
+    dbapi_connection = _psycopg(connection)
+    if kept.writes:
+        connection.info[_WROTE] = True
+    with _as_sqlalchemy_raises(connection, kept.sql), RawCursor(dbapi_connection) as cursor:
+        cursor.execute(kept.raw_sql, kept.parameters(values))
+        return kept.rows(cursor.fetchall())
 
 
 @cache

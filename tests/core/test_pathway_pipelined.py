@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, literal_column, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 from sqlalchemy.types import Integer
@@ -16,7 +16,7 @@ from sqlalchemy.types import Integer
 from helhet import clock
 from helhet.audit import policy
 from helhet.audit.models import AuditEvent
-from helhet.db import KeptSelect
+from helhet.db import KeptStatement
 from helhet.errors import NotFound
 from helhet.pathways import timeline
 from helhet.persons.models import Person
@@ -105,9 +105,27 @@ def test_the_access_check_on_postgresql_is_the_same_rule(
 def test_a_kept_select_refuses_what_would_change_its_text() -> None:
     dialect = postgresql.psycopg.dialect()  # type: ignore[no-untyped-call]
     with pytest.raises(ValueError, match="expanded"):
-        KeptSelect(select(Referral.id).where(Referral.status.in_(OPEN_STATUSES)), dialect)
+        KeptStatement(select(Referral.id).where(Referral.status.in_(OPEN_STATUSES)), dialect)
     with pytest.raises(ValueError, match="constants"):
-        KeptSelect(select(Referral.id).where(Referral.received_on == date(2025, 1, 1)), dialect)
-    kept = KeptSelect(select(Referral.id).where(Referral.person_id == bindparam("person_id", type_=Integer)), dialect)
+        KeptStatement(select(Referral.id).where(Referral.received_on == date(2025, 1, 1)), dialect)
+    person = bindparam("person_id", type_=Integer)
+    kept = KeptStatement(select(Referral.id).where(Referral.person_id == person), dialect)
     assert kept.names == ("person_id",)
-    assert kept.parameters({"person_id": 7, "other": 1}) == {"person_id": 7}
+    assert kept.parameters({"person_id": 7, "other": 1}) == [7]
+    assert "$1" in kept.raw_sql and "%(" not in kept.raw_sql
+
+
+def test_a_kept_select_numbers_its_placeholders_once_per_name() -> None:
+    """PostgreSQL's own placeholders: a name used twice keeps its number, ``%%`` is a percent sign again."""
+    dialect = postgresql.psycopg.dialect()  # type: ignore[no-untyped-call]
+    a, b = bindparam("a", type_=Integer), bindparam("b", type_=Integer)
+    kept = KeptStatement(
+        select((Referral.id % literal_column("7")).label("m")).where(
+            Referral.person_id == a, Referral.id > b, Referral.id != a
+        ),
+        dialect,
+    )
+    assert kept.names == ("a", "b")
+    assert kept.raw_sql.count("$1") == 2 and kept.raw_sql.count("$2") == 1
+    assert "%%" in kept.sql and "%%" not in kept.raw_sql and "% 7" in kept.raw_sql
+    assert kept.parameters({"b": 2, "a": 1}) == [1, 2]

@@ -37,10 +37,11 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 
-from helhet import clock
+from helhet import clock, db
 from helhet.audit.models import AuditEvent, AuditHead
 from helhet.audit.policy import SEEN
 from helhet.users.actor import Actor
@@ -184,9 +185,10 @@ def flush_pending(session: Session) -> int:
     pending = _merge_reads(pending)
     connection = session.connection()
     if connection.dialect.name == "postgresql" and len(pending) == 1 and (spliced := _spliced(pending[0])):
-        # every read: one round trip that locks the head, hashes and appends the row and moves the head
-        head = connection.execute(_APPEND_ONE, {**pending[0], **spliced}).one()
-        _show_head(session, head.seq, head.last_hash)
+        # every read: one round trip that locks the head, hashes and appends the row and moves the head, sent by
+        # psycopg itself (the statement compiled once, no SQLAlchemy execution per read)
+        ((seq, last_hash),) = db.fetch_kept(connection, _append_one_kept(connection.dialect), {**pending[0], **spliced})
+        _show_head(session, seq, last_hash)
         return 1
     head = connection.execute(_TAKE_SEQS, {"rows": len(pending)}).one()
     seq = head.seq - len(pending)
@@ -256,14 +258,18 @@ def _spliced(row: dict[str, Any]) -> dict[str, bytes] | None:
     return {"before_prev": before_prev, "before_seq": before_seq, "after_seq": after_seq}
 
 
+#: the one head row and the step of its sequence, written into the SQL (a kept statement binds no constants)
+_ONE = literal_column("1", Integer)
+
+
 def _append_one() -> Update:
     """One row appended in one statement: lock the head (``FOR UPDATE`` waits for a concurrent append and then
     reads the head it left), insert the row with the next sequence number and its hash made in SQL from the
     spliced canonical bytes (``_spliced``), and move the head to it."""
     table = AuditEvent.__table__
     head = (
-        select((AuditHead.seq + 1).label("seq"), AuditHead.last_hash.label("prev_hash"))
-        .where(AuditHead.id == 1)
+        select((AuditHead.seq + _ONE).label("seq"), AuditHead.last_hash.label("prev_hash"))
+        .where(AuditHead.id == _ONE)
         .with_for_update()
         .cte("head")
     )
@@ -288,7 +294,7 @@ def _append_one() -> Update:
     moved = appended.cte("appended")
     return (
         update(AuditHead)
-        .where(AuditHead.id == 1)
+        .where(AuditHead.id == _ONE)
         # values, not a join: the scan sees the head as the statement began, which a concurrent append may have
         # moved since; the update then applies to the head ``FOR UPDATE`` locked and read
         .values(seq=select(moved.c.seq).scalar_subquery(), last_hash=select(moved.c.hash).scalar_subquery())
@@ -298,6 +304,11 @@ def _append_one() -> Update:
 
 _CHAINED = frozenset({"seq", "prev_hash", "hash"})
 _APPEND_ONE = _append_one()
+
+
+@functools.cache
+def _append_one_kept(dialect: Dialect) -> db.KeptStatement:
+    return db.KeptStatement(_APPEND_ONE, dialect)
 
 
 @event.listens_for(Session, "before_commit")

@@ -132,7 +132,7 @@ def may_see_bound(person_id_column: ColumnElement[int] | InstrumentedAttribute[i
 def may_see_bound_pg(person_id_column: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
     """``may_see_bound`` for PostgreSQL alone: the actor's units one array parameter (``= ANY``), not a list
     SQLAlchemy expands into the SQL on each execution, so the statement's text is fixed and psycopg can send it
-    as it is (``db.KeptSelect``). The same parameters (``relation_params``)."""
+    as it is (``db.KeptStatement``). The same parameters (``relation_params``)."""
     units = bindparam("policy_units", type_=ARRAY(Integer))
     return _exists_any(_bound_relations(lambda column: column == any_(units)), person_id_column)
 

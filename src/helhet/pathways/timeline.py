@@ -102,16 +102,16 @@ def _fetch(connection: Connection, actor: Actor, person_id: int) -> Fetched:
     return person, rows
 
 
-_kept: dict[tuple[str, bool, int], tuple[db.KeptSelect, db.KeptSelect]] = {}
+_kept: dict[tuple[str, bool, int], tuple[db.KeptStatement, db.KeptStatement]] = {}
 
 
-def _kept_selects(dialect: Dialect, system: bool) -> tuple[db.KeptSelect, db.KeptSelect]:
-    """The door and the events as ``db.KeptSelect``s, built once per kind of actor."""
+def _kept_selects(dialect: Dialect, system: bool) -> tuple[db.KeptStatement, db.KeptStatement]:
+    """The door and the events as ``db.KeptStatement``s, built once per kind of actor."""
     key = (dialect.name, system, len(EVENT_SOURCES))
     if key not in _kept:
         door = _PERSON_FOR_SYSTEM if system else _PERSON_FOR_CLINICIAN_PG
         events = events_statement() if system else events_statement().where(policy.may_see_bound_pg(_PERSON))
-        _kept[key] = (db.KeptSelect(door, dialect), db.KeptSelect(events, dialect))
+        _kept[key] = (db.KeptStatement(door, dialect), db.KeptStatement(events, dialect))
     return _kept[key]
 
 
