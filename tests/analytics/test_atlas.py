@@ -367,3 +367,34 @@ def test_rates_of_all_areas_at_once_are_those_of_one_area_at_a_time(generated_st
     reference = _rates_one_area_at_a_time(con, sorted(set(got["year"].to_list())))
     assert got.height > 300 and got["dsr"].is_finite().sum() > 100
     assert_frame_equal(got.sort(key), reference.join(got.select(key), on=key, how="semi").sort(key), rel_tol=1e-12)
+
+
+def test_each_indicator_over_the_facts_it_needs_gives_the_values_of_the_facts_of_every_column(
+    generated_store: Path,
+) -> None:
+    # compute_all makes referral_facts with only the columns its indicators read (queries.facts); the reference
+    # is the table of every column, as connect made it before
+    full = queries.connect(generated_store)
+    queries.facts(full, queries.FACT_COLUMNS)
+    chosen = available(full)
+    reference = compute_all(full, chosen, AS_OF)
+    over_facts = [i for i in chosen if "referral_facts" in i.sql]
+    assert len(over_facts) >= 10
+    for indicator in over_facts:
+        con = queries.connect(generated_store)
+        got = compute_all(con, [indicator], AS_OF)
+        assert len(con.execute("DESCRIBE referral_facts").fetchall()) < len(queries.FACT_COLUMNS), indicator.code
+        assert_frame_equal(got, reference.filter(pl.col("indicator") == indicator.code), check_dtypes=False)
+
+
+def test_build_atlas_over_the_facts_it_needs_is_the_atlas_over_every_column(generated_store: Path) -> None:
+    full = queries.connect(generated_store)
+    queries.facts(full, queries.FACT_COLUMNS)
+    codes = ["new_referrals", "assigned_inpatient", "waiting_days"]  # a rate, case mix and a quantile
+    expected = build_atlas(full, AS_OF, codes)
+    con = queries.connect(generated_store)
+    got = build_atlas(con, AS_OF, codes)
+    assert_frame_equal(got.values, expected.values)
+    assert_frame_equal(got.casemix, expected.casemix)
+    assert_frame_equal(got.variation, expected.variation)
+    assert "homeless" in {str(c[0]) for c in con.execute("DESCRIBE referral_facts").fetchall()}

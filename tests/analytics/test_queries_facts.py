@@ -187,25 +187,69 @@ def generated_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-# one range; several ranges of a temp table; several ranges compressed, as 10 M referrals are built
-BUILDS = [{}, {"chunk": 7}, {"chunk": 7, "compress_from": 0}]
+# the view of connect; one range; several ranges of a temp table; several ranges compressed, as 10 M are built
+BUILDS = [None, {}, {"chunk": 7}, {"chunk": 7, "compress_from": 0}]
 
 
-@pytest.mark.parametrize("build", BUILDS, ids=["one-range", "ranges", "ranges-compressed"])
+def _connect(folder: Path, build: dict[str, int] | None) -> duckdb.DuckDBPyConnection:
+    con = queries.connect(folder)
+    if build is not None:
+        queries.facts(con, queries.FACT_COLUMNS, **build)
+    return con
+
+
+@pytest.mark.parametrize("build", BUILDS, ids=["view", "one-range", "ranges", "ranges-compressed"])
 def test_facts_of_edge_cases_are_those_of_the_reference(
-    edge_store: tuple[Path, dict[str, int]], build: dict[str, int]
+    edge_store: tuple[Path, dict[str, int]], build: dict[str, int] | None
 ) -> None:
     folder, _ = edge_store
-    con = queries.connect(folder, **build)
-    assert _facts(con) == _reference(con)
+    assert _facts(_connect(folder, build)) == _reference(queries.connect(folder))
 
 
-@pytest.mark.parametrize("build", [{}, {"chunk": 1_000, "compress_from": 0}], ids=["one-range", "compressed"])
-def test_facts_of_a_generated_store_are_those_of_the_reference(generated_store: Path, build: dict[str, int]) -> None:
-    con = queries.connect(generated_store, **build)
+@pytest.mark.parametrize(
+    "build", [None, {}, {"chunk": 1_000, "compress_from": 0}], ids=["view", "one-range", "compressed"]
+)
+def test_facts_of_a_generated_store_are_those_of_the_reference(
+    generated_store: Path, build: dict[str, int] | None
+) -> None:
+    con = _connect(generated_store, build)
     columns, rows = _facts(con)
     assert (columns, rows) == _reference(con)
     assert len(rows) > 3_000
+
+
+def _columns(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [str(c[0]) for c in con.execute("DESCRIBE referral_facts").fetchall()]
+
+
+@pytest.mark.parametrize("build", [{}, {"chunk": 1_000, "compress_from": 0}], ids=["one-range", "compressed"])
+def test_facts_of_some_columns_are_those_columns_of_the_reference(generated_store: Path, build: dict[str, int]) -> None:
+    """Each part alone (unit, housing and prior episodes, assessment, first episode) and none: the same rows."""
+    reference = _reference(queries.connect(generated_store))
+    names = [name for name, _ in reference[0]]
+    for asked in ([], ["unit_hf_code"], ["homeless"], ["prior_episodes", "age"], ["outcome"], ["waiting_days"]):
+        con = queries.connect(generated_store)
+        queries.facts(con, asked, **build)
+        columns = _columns(con)
+        assert columns == [c for c in queries.FACT_COLUMNS if c in {*asked, *queries.KEY_COLUMNS}]
+        at = [names.index(c) for c in columns]
+        rows = sorted(con.execute("SELECT * FROM referral_facts").fetchall(), key=lambda row: row[0])
+        assert rows == [tuple(row[i] for i in at) for row in reference[1]], asked
+
+
+def test_facts_are_kept_when_they_have_the_columns_and_made_again_with_more(generated_store: Path) -> None:
+    con = queries.connect(generated_store)
+    queries.facts(con, ["outcome", "waiting_days"])
+    con.execute(
+        "UPDATE referral_facts SET outcome = 'kept' WHERE referral_id = (SELECT min(referral_id) FROM referral_facts)"
+    )
+    queries.facts(con, ["outcome"])
+    assert con.execute("SELECT count(*) FROM referral_facts WHERE outcome = 'kept'").fetchone() == (1,)
+    queries.facts(con, ["homeless"])
+    assert {"outcome", "waiting_days", "homeless"} <= set(_columns(con))
+    assert con.execute("SELECT count(*) FROM referral_facts WHERE outcome = 'kept'").fetchone() == (0,)
+    with pytest.raises(ValueError, match="not columns"):
+        queries.facts(con, ["no_such_column"])
 
 
 def test_edge_cases_by_hand(edge_store: tuple[Path, dict[str, int]]) -> None:

@@ -17,8 +17,8 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 
-from helhet.analytics import funnel, stats, variation
-from helhet.analytics.indicators import CATALOGUE, LEVELS, Indicator, available, compute_all
+from helhet.analytics import funnel, queries, stats, variation
+from helhet.analytics.indicators import CATALOGUE, LEVELS, Indicator, available, compute_all, fact_columns
 from helhet.analytics.population import adult_population
 from helhet.analytics.queries import display_names, in_period
 from helhet.analytics.stats import FloatArray
@@ -325,6 +325,20 @@ def _casemix(
     return result, {"sigma2": av.sigma2, "mor": av.mor}
 
 
+#: the columns of ``referral_facts`` that `_strata` (rates) and `_casemix` read beyond the indicators' own
+RATE_COLUMNS = ("age", "sex")
+CASEMIX_COLUMNS = ("age", "sex", "homeless", "rop", "primary_substance", "injecting", "prior_episodes")
+
+
+def _fact_columns(chosen: list[Indicator]) -> set[str]:
+    columns = fact_columns(chosen)
+    if any(i.kind == "rate" for i in chosen):
+        columns |= set(RATE_COLUMNS)
+    if any(i.casemix for i in chosen):
+        columns |= set(CASEMIX_COLUMNS)
+    return columns
+
+
 def build_atlas(con: duckdb.DuckDBPyConnection, as_of: date, indicators: list[str] | None = None) -> Atlas:
     present = available(con)  # asked once: each call looks up every optional table
     chosen = [i for i in present if indicators is None or i.code in indicators]
@@ -334,6 +348,8 @@ def build_atlas(con: duckdb.DuckDBPyConnection, as_of: date, indicators: list[st
         if i not in present and (indicators is None or i.code in indicators)
     ]
     casemix_frames, mor = [], {}
+    if columns := _fact_columns(chosen):
+        queries.facts(con, columns)  # once, with the columns of the rates and case mix too
     raw = compute_all(con, chosen, as_of)  # every indicator's counts in two statements (one long frame)
     frames = []
     if raw.height:

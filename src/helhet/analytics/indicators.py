@@ -19,7 +19,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
-from helhet.analytics import rop
+from helhet.analytics import queries, rop
 from helhet.analytics.queries import INPATIENT_SQL, has_table, in_period
 from helhet.i18n import N_
 
@@ -643,9 +643,26 @@ def _parameters(sql: str, as_of: date) -> str:
     return sql
 
 
+def _sources(indicators: list[Indicator]) -> list[str]:
+    """The SQL these indicators run: their own and that of the shared tables they read."""
+    shared = dict.fromkeys(name for indicator in indicators for name in indicator.shared)
+    return [indicator.sql for indicator in indicators] + [SHARED_TABLES[name] for name in shared]
+
+
+def fact_columns(indicators: list[Indicator]) -> set[str]:
+    """The columns of ``referral_facts`` these indicators read: every column name in the SQL of those that read
+    it (a name that some other table also has costs a column, never a wrong answer)."""
+    text = " ".join(sql for sql in _sources(indicators) if re.search(r"\breferral_facts\b", sql))
+    return {column for column in queries.FACT_COLUMNS if re.search(rf"\b{column}\b", text)}
+
+
 def _prepare(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_of: date) -> None:
-    """Make ``person_geo`` and the shared tables these indicators read (for this ``as_of``)."""
-    if not has_table(con, "person_geo"):
+    """Make the columns of ``referral_facts``, ``person_geo`` and the shared tables these indicators read (for
+    this ``as_of``); each only when one of them reads it."""
+    sources = _sources(indicators)
+    if columns := fact_columns(indicators):
+        queries.facts(con, columns)
+    if not has_table(con, "person_geo") and any(re.search(r"\bperson_geo\b", sql) for sql in sources):
         con.execute(PERSON_GEO)
         con.execute("CHECKPOINT")
     for name in dict.fromkeys(name for indicator in indicators for name in indicator.shared):

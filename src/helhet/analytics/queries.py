@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
@@ -102,15 +103,13 @@ FACTS_CHUNK = 2_000_000
 COMPRESS_FROM = 2_000_000
 
 
-def connect(
-    folder: Path,
-    threads: int | None = None,
-    memory_limit: str = MEMORY_LIMIT,
-    chunk: int = FACTS_CHUNK,
-    compress_from: int = COMPRESS_FROM,
-) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the store's tables as views, geography, the ``referral_facts`` table, and
-    ``store_period`` (one row: the first and last year covered, NULL when all years are)."""
+def connect(folder: Path, threads: int | None = None, memory_limit: str = MEMORY_LIMIT) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the store's tables as views, geography, ``store_period`` (one row: the first and
+    last year covered, NULL when all years are) and ``referral_facts`` as a view of every column.
+
+    Nothing is read but the Parquet schemas: ``referral_facts`` is materialised by `facts` with the columns the
+    indicators asked for need (``indicators.compute_all`` calls it), so three indicators do not pay for the
+    joins of thirty."""
     files = check_folder(folder)
     con = duckdb.connect()
     if threads:
@@ -128,7 +127,7 @@ def connect(
     for table, path in files.items():
         _view(con, table, path)
     _geography_tables(con)
-    _referral_facts(con, chunk, compress_from)
+    con.execute(f"CREATE VIEW referral_facts AS {referral_facts_sql(FACT_COLUMNS)}")
     first, last = covered_years(folder) or (None, None)
     con.execute(
         "CREATE TEMP TABLE store_period AS SELECT ?::INTEGER AS first_year, ?::INTEGER AS last_year", [first, last]
@@ -136,25 +135,47 @@ def connect(
     return con
 
 
-def _referral_facts(con: duckdb.DuckDBPyConnection, chunk: int, compress_from: int) -> None:
-    """``referral_facts``, one statement per range of about ``chunk`` referral ids; from ``compress_from``
-    referrals on a table compressed after each range, below it a temp table (see ``COMPRESS_FROM``).
+def facts(
+    con: duckdb.DuckDBPyConnection,
+    columns: Iterable[str],
+    chunk: int = FACTS_CHUNK,
+    compress_from: int = COMPRESS_FROM,
+) -> None:
+    """Make ``referral_facts`` a table with at least ``columns`` (and always ``KEY_COLUMNS``), in the order of
+    ``FACT_COLUMNS``. A table that has them all is kept; one that lacks some is made again with the columns it
+    had and the new ones, so a full atlas (which asks for all it needs first) builds it once.
 
-    The ranges split the referrals, so the rows are the same as one statement's; the filters on the referral,
-    assessment and episode ids let Parquet skip the row groups of other ranges."""
+    Built in ranges of about ``chunk`` referral ids; from ``compress_from`` referrals on a table compressed after
+    each range, below it a temp table (see ``COMPRESS_FROM``). The ranges split the referrals, so the rows are
+    the same as one statement's; the filters on the referral, assessment and episode ids let Parquet skip the row
+    groups of other ranges."""
+    wanted = set(columns) | set(KEY_COLUMNS)
+    if unknown := wanted - set(FACT_COLUMNS):
+        raise ValueError(f"not columns of referral_facts: {sorted(unknown)}")
+    kind = con.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_name = 'referral_facts'"
+    ).fetchone()
+    if kind and kind[0] != "VIEW":
+        present = {str(r[0]) for r in con.execute("DESCRIBE referral_facts").fetchall()}
+        if wanted <= present:
+            return
+        wanted |= present
+    chosen = [c for c in FACT_COLUMNS if c in wanted]
     row = con.execute("SELECT count(*), min(id), max(id) FROM referral").fetchone()
     count, low, high = (int(row[0]), row[1], row[2]) if row else (0, None, None)
     compress = count >= compress_from
+    con.execute(f"DROP {'VIEW' if kind and kind[0] == 'VIEW' else 'TABLE'} IF EXISTS referral_facts")
     create = "CREATE TABLE referral_facts AS" if compress else "CREATE TEMP TABLE referral_facts AS"
     if not count or low is None or high is None:
-        con.execute(f"{create} {referral_facts_sql(0, -1)}")
+        con.execute(f"{create} {referral_facts_sql(chosen, 0, -1)}")
         return
     parts = max(1, -(-count // max(1, chunk)))
     step = (int(high) - int(low)) // parts + 1
     for part in range(parts):
         first = int(low) + part * step
         last = min(int(high), first + step - 1)
-        con.execute(f"{create if part == 0 else 'INSERT INTO referral_facts'} {referral_facts_sql(first, last)}")
+        statement = referral_facts_sql(chosen, first, last)
+        con.execute(f"{create if part == 0 else 'INSERT INTO referral_facts'} {statement}")
         if compress:
             con.execute("CHECKPOINT")
 
@@ -176,24 +197,22 @@ def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
 
 # One row per referral: residence (as of receipt) → area → HF → RHF, treating unit, case mix, the wish, the
 # assessment and the first episode. Homelessness is the housing status in force on the day of receipt.
-# Materialised once per connection: every indicator reads it, and its window functions are the costly part.
-# ``{first}`` and ``{last}``: the range of referral ids one statement makes (see ``_referral_facts``).
-REFERRAL_FACTS = f"""
-WITH final_assessment AS (
+# ``{range}``: the referral ids one statement makes (see `facts`), as a condition on ``{id}``.
+_FINAL_ASSESSMENT = """final_assessment AS (
     SELECT * EXCLUDE (rn) FROM (
         SELECT a.*, row_number() OVER (PARTITION BY referral_id ORDER BY assessed_on DESC, id DESC) AS rn
-        FROM assessment a WHERE referral_id BETWEEN {{first}} AND {{last}}
+        FROM assessment a WHERE {range}
     ) WHERE rn = 1
-),
-first_episode AS (
+)"""
+_FIRST_EPISODE = """first_episode AS (
     SELECT * EXCLUDE (rn) FROM (
         SELECT e.*, row_number() OVER (PARTITION BY referral_id ORDER BY started_on, id) AS rn FROM episode e
-        WHERE referral_id BETWEEN {{first}} AND {{last}}
+        WHERE {range}
     ) WHERE rn = 1
-),
-person_history AS (
-    -- housing at receipt (the latest period from that day or before) and episodes begun before receipt, from
-    -- one join of the referrals to both tables of the person's history rather than one join and group each
+)"""
+# housing at receipt (the latest period from that day or before) and episodes begun before receipt, from one join
+# of the referrals to both tables of the person's history rather than one join and group each
+_PERSON_HISTORY = """person_history AS (
     SELECT r.id AS referral_id,
         arg_max(h.status, h.day) FILTER (WHERE h.housing) AS housing,
         count(*) FILTER (WHERE NOT h.housing AND h.day < r.received_on) AS prior_episodes
@@ -201,59 +220,87 @@ person_history AS (
         SELECT person_key, true AS housing, status, from_date AS day FROM housing_period
         UNION ALL SELECT person_key, false, NULL, started_on FROM episode
     ) h ON h.person_key = r.person_key AND h.day <= r.received_on
-    WHERE r.id BETWEEN {{first}} AND {{last}}
+    WHERE {range}
     GROUP BY r.id
-)
-SELECT
-    r.id AS referral_id,
-    r.person_key,
-    year(r.received_on) AS year,
-    r.received_on,
-    r.receiving_unit_id AS unit_id,
-    u.health_trust_code AS unit_hf_code,
-    p.sex,
-    date_diff('year', p.birth_date, r.received_on)
+)"""
+#: the parts of ``referral_facts`` a column may need beyond the referral, the person and the geography, by name:
+#: the CTE (None: a plain join), its join, and the column its range of referral ids is on
+_PARTS: dict[str, tuple[str | None, str, str]] = {
+    "unit": (None, "LEFT JOIN unit u ON u.id = r.receiving_unit_id", ""),
+    "history": (_PERSON_HISTORY, "LEFT JOIN person_history h ON h.referral_id = r.id", "r.id"),
+    "assessment": (_FINAL_ASSESSMENT, "LEFT JOIN final_assessment a ON a.referral_id = r.id", "referral_id"),
+    "episode": (_FIRST_EPISODE, "LEFT JOIN first_episode e ON e.referral_id = r.id", "referral_id"),
+}
+_AGE = """date_diff('year', p.birth_date, r.received_on)
         - CASE WHEN month(r.received_on) * 100 + day(r.received_on) < month(p.birth_date) * 100 + day(p.birth_date)
-          THEN 1 ELSE 0 END AS age,
-    p.municipality_number,
-    coalesce(d.district_area_code, gm.area_code) AS area_code,
-    ga.hf_code,
-    ga.rhf_code,
-    coalesce(h.housing IN ('homeless', 'temporary'), false) AS homeless,
-    r.rop,
-    r.injecting,
-    r.primary_substance,
-    coalesce(h.prior_episodes, 0) AS prior_episodes,
-    r.wished_level,
-    r.wished_level IN ({INPATIENT_SQL}) AS wished_inpatient,
-    r.referrer_kind,
-    r.status,
-    r.assessment_due,
-    a.assessed_on,
-    a.outcome,
-    a.assigned_level,
-    a.assigned_level IN ({INPATIENT_SQL}) AS assigned_inpatient,
-    a.start_deadline,
-    e.started_on AS first_start,
-    e.level AS delivered_level,
-    date_diff('day', r.received_on, e.started_on) AS waiting_days,
-    r.closed_on
+          THEN 1 ELSE 0 END"""
+#: every column of ``referral_facts`` in its order: the expression and the part of `_PARTS` it needs (None: only
+#: the referral, the person and the geography, which every row has)
+_COLUMNS: dict[str, tuple[str, str | None]] = {
+    "referral_id": ("r.id", None),
+    "person_key": ("r.person_key", None),
+    "year": ("year(r.received_on)", None),
+    "received_on": ("r.received_on", None),
+    "unit_id": ("r.receiving_unit_id", None),
+    "unit_hf_code": ("u.health_trust_code", "unit"),
+    "sex": ("p.sex", None),
+    "age": (_AGE, None),
+    "municipality_number": ("p.municipality_number", None),
+    "area_code": ("coalesce(d.district_area_code, gm.area_code)", None),
+    "hf_code": ("ga.hf_code", None),
+    "rhf_code": ("ga.rhf_code", None),
+    "homeless": ("coalesce(h.housing IN ('homeless', 'temporary'), false)", "history"),
+    "rop": ("r.rop", None),
+    "injecting": ("r.injecting", None),
+    "primary_substance": ("r.primary_substance", None),
+    "prior_episodes": ("coalesce(h.prior_episodes, 0)", "history"),
+    "wished_level": ("r.wished_level", None),
+    "wished_inpatient": (f"r.wished_level IN ({INPATIENT_SQL})", None),
+    "referrer_kind": ("r.referrer_kind", None),
+    "status": ("r.status", None),
+    "assessment_due": ("r.assessment_due", None),
+    "assessed_on": ("a.assessed_on", "assessment"),
+    "outcome": ("a.outcome", "assessment"),
+    "assigned_level": ("a.assigned_level", "assessment"),
+    "assigned_inpatient": (f"a.assigned_level IN ({INPATIENT_SQL})", "assessment"),
+    "start_deadline": ("a.start_deadline", "assessment"),
+    "first_start": ("e.started_on", "episode"),
+    "delivered_level": ("e.level", "episode"),
+    "waiting_days": ("date_diff('day', r.received_on, e.started_on)", "episode"),
+    "closed_on": ("r.closed_on", None),
+}
+#: the columns of ``referral_facts``, in order
+FACT_COLUMNS: tuple[str, ...] = tuple(_COLUMNS)
+#: the columns every ``referral_facts`` table has: the referral, its person, year and geography
+KEY_COLUMNS: tuple[str, ...] = (
+    "referral_id", "person_key", "year", "unit_id", "municipality_number", "area_code", "hf_code", "rhf_code",
+)  # fmt: skip
+
+
+def referral_facts_sql(columns: Iterable[str], first: int | None = None, last: int | None = None) -> str:
+    """The SELECT of ``referral_facts`` with ``columns`` (in the order of ``FACT_COLUMNS``) for the referrals with
+    ids from ``first`` to ``last`` (all when not given); only the joins those columns need."""
+    wanted = set(columns)
+    chosen = [c for c in FACT_COLUMNS if c in wanted]
+    parts = [name for name in _PARTS if any(_COLUMNS[c][1] == name for c in chosen)]
+
+    def within(column: str) -> str:
+        return "TRUE" if first is None or last is None else f"{column} BETWEEN {int(first)} AND {int(last)}"
+
+    ctes = [cte.format(range=within(key)) for cte, _, key in (_PARTS[name] for name in parts) if cte]
+    select = ",\n    ".join(f"{_COLUMNS[c][0]} AS {c}" for c in chosen)
+    joins = "\n".join(_PARTS[name][1] for name in parts)
+    return f"""{"WITH " + ", ".join(ctes) if ctes else ""}
+SELECT
+    {select}
 FROM referral r
 JOIN person p ON p.person_key = r.person_key
-LEFT JOIN unit u ON u.id = r.receiving_unit_id
 LEFT JOIN geo_municipality gm ON gm.municipality_number = p.municipality_number
 LEFT JOIN geo_district d ON d.district_number = p.city_district_number
 LEFT JOIN geo_area ga ON ga.area_code = coalesce(d.district_area_code, gm.area_code)
-LEFT JOIN person_history h ON h.referral_id = r.id
-LEFT JOIN final_assessment a ON a.referral_id = r.id
-LEFT JOIN first_episode e ON e.referral_id = r.id
-WHERE r.id BETWEEN {{first}} AND {{last}}
+{joins}
+WHERE {within("r.id")}
 """
-
-
-def referral_facts_sql(first: int, last: int) -> str:
-    """The SELECT of ``referral_facts`` for the referrals with ids from ``first`` to ``last``."""
-    return REFERRAL_FACTS.format(first=int(first), last=int(last))
 
 
 def display_names(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
