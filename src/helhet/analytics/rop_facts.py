@@ -15,7 +15,8 @@ its person:
   the day its successor takes over (``lead``), joined to the frame where its span holds the reference day: at
   most one record per frame row, so nothing is grouped;
 - records that count for a span of days (contacts in the cooperation months, open tasks): each record with the
-  years whose reference day falls in its span (``unnest(generate_series(...))``), grouped by person and year;
+  years whose reference day falls in its span (contacts: a small cross join with the few consecutive years a
+  contact can count for; tasks: ``unnest(generate_series(...))``), grouped by person and year;
 - plans and care team members, which count for long spans (often years before the store's period): joined to
   the frame by person, so only the years the person is in service are tried, and grouped by frame row.
 
@@ -102,21 +103,34 @@ FROM rop_frame f
 
 def contacts(cooperation_days: int) -> str:
     """``rop_contacts``: per frame row whether there is a GP, specialist and NAV contact within the cooperation
-    days up to the reference day (ROP-08, ROP-14). Only contacts that can lie in some year's window are read:
-    within the days before the end of their own year, or before the reference date."""
+    days up to the reference day (ROP-08, ROP-14).
+
+    A contact counts for the years whose reference day lies from its day to the cooperation days after it: its own
+    year when it lies within those days before the end of the year (the day after them is in a later year), each
+    later year whose 31 December is within them, and the reference date's year when it lies within those days
+    before the reference date. These are consecutive years, a few at most (``range`` of how many the days can
+    span), so each contact is paired with them by a small cross join, with no list made per contact and no date
+    made per pair. The three counterparts are bits of one ``bit_or`` per person and year."""
     days = int(cooperation_days)
-    counted = per_year(
-        "collaboration_contact",
-        "x.contact_on",
-        f"x.contact_on + {days}",
-        f"x.contact_on BETWEEN ref - {days} AND ref",
-        "bool_or(counterpart = 'gp') AS gp, bool_or(counterpart = 'specialist') AS specialist, "
-        "bool_or(counterpart = 'nav') AS nav",
-        f"(x.contact_on >= make_date(year(x.contact_on), 12, 31) - {days} OR x.contact_on >= $as_of - {days})",
+    last_year = (
+        f"CASE WHEN x.contact_on >= $as_of - {days} THEN year($as_of) "
+        f"ELSE least(year(x.contact_on + {days + 1}) - 1, year($as_of) - 1) END"
     )
-    return f"""SELECT f.*, coalesce(k.gp, false) AS gp_contact, coalesce(k.specialist, false) AS specialist_contact,
-       coalesce(k.nav, false) AS nav_contact
-FROM rop_frame f LEFT JOIN ({counted}) k USING (person_key, year)"""
+    return f"""WITH k AS (
+    SELECT x.person_key, CAST(year(x.contact_on) + o.k AS BIGINT) AS year,
+           bit_or(CASE x.counterpart WHEN 'gp' THEN 1 WHEN 'specialist' THEN 2 WHEN 'nav' THEN 4 ELSE 0 END::UTINYINT)
+           AS seen
+    FROM (SELECT x.person_key, x.counterpart, x.contact_on, {last_year} AS last_year
+          FROM collaboration_contact x
+          WHERE x.contact_on <= $as_of
+            AND (year(x.contact_on + {days + 1}) > year(x.contact_on) OR x.contact_on >= $as_of - {days})) x
+    CROSS JOIN range({(days + 1) // 365 + 2}) o(k)
+    WHERE year(x.contact_on) + o.k BETWEEN {FIRST} AND x.last_year
+    GROUP BY ALL
+)
+SELECT f.*, coalesce(k.seen & 1 <> 0, false) AS gp_contact, coalesce(k.seen & 2 <> 0, false) AS specialist_contact,
+       coalesce(k.seen & 4 <> 0, false) AS nav_contact
+FROM rop_frame f LEFT JOIN k USING (person_key, year)"""
 
 
 def plans() -> str:
