@@ -23,7 +23,7 @@ import duckdb
 import polars as pl
 
 from helhet import reference
-from helhet.analytics import queries
+from helhet.analytics import privacy, queries
 from helhet.analytics.atlas import Atlas, build_atlas
 from helhet.analytics.indicators import available
 from helhet.analytics.plots import municipality_geojson
@@ -84,13 +84,14 @@ def open_store(folder: Path) -> Store:
 
 
 def indicator_atlas(folder: Path, code: str, as_of: date) -> Atlas:
-    """The atlas of one indicator (all levels and years), computed once per store version and day."""
+    """The atlas of one indicator (all levels and years) as pages may show it (``privacy.protect``), computed
+    once per store version and day."""
     with _lock:
         con, key = _connection(folder)
         cache_key = (key, code, as_of)
         atlas = _atlases.get(cache_key)
         if atlas is None:
-            atlas = _atlases[cache_key] = build_atlas(con, as_of, [code])
+            atlas = _atlases[cache_key] = privacy.protect(build_atlas(con, as_of, [code]))
     return atlas
 
 

@@ -14,7 +14,7 @@ import plotly.offline
 import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from helhet.analytics import plots
+from helhet.analytics import plots, privacy
 from helhet.analytics.atlas import Atlas
 from helhet.analytics.indicators import Indicator
 
@@ -73,6 +73,7 @@ def _div(fig: Any) -> str:
 
 
 def sections(atlas: Atlas, year: int | None = None) -> list[Section]:
+    atlas = privacy.protect(atlas)
     result = []
     for indicator in atlas.indicators:
         frame = atlas.values.filter(pl.col("indicator") == indicator.code)
@@ -136,7 +137,8 @@ def render_html(atlas: Atlas, year: int | None = None) -> str:
 
 
 def export_tables(atlas: Atlas, folder: Path, fmt: str = "csv") -> list[Path]:
-    """Every atlas table as CSV or Parquet files in ``folder``."""
+    """Every atlas table as CSV or Parquet files in ``folder``, suppressed as the pages show them."""
+    atlas = privacy.protect(atlas)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in (("indicators", atlas.values), ("variation", atlas.variation), ("casemix", atlas.casemix)):

@@ -47,12 +47,12 @@ def build(out: Path = typer.Option(Path("data/atlas"), help="Folder for the Parq
 
 
 def _atlas(store_dir: Path, as_of: str | None, indicators: list[str] | None = None):  # type: ignore[no-untyped-def]
-    from helhet.analytics import queries
+    from helhet.analytics import privacy, queries
     from helhet.analytics.atlas import build_atlas
 
     try:
         con = queries.connect(store_dir)
-        return build_atlas(con, _as_of(as_of), indicators)
+        return privacy.protect(build_atlas(con, _as_of(as_of), indicators))
     except HelhetError as exc:
         _fail(exc)
 
