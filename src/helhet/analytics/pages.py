@@ -5,7 +5,8 @@ indicator computed once (both cached until the store's files change), the geogra
 The map is SVG from the municipality polygons shipped in ``helhet.reference`` (never read from elsewhere at
 run time): it needs no JavaScript, no WebGL and no map tiles, prints, and keeps the page's CSP strict. Areas,
 HFs and RHFs are shown dissolved: each municipality takes its owner's colour and no border is drawn inside
-an owner. As in ``plots.map_figure``, Oslo takes the OUS area's value on area maps.
+an owner. Oslo is split between four areas by city district and the polygons have no districts, so on area
+maps Oslo takes the OUS area's value.
 """
 
 from __future__ import annotations
@@ -243,6 +244,43 @@ def map_shapes(values: dict[str, float | None], level: str) -> list[MapShape]:
     return result
 
 
+PALETTE = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")  # ColorBrewer Blues, light = low
+NO_DATA = "#d9d9d9"
+
+
+@dataclass(frozen=True)
+class ColourScale:
+    """Equal-width classes from the lowest to the highest value shown (one class when all are equal)."""
+
+    low: float
+    high: float
+    bins: int
+    known: bool  # some value is shown
+
+    @classmethod
+    def of(cls, values: Iterable[float | None]) -> ColourScale:
+        known = [v for v in values if v is not None]
+        low, high = (min(known), max(known)) if known else (0.0, 0.0)
+        return cls(low, high, len(PALETTE) if high > low else 1, bool(known))
+
+    @property
+    def step(self) -> float:
+        return (self.high - self.low) / self.bins if self.bins > 1 else 0.0
+
+    def fill(self, value: float | None) -> str:
+        if value is None:
+            return NO_DATA
+        return PALETTE[min(int((value - self.low) / self.step), self.bins - 1)] if self.step else PALETTE[2]
+
+    def classes(self) -> list[tuple[str, float, float]]:
+        """Each class's colour and its lower and upper value (none when no value is shown)."""
+        if not self.known:
+            return []
+        edges = [self.low + i * self.step for i in range(self.bins)] + [self.high]
+        colours = PALETTE if self.bins > 1 else (PALETTE[2],)
+        return [(colours[i], edges[i], edges[i + 1]) for i in range(self.bins)]
+
+
 def values_by_code(frame: pl.DataFrame) -> dict[str, float | None]:
     result: dict[str, float | None] = {}
     for code, value in zip(frame["code"].to_list(), frame["value"].to_list(), strict=True):
@@ -253,6 +291,9 @@ def values_by_code(frame: pl.DataFrame) -> dict[str, float | None]:
 __all__ = [
     "CHILD",
     "MAP_LEVELS",
+    "NO_DATA",
+    "PALETTE",
+    "ColourScale",
     "MapShape",
     "Place",
     "Store",

@@ -1,9 +1,7 @@
 """Plotly figures for the atlas. Plots only draw: every number comes from ``atlas.Atlas`` frames.
 
-Maps use ``Choroplethmap`` on a blank style (no tiles, no network): municipality polygons from the reference
-data, coloured by the municipality's value, or by its referral area's, HF's or RHF's value with the borders
-inside an area left undrawn, which shows the dissolved area. Oslo is split between four areas by city district
-and the polygons have no districts, so on area maps Oslo takes the value of the OUS area and says so.
+Maps are SVG, not Plotly (``pages.map_shapes``, drawn by the pages and by ``report.map_svg``); this module
+keeps the municipality polygons they are projected from.
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
-from helhet import reference
 from helhet.analytics import funnel
 
 PALETTE = "Blues"
@@ -29,50 +26,6 @@ def municipality_geojson() -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
         data: dict[str, Any] = json.load(fh)
     return data
-
-
-def _area_of_municipality(level: str) -> dict[str, str]:
-    areas = {a.code: a for a in reference.referral_areas()}
-    result = {}
-    for m in reference.municipalities().values():
-        area = areas[m.referral_area_code or "ous"]
-        result[m.number] = {"area": area.code, "hf": area.hf_code, "rhf": area.rhf_code}[level]
-    return result
-
-
-def map_figure(values: pl.DataFrame, level: str, title: str, label: str) -> go.Figure:
-    """A choropleth of one year's values at ``level`` (municipality, area, hf or rhf)."""
-    by_code = dict(zip(values["code"].to_list(), values["value"].to_list(), strict=True))
-    numbers = list(reference.municipalities())
-    if level == "municipality":
-        z = [by_code.get(n) for n in numbers]
-        line = 0.3
-    else:
-        owner = _area_of_municipality(level)
-        z = [by_code.get(owner[n]) for n in numbers]
-        line = 0.0
-    names = {m.number: m.short_name for m in reference.municipalities().values()}
-    fig = go.Figure(
-        go.Choroplethmap(
-            geojson=municipality_geojson(),
-            featureidkey="properties.kommunenummer",
-            locations=numbers,
-            z=[np.nan if v is None else v for v in z],
-            text=[names[n] for n in numbers],
-            colorscale=PALETTE,
-            marker_line_width=line,
-            marker_line_color="white",
-            colorbar={"title": label},
-            hovertemplate="%{text}: %{z:.3g}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        title=title,
-        map={"style": "white-bg", "center": {"lat": 65.0, "lon": 15.0}, "zoom": 3.1},
-        margin={"l": 0, "r": 0, "t": 40, "b": 0},
-        height=620,
-    )
-    return fig
 
 
 def funnel_figure(group: pl.DataFrame, title: str, level_label: str) -> go.Figure:

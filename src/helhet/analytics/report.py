@@ -1,7 +1,9 @@
 """The self-contained offline HTML report and the CSV/Parquet exports of every atlas table.
 
 The report embeds Plotly's JavaScript from the installed package (no CDN), and gives every chart a text
-summary and a table alternative (accessibility).
+summary and a table alternative (accessibility). Maps are SVG drawn here from the shipped municipality polygons,
+as on the pages (``pages.map_shapes``): a browser gives a page at most about 16 WebGL contexts, so Plotly's WebGL
+maps of the later indicators blanked the earlier ones, and each carried the whole GeoJSON (1.4 MB a map).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from typing import Any
 import plotly.offline
 import polars as pl
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import escape
 
-from helhet.analytics import plots, privacy
+from helhet.analytics import pages, plots, privacy
 from helhet.analytics.atlas import Atlas
 from helhet.analytics.indicators import Indicator
 
@@ -72,6 +75,34 @@ def _div(fig: Any) -> str:
     return str(plotly.offline.plot(fig, include_plotlyjs=False, output_type="div", config={"displaylogo": False}))
 
 
+def map_svg(indicator: Indicator, rows: pl.DataFrame, level: str, title: str) -> str:
+    """One year's values at ``level`` as an SVG choropleth with its legend (no script, no WebGL, no network)."""
+    values = pages.values_by_code(rows) if rows.height else {}
+    names = dict(zip(rows["code"].to_list(), rows["name"].to_list(), strict=True)) if rows.height else {}
+    scale = pages.ColourScale.of(values.values())
+    places = pages.places()
+    paths = []
+    for shape in pages.map_shapes(values, level):
+        name = names.get(shape.code) or places[shape.code].name
+        fill = scale.fill(shape.value)
+        paths.append(
+            f'<path d="{shape.path}" fill="{fill}" stroke="{fill}" stroke-width="0.5">'
+            f"<title>{escape(name)}: {escape(_fmt(indicator, shape.value))}</title></path>"
+        )
+    legend = [
+        f'<li><span class="swatch" style="background:{colour}"></span> '
+        f"{escape(_fmt(indicator, low))} – {escape(_fmt(indicator, high))}</li>"
+        for colour, low, high in scale.classes()
+    ]
+    legend.append(f'<li><span class="swatch" style="background:{pages.NO_DATA}"></span> No data or suppressed</li>')
+    geometry = pages.geometry()
+    return (
+        f'<div class="map"><p class="map-title">{escape(title)}</p>'
+        f'<svg viewBox="0 0 {geometry.width} {geometry.height}" role="img" aria-label="{escape(title)}">'
+        f'{"".join(paths)}</svg><ul class="legend">{"".join(legend)}</ul></div>'
+    )
+
+
 def sections(atlas: Atlas, year: int | None = None) -> list[Section]:
     atlas = privacy.protect(atlas)
     result = []
@@ -85,7 +116,7 @@ def sections(atlas: Atlas, year: int | None = None) -> list[Section]:
         national_rows = this_year.filter(pl.col("level") == "national")
         national = national_rows.row(0, named=True) if national_rows.height else None
         label = indicator.name_en
-        charts = [_div(plots.map_figure(areas, "area", f"{label}, {chosen}, by referral area", "value"))]
+        charts = [map_svg(indicator, areas, "area", f"{label}, {chosen}, by referral area")]
         if indicator.kind == "proportion":
             charts.append(
                 _div(plots.funnel_figure(areas, f"{label}: funnel plot, referral areas {chosen}", "Referral area"))

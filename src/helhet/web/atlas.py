@@ -38,8 +38,6 @@ from helhet.web.render import lang_of, render, see_other, translate
 
 router = APIRouter(dependencies=[Depends(csrf_guard)], include_in_schema=False)
 PLOTLY_URL = f"/atlas/assets/plotly.min.js?v={plotly.__version__}"
-PALETTE = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")  # ColorBrewer Blues, light = low
-NO_DATA = "#d9d9d9"
 TREND_SERIES = 6  # draw one line per row when there are at most this many, else Norway and the chosen area
 
 
@@ -497,33 +495,16 @@ def _map(lang: Language, indicator: Indicator, view: IndicatorView) -> tuple[Map
     _ = lambda text: gettext(lang, text)  # noqa: E731
     values = {r.code: r.value for r in view.rows}
     names = {r.code: r.name for r in view.rows}
-    known = [v for v in values.values() if v is not None]
-    low, high = (min(known), max(known)) if known else (0.0, 0.0)
-    bins = len(PALETTE) if high > low else 1
-    step = (high - low) / bins if bins > 1 else 0.0
-
-    def fill(value: float | None) -> str:
-        if value is None:
-            return NO_DATA
-        return PALETTE[min(int((value - low) / step), bins - 1)] if step else PALETTE[2]
-
+    scale = pages.ColourScale.of(values.values())
     shapes = []
     for shape in pages.map_shapes(values, view.level):
         title = f"{names.get(shape.code) or pages.places()[shape.code].name}: {_fmt(lang, indicator, shape.value)}"
-        shapes.append((shape.path, fill(shape.value), title))
-    edges = [low + i * step for i in range(bins)] + [high]
-    legend = (
-        [
-            (
-                PALETTE[i] if bins > 1 else PALETTE[2],
-                f"{_fmt(lang, indicator, edges[i])} – {_fmt(lang, indicator, edges[i + 1])}",
-            )
-            for i in range(bins)
-        ]
-        if known
-        else []
-    )
-    legend.append((NO_DATA, _("No data, suppressed, or outside the chosen area")))
+        shapes.append((shape.path, scale.fill(shape.value), title))
+    legend = [
+        (colour, f"{_fmt(lang, indicator, low)} – {_fmt(lang, indicator, high)}")
+        for colour, low, high in scale.classes()
+    ]
+    legend.append((pages.NO_DATA, _("No data, suppressed, or outside the chosen area")))
     geometry = pages.geometry()
     shown = {r.code for r in view.rows}
     view_box = geometry.view_box(s.municipality for s in pages.map_shapes(values, view.level) if s.code in shown)
