@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
 
+import polars as pl
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from helhet.errors import HelhetError
 
+if TYPE_CHECKING:
+    from helhet.analytics.pages import Place
+
 app = typer.Typer(help="The oversight atlas: variation, waits, deadlines and wish concordance.", no_args_is_help=True)
 console = Console()
 
 
-def _fail(exc: Exception) -> None:
+def _fail(exc: Exception) -> NoReturn:
     console.print(f"[red]Error:[/red] {exc}")
     raise typer.Exit(code=1)
 
@@ -69,6 +74,10 @@ def report(
 
     with console.status("Computing the atlas..."):
         atlas = _atlas(store_dir, as_of)
+    years = sorted(atlas.values["year"].drop_nulls().unique().to_list()) if atlas.values.height else []
+    if year is not None and year not in years:
+        _fail(ValueError(f"--year {year}: the store has no data for {year}; years with data: {years or 'none'}"))
+    with console.status("Writing the report..."):
         html = render_html(atlas, year)
     out.write_text(html, encoding="utf-8")
     console.print(f"Wrote {out} ({len(html) / 1e6:.1f} MB, {len(atlas.indicators)} indicators).")
@@ -96,28 +105,33 @@ def show(
     indicator: str = typer.Argument(..., help="Indicator code, e.g. wish_concordance (see 'helhet atlas list')."),
     level: str = typer.Option("area", help="rhf, hf, area, municipality or unit."),
     year: int | None = typer.Option(None, help="Year (default: the latest)."),
+    area: str | None = typer.Option(
+        None, help="Only this RHF, HF, referral area or municipality (its code, e.g. bergen), or the rows within it."
+    ),
     store_dir: Path = typer.Option(Path("data/atlas"), "--store", help="The Parquet store."),
     as_of: str | None = typer.Option(None, help="Reference date (default: today)."),
 ) -> None:
     """Print one indicator per area for one year, with intervals and funnel flags."""
-    import polars as pl
-
     from helhet.analytics.indicators import BY_CODE, LEVELS
 
     if indicator not in BY_CODE:
         _fail(ValueError(f"indicator {indicator!r} is unknown; known: {', '.join(BY_CODE)}"))
     if level not in LEVELS:
         _fail(ValueError(f"--level {level!r}: use one of {', '.join(LEVELS)}"))
+    place = _place(area, level) if area else None
     atlas = _atlas(store_dir, as_of, [indicator])
     frame = atlas.values.filter((pl.col("indicator") == indicator) & (pl.col("level") == level))
+    if frame.height and place is not None:
+        frame = _within(frame, place, level, store_dir)
+    where = f" in {place.name} ({place.code})" if place else ""
     if frame.height == 0:
-        _fail(ValueError(f"{indicator} has no data at level {level} in this store"))
+        _fail(ValueError(f"{indicator} has no data at level {level}{where} in this store"))
     chosen = year or int(frame["year"].max())
     rows = frame.filter(pl.col("year") == chosen).sort("name")
     if rows.height == 0:
         years = sorted(frame["year"].unique().to_list())
-        _fail(ValueError(f"{indicator} has no data for {chosen}; years with data: {years}"))
-    table = Table(title=f"{BY_CODE[indicator].name_en}, {level}, {chosen}")
+        _fail(ValueError(f"{indicator} has no data at level {level}{where} for {chosen}; years with data: {years}"))
+    table = Table(title=f"{BY_CODE[indicator].name_en}, {level}{where}, {chosen}")
     for column in ("name", "n", "value", "lower", "upper", "flag 99.8 %"):
         table.add_column(column)
     for r in rows.iter_rows(named=True):
@@ -131,6 +145,31 @@ def show(
             str(r.get("flag_998") or ""),
         )
     console.print(table)
+
+
+def _place(code: str, level: str) -> Place:
+    """The RHF, HF, referral area or municipality ``--area`` names, when it is or holds rows at ``level``."""
+    from helhet.analytics import pages
+
+    place = pages.places().get(code)
+    if place is None:
+        _fail(ValueError(f"--area {code!r}: no RHF, HF, referral area or municipality has this code"))
+    if place.level != level and not pages.may_hold(place, level):
+        _fail(
+            ValueError(
+                f"--area {code!r} is a {place.level} ({place.name}) and holds no {level}: choose a lower --level"
+            )
+        )
+    return place
+
+
+def _within(frame: pl.DataFrame, place: Place, level: str, store_dir: Path) -> pl.DataFrame:
+    from helhet.analytics import pages
+
+    if place.level == level:
+        return frame.filter(pl.col("code") == place.code)
+    store = pages.open_store(store_dir)
+    return frame.filter(pl.col("code").map_elements(lambda c: pages.is_within(level, c, place, store), pl.Boolean))
 
 
 @app.command("list")

@@ -1,0 +1,67 @@
+"""`helhet atlas show` and `report` on a small store: an area or year without data says so, a bad filter
+names the option, the value and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from helhet.cli.main import app
+from tests.analytics.store_builder import StoreBuilder
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    b = StoreBuilder()
+    unit = b.unit()
+    for municipality, count in {"4601": 20, "4627": 8, "4640": 12}.items():  # Bergen, Askøy (Bergen area), Sogndal
+        for _ in range(count):
+            b.referral(unit, municipality=municipality)
+    return b.write(tmp_path_factory.mktemp("atlas") / "store")
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["atlas", *args], terminal_width=200)
+    return result.exit_code, " ".join(result.output.split())
+
+
+def test_show_within_an_area(store: Path) -> None:
+    code, out = run(
+        "show",
+        "rights_granted",
+        "--store",
+        str(store),
+        "--as-of",
+        "2025-01-01",
+        "--level",
+        "municipality",
+        "--area",
+        "bergen",
+    )
+    assert code == 0, out
+    assert "Askøy" in out and "Bergen" in out and "Sogndal" not in out
+
+
+def test_show_an_area_without_data_says_so(store: Path) -> None:
+    code, out = run("show", "rights_granted", "--store", str(store), "--as-of", "2025-01-01", "--area", "fonna")
+    assert code == 1
+    assert "rights_granted has no data at level area in Fonna (fonna)" in out
+
+
+def test_show_refuses_an_unknown_or_impossible_area(store: Path) -> None:
+    code, out = run("show", "rights_granted", "--store", str(store), "--area", "nowhere")
+    assert code == 1 and "--area 'nowhere': no RHF, HF, referral area or municipality has this code" in out
+    code, out = run("show", "rights_granted", "--store", str(store), "--area", "4601", "--level", "area")
+    assert code == 1 and "--area '4601' is a municipality (Bergen) and holds no area" in out
+
+
+def test_report_refuses_a_year_without_data(store: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "atlas.html"
+    code, out = run("report", "--store", str(store), "--as-of", "2025-01-01", "--year", "2019", "--out", str(out_file))
+    assert code == 1
+    assert "--year 2019: the store has no data for 2019; years with data: [2024" in out
+    assert not out_file.exists()
