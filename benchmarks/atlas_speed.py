@@ -139,8 +139,10 @@ def pandas_baseline(folder: Path) -> float:
 
 
 def core_indicators_duckdb(folder: Path) -> tuple[float, float]:
-    """The same three indicators our way (with funnel flags too): seconds with and without ``connect``, which
-    reads the Parquet files and materialises referral_facts (the pandas baseline's reading and merging)."""
+    """The same three indicators our way, every level (RHF, HF, area, municipality, unit) by year and the funnel
+    flags: seconds with and without ``connect`` (views and geography only). ``compute_all`` reads the Parquet
+    files and materialises the columns of referral_facts the three need (the pandas baseline's reading and
+    merging), so "after connect" includes that."""
     from datetime import date
 
     import polars as pl
