@@ -6,9 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 from typer.testing import CliRunner
 
+from helhet.analytics import store as stores
 from helhet.cli.main import app
+from helhet.errors import Invalid
 from tests.analytics.store_builder import StoreBuilder
 
 runner = CliRunner()
@@ -65,3 +68,11 @@ def test_report_refuses_a_year_without_data(store: Path, tmp_path: Path) -> None
     assert code == 1
     assert "--year 2019: the store has no data for 2019; years with data: [2024" in out
     assert not out_file.exists()
+
+
+def test_build_refuses_a_database_without_the_tables(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")  # never initialised: it wrote an empty store
+    with pytest.raises(Invalid) as err:
+        stores.extract(engine, tmp_path / "atlas", "a secret")
+    assert err.value.field == "database" and "the table person is missing" in err.value.reason
+    assert not (tmp_path / "atlas").exists()

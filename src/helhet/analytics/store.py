@@ -221,12 +221,20 @@ def _batches(
 def extract(engine: Engine | Connection, folder: Path, secret: str) -> StoreInfo:
     """Extract the operational database into ``folder`` (created) with pseudonymous person keys.
 
-    ``engine`` may also be a connection, to extract what a transaction sees before it commits."""
-    folder.mkdir(parents=True, exist_ok=True)
+    ``engine`` may also be a connection, to extract what a transaction sees before it commits. ``Invalid``,
+    with nothing written, when the database lacks a required table (not initialised: ``helhet init``)."""
     metadata = MetaData()
     with _connected(engine) as conn:
         present = set(inspect(conn).get_table_names())
+        missing = [t for t in REQUIRED if t not in present]
+        if missing:
+            url = conn.engine.url.render_as_string(hide_password=True)
+            reason = (
+                f"the table {missing[0]} is missing ({len(missing)} of {len(REQUIRED)} required): run 'helhet init'"
+            )
+            raise Invalid("database", url, reason)
         metadata.reflect(conn, only=[t for t in {**REQUIRED, **OPTIONAL} if t in present])
+    folder.mkdir(parents=True, exist_ok=True)
     salt = pseudonym_salt(secret)
     counts: dict[str, int] = {}
     raw = folder / "_raw"

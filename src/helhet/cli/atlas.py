@@ -45,7 +45,10 @@ def build(out: Path = typer.Option(Path("data/atlas"), help="Folder for the Parq
     from helhet.db import get_engine
 
     with console.status("Extracting the operational database..."):
-        info = store.extract(get_engine(), out, get_settings().secret_key)
+        try:
+            info = store.extract(get_engine(), out, get_settings().secret_key)
+        except HelhetError as exc:
+            _fail(exc)
     for table, rows in info.tables.items():
         console.print(f"  {table}: {rows:,} rows")
     console.print(f"Analytical store written to {out}")
