@@ -38,6 +38,32 @@ class Section:
     charts: list[str]  # HTML divs
     table: list[dict[str, Any]]
     variation: dict[str, Any] | None
+    trend: Trend | None = None  # the table alternative of the trend chart
+
+
+@dataclass
+class Trend:
+    years: list[int]
+    rows: list[tuple[str, list[str]]]  # region (then Norway), its value per year as shown
+    summary: str
+
+
+def _trend(indicator: Indicator, frame: pl.DataFrame) -> Trend:
+    """Regions and Norway by year, as the trend chart draws them."""
+    years = sorted(frame["year"].drop_nulls().unique().to_list())
+    rows = []
+    for level in ("rhf", "national"):
+        part = frame.filter(pl.col("level") == level)
+        for (name,), group in part.sort("name").group_by("name", maintain_order=True):
+            by_year = dict(zip(group["year"].to_list(), group["value"].to_list(), strict=True))
+            rows.append((str(name) if level == "rhf" else "Norway", [_fmt(indicator, by_year.get(y)) for y in years]))
+    norway = next((values for name, values in rows if name == "Norway"), None)
+    summary = (
+        "Norway " + ", ".join(f"{y}: {v}" for y, v in zip(years, norway, strict=True)) + "."
+        if norway
+        else "No national value for these years."
+    )
+    return Trend(years, rows, summary)
 
 
 def _fmt(indicator: Indicator, value: float | None) -> str:
@@ -129,8 +155,10 @@ def sections(atlas: Atlas, year: int | None = None) -> list[Section]:
             )
         )
         trend = frame.filter(pl.col("level") == "rhf")
+        trend_table = None
         if trend["year"].n_unique() > 1:
             charts.append(_div(plots.trend_figure(trend, f"{label}: trend by region", indicator.kind == "proportion")))
+            trend_table = _trend(indicator, frame)
         table = [
             {
                 "name": r["name"],
@@ -152,7 +180,8 @@ def sections(atlas: Atlas, year: int | None = None) -> list[Section]:
                 (pl.col("indicator") == indicator.code) & (pl.col("level") == "area") & (pl.col("year") == chosen)
             )
             var = rows.row(0, named=True) if rows.height else None
-        result.append(Section(indicator, chosen, _summary(indicator, areas, national), charts, table, var))
+        summary = _summary(indicator, areas, national)
+        result.append(Section(indicator, chosen, summary, charts, table, var, trend_table))
     return result
 
 
