@@ -76,3 +76,20 @@ def test_build_refuses_a_database_without_the_tables(tmp_path: Path) -> None:
         stores.extract(engine, tmp_path / "atlas", "a secret")
     assert err.value.field == "database" and "the table person is missing" in err.value.reason
     assert not (tmp_path / "atlas").exists()
+
+
+def test_every_missing_table_and_column_is_named_at_once(store: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import pyarrow.parquet as pq
+
+    broken = tmp_path / "broken"
+    shutil.copytree(store, broken)
+    pq.write_table(pq.read_table(broken / "referral.parquet").drop(["wished_level"]), broken / "referral.parquet")
+    pq.write_table(pq.read_table(broken / "episode.parquet").drop(["started_on"]), broken / "episode.parquet")
+    (broken / "unit.parquet").unlink()
+    code, out = run("show", "rights_granted", "--store", str(broken))
+    assert code == 1
+    assert "the required column 'wished_level' is missing" in out
+    assert "the required column 'started_on' is missing" in out
+    assert "the table unit.parquet is missing" in out

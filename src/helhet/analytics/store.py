@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 from sqlalchemy import Connection, Engine, MetaData, Table, inspect, select
 from sqlalchemy import types as sa_types
 
-from helhet.errors import Invalid
+from helhet.errors import Invalid, InvalidMany, Problem
 
 #: table → columns the atlas needs. ``person_id`` columns become ``person_key`` in the store.
 REQUIRED: dict[str, tuple[str, ...]] = {
@@ -158,23 +158,34 @@ class StoreInfo:
 
 
 def check_folder(folder: Path) -> dict[str, Path]:
-    """The Parquet files of a store folder, refusing a missing table or column by name."""
+    """The Parquet files of a store folder, refusing every missing table or column by name at once."""
     if not folder.is_dir():
         raise Invalid("store", str(folder), "no such folder")
     files: dict[str, Path] = {}
+    problems: list[Problem] = []
     for table, columns in {**REQUIRED, **OPTIONAL}.items():
         path = folder / f"{table}.parquet"
         if not path.exists():
             if table in REQUIRED:
-                raise Invalid("store", str(folder), f"the table {table}.parquet is missing")
+                problems.append(Problem("store", str(folder), f"the table {table}.parquet is missing"))
             continue
         present = set(pq.read_schema(path).names)
         wanted = {("person_key" if c == "person_id" or (table == "person" and c == "id") else c) for c in columns}
         raw = {c for c in columns}
         if not (wanted <= present or raw <= present):
             missing = sorted((wanted - present) if "person_key" in present else (raw - present))
-            raise Invalid(f"{table}.parquet", str(path), f"the required column {missing[0]!r} is missing")
+            names = ", ".join(repr(c) for c in missing)
+            reason = (
+                f"the required column {names} is missing"
+                if len(missing) == 1
+                else f"the required columns {names} are missing"
+            )
+            problems.append(Problem(f"{table}.parquet", str(path), reason))
         files[table] = path
+    if len(problems) == 1:
+        raise Invalid(problems[0].field, problems[0].value, problems[0].reason)
+    if problems:
+        raise InvalidMany(problems)
     return files
 
 

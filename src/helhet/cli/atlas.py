@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from helhet.errors import HelhetError
+from helhet.errors import HelhetError, InvalidMany
 
 if TYPE_CHECKING:
     from helhet.analytics.pages import Place
@@ -21,7 +21,11 @@ console = Console()
 
 
 def _fail(exc: Exception) -> NoReturn:
-    console.print(f"[red]Error:[/red] {exc}")
+    if isinstance(exc, InvalidMany):
+        for problem in exc.problems:
+            console.print(f"[red]Error:[/red] {problem.field}={problem.value!r}: {problem.reason}")
+    else:
+        console.print(f"[red]Error:[/red] {exc}")
     raise typer.Exit(code=1)
 
 
