@@ -398,3 +398,20 @@ def test_build_atlas_over_the_facts_it_needs_is_the_atlas_over_every_column(gene
     assert_frame_equal(got.casemix, expected.casemix)
     assert_frame_equal(got.variation, expected.variation)
     assert "homeless" in {str(c[0]) for c in con.execute("DESCRIBE referral_facts").fetchall()}
+
+
+def test_both_quantiles_of_one_aggregate_are_those_of_one_call_each(generated_store: Path) -> None:
+    # compute_all takes the median and p90 from quantile_cont(value, [0.5, 0.9]); the reference calls it per quantile
+    con = queries.connect(generated_store)
+    got = compute_all(con, [BY_CODE["waiting_days"]], AS_OF).filter(pl.col("level") == "area")
+    expected = con.sql(f"""
+        SELECT area_code AS code, year, count(*) AS n, quantile_cont(waiting_days, 0.5) AS median,
+               quantile_cont(waiting_days, 0.9) AS p90
+        FROM referral_facts WHERE waiting_days IS NOT NULL AND {queries.in_period(con)} AND area_code IS NOT NULL
+        GROUP BY ALL
+    """).pl()
+    assert got.height == expected.height > 20
+    key = ["code", "year"]
+    assert_frame_equal(
+        got.select(*key, "n", "median", "p90").sort(key), expected.sort(key), check_exact=True, check_dtypes=False
+    )
