@@ -140,8 +140,9 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("the person declined a plan"),
-        sql=f"""SELECT {OUT}, (f.plan_status IS NOT NULL AND f.measures > 0)::INT AS k FROM rop_plans f {GEO}
-            WHERE f.plan_status IS DISTINCT FROM 'declined'""",
+        sql=f"""SELECT {OUT}, (p.plan_status IS NOT NULL AND p.measures > 0)::INT AS k
+            FROM rop_frame f LEFT JOIN rop_plans p USING (person_key, year) {GEO}
+            WHERE p.plan_status IS DISTINCT FROM 'declined'""",
         needs=("care_plan", "care_plan_measure"),
         shared=("rop_plans",),
     ),

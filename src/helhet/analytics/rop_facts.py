@@ -4,9 +4,10 @@ table, its facts on each year's reference day.
 The frame (``rop_frame``) has one row per person in service and year: its key, year, reference day (``ref``) and
 geography as a small integer (``cell``, a row of ``rop_cells``), so the tables built on it stay narrow and the
 checks group by geography through a join with a few hundred rows. The facts shared by two checks are tables of
-their own, one row per frame row (``rop_situation``, ``rop_children``, ``rop_plans``, ``rop_contacts``); the
-others are in the statement of the one check that reads them. Each table is read once, and only by the checks
-that need it, so a store without one follow-up table still has the checks that do not read it.
+their own, one row per frame row (``rop_situation``, ``rop_children``, ``rop_contacts``) or per frame row with a
+plan (``rop_plans``); the others are in the statement of the one check that reads them. Each table is read once,
+and only by the checks that need it, so a store without one follow-up table still has the checks that do not
+read it.
 
 Each fact is made from the records in one pass where it can be, without joining every record to every year of
 its person:
@@ -133,25 +134,34 @@ SELECT f.*, coalesce(k.seen & 1 <> 0, false) AS gp_contact, coalesce(k.seen & 2 
 FROM rop_frame f LEFT JOIN k USING (person_key, year)"""
 
 
-def plans() -> str:
-    """``rop_plans``: per frame row the plan on the reference day (the latest started and not closed by then), how
-    many measures it had by then and how many had an evaluation overdue (careplans.measures.overdue_clause).
+#: a plan's place in the order "latest started, then highest id" as one number (the day in the high 64 bits, the id
+#: offset to be non-negative in the low 64), so ``arg_max`` compares HUGEINTs instead of structs
+PLAN_ORDER = (
+    "(CAST(date_diff('day', DATE '1970-01-01', x.started_on) AS HUGEINT) * 18446744073709551616 "
+    "+ (CAST(x.id AS HUGEINT) + 9223372036854775808))"
+)
 
-    The plans are joined to the frame by person (a person has few), the measures to the plan of each frame row,
-    and the frame rows grouped once."""
-    return """WITH plan AS (
-    SELECT f.person_key, f.year, arg_max({'id': x.id, 'status': x.status}, (x.started_on, x.id)) AS plan
+
+def plans() -> str:
+    """``rop_plans``: per frame row with a plan on the reference day (the latest started and not closed by then)
+    its status, how many measures it had by then and how many had an evaluation overdue
+    (careplans.measures.overdue_clause). Frame rows without a plan have no row (ROP-05 reads the frame).
+
+    The plans are joined to the frame by person (a person has few) and grouped by frame row; the measures are
+    joined to those rows only, and grouped again."""
+    return f"""WITH plan AS (
+    SELECT f.person_key, f.year, any_value(f.ref) AS ref, any_value(f.cell) AS cell,
+           arg_max(x.id, {PLAN_ORDER}) AS plan_id, arg_max(x.status, {PLAN_ORDER}) AS plan_status
     FROM rop_frame f JOIN care_plan x ON x.person_key = f.person_key
      AND x.started_on <= f.ref AND (x.closed_on IS NULL OR x.closed_on > f.ref)
     GROUP BY f.person_key, f.year
 )
-SELECT f.person_key, f.year, any_value(f.ref) AS ref, any_value(f.cell) AS cell,
-       any_value(p.plan.status) AS plan_status, count(m.id) AS measures,
-       count(m.id) FILTER (WHERE m.status = 'active' AND m.evaluate_by < f.ref
+SELECT p.person_key, p.year, any_value(p.ref) AS ref, any_value(p.cell) AS cell,
+       any_value(p.plan_status) AS plan_status, count(m.id) AS measures,
+       count(m.id) FILTER (WHERE m.status = 'active' AND m.evaluate_by < p.ref
                            AND (m.last_evaluated_on IS NULL OR m.last_evaluated_on < m.evaluate_by)) AS overdue
-FROM rop_frame f LEFT JOIN plan p USING (person_key, year)
-LEFT JOIN care_plan_measure m ON m.plan_id = p.plan.id AND CAST(m.created_at AS DATE) <= f.ref
-GROUP BY f.person_key, f.year"""
+FROM plan p LEFT JOIN care_plan_measure m ON m.plan_id = p.plan_id AND CAST(m.created_at AS DATE) <= p.ref
+GROUP BY p.person_key, p.year"""
 
 
 def somatic(somatic_days: int) -> str:
