@@ -50,9 +50,14 @@ def _refused(request: Request, actor: Actor) -> Response | None:
     return error_page(request, 403, N_("Not allowed"), translate(request, text))
 
 
+def _problems(problem: Invalid) -> str:
+    """Every missing table and column of the store, so a broken folder is mended in one go."""
+    return "; ".join(p.reason if p.field == "store" else f"{p.field}: {p.reason}" for p in problem.problems)
+
+
 def _no_store(request: Request, problem: Invalid) -> Response:
     folder = get_settings().resolved_atlas_store
-    return render(request, "atlas/no_store.html", status_code=503, folder=str(folder), problem=problem.reason)
+    return render(request, "atlas/no_store.html", status_code=503, folder=str(folder), problem=_problems(problem))
 
 
 def _name(indicator: Indicator, lang: Language) -> str:
@@ -119,7 +124,7 @@ def catalogue(
     try:
         store = pages.open_store(get_settings().resolved_atlas_store)
     except Invalid as exc:
-        problem = exc.reason
+        problem = _problems(exc)
     entries = [
         CatalogueEntry(
             i,
