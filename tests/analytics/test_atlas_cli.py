@@ -3,6 +3,7 @@ names the option, the value and why."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,13 @@ def test_every_missing_table_and_column_is_named_at_once(store: Path, tmp_path: 
     assert "the required column 'wished_level' is missing" in out
     assert "the required column 'started_on' is missing" in out
     assert "the table unit.parquet is missing" in out
+
+
+def test_show_prints_the_figures_of_each_kind_and_norway(store: Path) -> None:
+    code, out = run("show", "waiting_days", "--store", str(store), "--as-of", "2025-01-01", "--level", "rhf")
+    assert code == 0, out
+    assert "median" in out and "p90" in out
+    assert re.search(r"Helse Vest │ 40 │ 20.0 │ 20.0 │", out)  # 40 referrals started after 20 days
+    assert re.search(r"Norway │ 40 │", out)
+    code, out = run("show", "new_referrals", "--store", str(store), "--as-of", "2025-01-01", "--level", "rhf")
+    assert code == 0 and "crude rate" in out and "DSR lower" in out, out

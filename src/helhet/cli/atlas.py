@@ -138,20 +138,53 @@ def show(
     if rows.height == 0:
         years = sorted(frame["year"].unique().to_list())
         _fail(ValueError(f"{indicator} has no data at level {level}{where} for {chosen}; years with data: {years}"))
+    national = atlas.values.filter(
+        (pl.col("indicator") == indicator) & (pl.col("level") == "national") & (pl.col("year") == chosen)
+    )
+    kind = BY_CODE[indicator].kind
     table = Table(title=f"{BY_CODE[indicator].name_en}, {level}{where}, {chosen}")
-    for column in ("name", "n", "value", "lower", "upper", "flag 99.8 %"):
-        table.add_column(column)
-    for r in rows.iter_rows(named=True):
-        fmt = lambda v: "–" if v is None else f"{v:.3f}"  # noqa: E731
-        table.add_row(
-            str(r["name"]),
-            "–" if r.get("n") is None else str(r["n"]),
-            fmt(r.get("value")),
-            fmt(r.get("lower")),
-            fmt(r.get("upper")),
-            str(r.get("flag_998") or ""),
-        )
+    table.add_column("name")
+    for header, _ in SHOW_COLUMNS[kind]:
+        table.add_column(header, justify="right")
+    for r in [*rows.iter_rows(named=True), *national.iter_rows(named=True)]:
+        name = "Norway" if r["level"] == "national" else str(r["name"])
+        table.add_row(name, *(_cell(kind, column, r.get(column)) for _, column in SHOW_COLUMNS[kind]))
     console.print(table)
+    if kind == "rate":
+        console.print("Rates per 10,000 adults; DSR: standardised by age and sex, with Dobson's 95 % interval.")
+    console.print("– : no data, or suppressed (counts 1-4, and one more where a total would reveal them).")
+
+
+#: the columns `show` prints for each kind of indicator: header, column of the atlas table
+SHOW_COLUMNS = {
+    "proportion": [
+        ("n", "n"),
+        ("k", "k"),
+        ("share", "value"),
+        ("95 % lower", "lower"),
+        ("95 % upper", "upper"),
+        ("funnel 95 %", "flag_95"),
+        ("funnel 99.8 %", "flag_998"),
+    ],
+    "rate": [
+        ("referrals", "n"),
+        ("crude rate", "rate"),
+        ("DSR", "dsr"),
+        ("DSR lower", "dsr_lower"),
+        ("DSR upper", "dsr_upper"),
+    ],
+    "quantile": [("n", "n"), ("median", "median"), ("p90", "p90")],
+}
+
+
+def _cell(kind: str, column: str, value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    if column in ("n", "k"):
+        return f"{int(value):,}".replace(",", " ")  # type: ignore[call-overload]
+    return f"{value:.3f}" if kind == "proportion" else f"{value:.1f}"
 
 
 def _place(code: str, level: str) -> Place:
@@ -160,7 +193,9 @@ def _place(code: str, level: str) -> Place:
 
     place = pages.places().get(code)
     if place is None:
-        _fail(ValueError(f"--area {code!r}: no RHF, HF, referral area or municipality has this code"))
+        regions = ", ".join(p.code for p in pages.places().values() if p.level == "rhf")
+        examples = f"RHFs are {regions}; HFs, areas and municipalities are like helse-bergen-hf, bergen, 4601"
+        _fail(ValueError(f"--area {code!r}: no RHF, HF, referral area or municipality has this code ({examples})"))
     if place.level != level and not pages.may_hold(place, level):
         _fail(
             ValueError(
