@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from helhet.app import create_app
 from helhet.deps import get_session
+from helhet.pathways.schemas import PathwayRead
 from helhet.referrals.models import Referral
 from helhet.users import service as users
 from helhet.users.actor import SYSTEM, Actor
@@ -82,8 +83,14 @@ def test_register_referral_and_read_pathway(
     assert assessment.status_code == 201, assessment.text
     pathway = client.get(f"/api/v1/persons/{referral['person_id']}/pathway", headers=headers)
     assert pathway.status_code == 200
-    kinds = [e["kind"] for e in pathway.json()["events"]]
+    assert pathway.headers["content-type"] == "application/json"
+    body = pathway.json()
+    kinds = [e["kind"] for e in body["events"]]
     assert kinds == ["referral", "assessment"]
+    # the shape the declared response model gives (what FastAPI's own validation and serialisation would give)
+    assert body == PathwayRead.model_validate(body).model_dump(mode="json")
+    assert body["person"]["id"] == referral["person_id"] and body["person"]["sex"] in ("male", "female")
+    assert body["events"][0]["on"] == referral["received_on"]
 
 
 def test_invalid_input_lists_field_value_and_reason(
