@@ -305,7 +305,47 @@ def test_variation_of_all_groups_at_once_is_that_of_one_group_at_a_time(generate
     atlas = build_atlas(queries.connect(generated_store), AS_OF)
     reference = _variation_one_group_at_a_time(atlas.values)
     assert reference.height > 100 and reference["scv"].null_count() < reference.height
-    assert_frame_equal(atlas.variation.drop("median_odds_ratio"), reference, check_exact=True)
+    # a rate's SCV is against the events its population would have at the national rates (the next test)
+    rates = pl.col("indicator").is_in([i.code for i in atlas.indicators if i.kind == "rate"])
+    without_rates = pl.when(rates).then(None).otherwise(pl.col("scv")).alias("scv")
+    got = atlas.variation.drop("median_odds_ratio")
+    assert got.filter(rates)["scv"].null_count() < got.filter(rates).height
+    assert_frame_equal(got.with_columns(without_rates), reference.with_columns(without_rates), check_exact=True)
+
+
+def test_the_scv_of_a_rate_is_against_events_expected_at_the_national_rates(tmp_path: Path) -> None:
+    """McPherson's SCV for referrals per adult: observed events against those the area's adults would have at
+    the national rate of their sex and age band (indirect standardisation), not a count against itself."""
+    from helhet.analytics import atlas as atlas_module
+    from helhet.analytics import variation
+
+    b = StoreBuilder()
+    unit = b.unit()
+    for m, count, birth in (("4601", 50, 1990), ("1103", 30, 1970), ("5001", 20, 1990), ("1804", 40, 1960)):
+        for _ in range(count):
+            b.referral(unit, municipality=m, birth=date(birth, 6, 1))
+    for _ in range(60):
+        b.referral(unit, municipality="5501", birth=date(1980, 6, 1))
+    con = queries.connect(b.write(tmp_path / "store"))
+    atlas = build_atlas(con, AS_OF, ["new_referrals"])
+    row = atlas.variation.filter((pl.col("level") == "municipality") & (pl.col("year") == 2024)).row(0, named=True)
+    strata, _ = atlas_module._strata(con, [2024])
+    keys = ["sex", "age_band"]
+    national = strata.filter(pl.col("level") == "national").select(
+        *keys, (pl.col("events") / pl.col("persons")).alias("national_rate")
+    )
+    per_code = (
+        strata.filter((pl.col("level") == "municipality") & (pl.col("events").sum().over("code") > 0))
+        .join(national, on=keys)
+        .group_by("code")
+        .agg(pl.col("events").sum(), (pl.col("persons") * pl.col("national_rate")).sum().alias("expected"))
+        .sort("code")
+    )
+    assert per_code.height == 5 and per_code["events"].sum() == 200
+    expected = float(variation.scv(per_code["events"].to_numpy(), per_code["expected"].to_numpy()))
+    assert row["scv"] == pytest.approx(expected, rel=1e-9)
+    assert row["scv"] > 0  # five municipalities' rates far apart: variation beyond chance
+    assert "_expected" not in atlas.values.columns and "_observed" not in atlas.values.columns
 
 
 def _rates_one_area_at_a_time(con: duckdb.DuckDBPyConnection, years: list[int]) -> pl.DataFrame:

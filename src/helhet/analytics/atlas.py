@@ -128,6 +128,10 @@ def _strata(con: duckdb.DuckDBPyConnection, years: list[int]) -> tuple[pl.DataFr
     return strata, standard
 
 
+#: a rate's observed and expected events, kept only until the variation measures are made
+_OBSERVED, _EXPECTED = "_observed", "_expected"
+
+
 def _standardised_rates(year: int, strata: pl.DataFrame, weights: FloatArray) -> pl.DataFrame:
     """One year's crude and standardised rates of every level and code, from its `_strata` rows sorted by
     level and code, and the standard population of each stratum (``weights``)."""
@@ -141,8 +145,15 @@ def _standardised_rates(year: int, strata: pl.DataFrame, weights: FloatArray) ->
     crude = stats.crude_rate(e.sum(axis=1), p.sum(axis=1))
     with np.errstate(divide="ignore", invalid="ignore"):
         dsr = stats.direct_standardised_rate(e, np.where(p > 0, p, np.nan), weights)
+        # expected events (indirect standardisation): the area's persons per stratum times the national rate of
+        # the stratum, for McPherson's SCV (``_variation``); not an output of its own
+        national = (areas["level"] == "national").to_numpy()
+        stratum_rates = np.where(p[national].sum(axis=0) > 0, e[national].sum(axis=0) / p[national].sum(axis=0), 0.0)
+    expected = p @ stratum_rates if national.any() else np.full(areas.height, np.nan)
     return areas.with_columns(
         pl.lit(year, dtype=pl.Int64).alias("year"),
+        pl.Series(_OBSERVED, e.sum(axis=1)),
+        pl.Series(_EXPECTED, expected),
         pl.Series("population", p.sum(axis=1)),
         pl.Series("rate", crude.rate),
         pl.Series("rate_lower", crude.lower),
@@ -209,7 +220,7 @@ def _suppress(frame: pl.DataFrame) -> pl.DataFrame:
     )
     secondary = (pl.col("_s") == 1) & ~pl.col("suppressed") & (pl.col("_rank") == 1) & (pl.col("level") != "national")
     frame = frame.with_columns((pl.col("suppressed") | secondary).alias("suppressed")).drop("_s", "_rank")
-    hidden = ["k", "value", "lower", "upper", "n"]
+    hidden = ["k", "value", "lower", "upper", "n", _OBSERVED, _EXPECTED]
     return frame.with_columns(
         [pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in hidden if c in frame.columns]
     )
@@ -217,13 +228,19 @@ def _suppress(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _variation(values: pl.DataFrame) -> pl.DataFrame:
     """FT, FT2 and CV of the unweighted area values, and McPherson's SCV from observed and expected counts
-    (expected = the area's denominator times the national value of the year), per indicator, level and year.
+    (expected = the area's denominator times the national value of the year; for a rate, the area's persons
+    times the national rate of each age and sex stratum), per indicator, level and year.
 
     The groups' values are gathered as lists in one grouped aggregation; groups with the same number of areas
     are then one (groups × areas) matrix for the row-wise `variation` functions, whose numbers for a row are
     exactly those for the row alone."""
     finite = pl.col("value").is_not_null() & pl.col("value").is_not_nan()
     counted = pl.col("k").is_not_null() & pl.col("n").is_not_null() & (pl.col("n") > 0)
+    if _EXPECTED not in values.columns:
+        values = values.with_columns(
+            pl.lit(None, pl.Float64).alias(_OBSERVED), pl.lit(None, pl.Float64).alias(_EXPECTED)
+        )
+    standardised = pl.col(_EXPECTED).is_not_null() & (pl.col(_EXPECTED) > 0) & pl.col(_OBSERVED).is_not_null()
     groups = (
         values.filter(pl.col("level") != "national")
         .group_by(["indicator", "level", "year"], maintain_order=True)
@@ -231,6 +248,8 @@ def _variation(values: pl.DataFrame) -> pl.DataFrame:
             pl.col("value").filter(finite).cast(pl.Float64).alias("_v"),
             pl.col("k").filter(counted).cast(pl.Float64).alias("_o"),
             pl.col("n").filter(counted).cast(pl.Float64).alias("_n"),
+            pl.col(_OBSERVED).filter(standardised).cast(pl.Float64).alias("_so"),
+            pl.col(_EXPECTED).filter(standardised).cast(pl.Float64).alias("_se"),
         )
         .filter(pl.col("_v").list.len() >= 4)
     )
@@ -248,6 +267,10 @@ def _variation(values: pl.DataFrame) -> pl.DataFrame:
         n = _matrix(trials, rows, k.shape[1])
         expected = n * (k.sum(axis=1) / n.sum(axis=1))[:, None]
         measures["scv"][rows] = np.where(np.all(expected > 0, axis=1), variation.scv(k, expected), np.nan)
+    # rates: a count has no denominator of trials; observed events against those expected from the national
+    # age- and sex-specific rates (McPherson 1982; indirect standardisation)
+    for rows, o in _by_length(groups["_so"], at_least=4):
+        measures["scv"][rows] = variation.scv(o, _matrix(groups["_se"], rows, o.shape[1]))
     return groups.select(
         "indicator",
         "level",
@@ -374,6 +397,7 @@ def build_atlas(con: duckdb.DuckDBPyConnection, as_of: date, indicators: list[st
         rank = pl.col("indicator").replace_strict(order, return_dtype=pl.Int64)
         values = _suppress(values.sort(rank, maintain_order=True))
     var = _variation(values) if values.height else pl.DataFrame()
+    values = values.drop(_OBSERVED, _EXPECTED, strict=False)
     if var.height and mor:
         var = var.with_columns(
             pl.col("indicator")
