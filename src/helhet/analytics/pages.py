@@ -76,7 +76,9 @@ def open_store(folder: Path) -> Store:
         years = tuple(
             int(r[0])
             for r in con.execute(
-                f"SELECT DISTINCT year FROM referral_facts WHERE {queries.in_period(con)} ORDER BY 1"
+                # from the referrals themselves: referral_facts is a view of every join until an atlas asks
+                f"SELECT DISTINCT year FROM (SELECT year(received_on) AS year FROM referral) r "
+                f"WHERE {queries.in_period(con)} ORDER BY 1"
             ).fetchall()
         )
         trusts = {str(r[0]): r[1] for r in con.execute("SELECT id, health_trust_code FROM unit").fetchall()}
