@@ -86,6 +86,22 @@ def test_small_counts_are_suppressed(tmp_path: Path) -> None:
     assert not value(atlas.values, "municipality", "4601")["suppressed"]
 
 
+def test_a_share_whose_complement_is_small_is_suppressed(tmp_path: Path) -> None:
+    """97 of 100 names the 3 who did not: a count of 1-4 on either side of a proportion is suppressed."""
+    b = StoreBuilder()
+    unit = b.unit()
+    for i in range(40):
+        b.referral(unit, municipality="4601", assigned="inpatient_short" if i < 37 else "outpatient")
+    for i in range(30):
+        b.referral(unit, municipality="4640", assigned="inpatient_short" if i < 15 else "outpatient")
+    for i in range(35):  # the largest of the other two: secondary suppression takes 4640, not this one
+        b.referral(unit, municipality="1103", assigned="inpatient_short" if i < 10 else "outpatient")
+    atlas = build_atlas(queries.connect(b.write(tmp_path / "store")), AS_OF, ["wish_concordance"])
+    bergen = value(atlas.values, "municipality", "4601")
+    assert bergen["suppressed"] and bergen["n"] is None and bergen["k"] is None and bergen["value"] is None
+    assert not value(atlas.values, "municipality", "1103")["suppressed"]
+
+
 def test_missing_column_is_refused_by_name(tmp_path: Path) -> None:
     b = StoreBuilder()
     b.referral(b.unit())

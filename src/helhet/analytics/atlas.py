@@ -209,9 +209,12 @@ def _funnel_flags(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _suppress(frame: pl.DataFrame) -> pl.DataFrame:
-    """Suppress counts 1-4 (k and n) and, per indicator, level and year, one more when only one is suppressed."""
-    small = lambda c: (pl.col(c) > 0) & (pl.col(c) < SMALL)  # noqa: E731
-    frame = frame.with_columns((small("n") | small("k").fill_null(False)).alias("suppressed"))
+    """Suppress counts 1-4 (k, n, and n - k: 97 of 100 tells of 3 who did not) and, per indicator, level and year,
+    one more when only one is suppressed."""
+    small = lambda c: (c > 0) & (c < SMALL)  # noqa: E731
+    n, k = pl.col("n"), pl.col("k")
+    primary = small(n) | small(k).fill_null(False) | small(n - k).fill_null(False)
+    frame = frame.with_columns(primary.alias("suppressed"))
     # secondary: if exactly one area of a level-year is suppressed, also suppress the next smallest
     counts = frame.group_by(["indicator", "level", "year"]).agg(pl.col("suppressed").sum().alias("_s"))
     frame = frame.join(counts, on=["indicator", "level", "year"], how="left")
