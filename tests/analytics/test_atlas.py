@@ -362,6 +362,12 @@ def test_the_scv_of_a_rate_is_against_events_expected_at_the_national_rates(tmp_
     assert row["scv"] == pytest.approx(expected, rel=1e-9)
     assert row["scv"] > 0  # five municipalities' rates far apart: variation beyond chance
     assert "_expected" not in atlas.values.columns and "_observed" not in atlas.values.columns
+    # the indirectly standardised ratio of each municipality: the same O over E, with an exact interval around it
+    for code, events, wanted in per_code.iter_rows():
+        shown = value(atlas.values, "municipality", code)
+        assert shown["sir"] == pytest.approx(events / wanted, rel=1e-9)
+        assert shown["sir_lower"] < shown["sir"] < shown["sir_upper"]
+    assert value(atlas.values, "national", "NO")["sir"] == pytest.approx(1.0)
 
 
 def _rates_one_area_at_a_time(con: duckdb.DuckDBPyConnection, years: list[int]) -> pl.DataFrame:

@@ -247,6 +247,13 @@ def test_rates_for_treating_units_explain_that_they_count_cases(analyst: TestCli
     assert "Rater per innbygger gir ikke mening for en behandlingsenhet" in page
 
 
+def test_rates_show_the_indirectly_standardised_ratio(analyst: TestClient) -> None:
+    page = analyst.get("/atlas/new_referrals", params={"level": "area", "year": "2024"}).text
+    assert "Observert/forventet, indirekte standardisert (95 %-intervall)" in page
+    bergen = row_of(page, "Bergen")  # O/E with its interval: "1,23 (1,10 – 1,37)" in bokmål
+    assert re.search(r"\d+,\d+ \(\d+,\d+ – \d+,\d+\)", bergen), bergen
+
+
 def test_pages_in_english(analyst: TestClient) -> None:
     analyst.get("/lang/en", params={"next": "/atlas"})
     page = analyst.get("/atlas/wish_concordance", params={"level": "area", "year": "2024"}).text

@@ -145,15 +145,20 @@ def _standardised_rates(year: int, strata: pl.DataFrame, weights: FloatArray) ->
     crude = stats.crude_rate(e.sum(axis=1), p.sum(axis=1))
     with np.errstate(divide="ignore", invalid="ignore"):
         dsr = stats.direct_standardised_rate(e, np.where(p > 0, p, np.nan), weights)
-        # expected events (indirect standardisation): the area's persons per stratum times the national rate of
-        # the stratum, for McPherson's SCV (``_variation``); not an output of its own
+        # indirect standardisation: the events the area's persons would have at the national rate of each stratum
+        # (expected), the ratio O/E with its exact Poisson interval, and O and E for McPherson's SCV (``_variation``)
         national = (areas["level"] == "national").to_numpy()
         stratum_rates = np.where(p[national].sum(axis=0) > 0, e[national].sum(axis=0) / p[national].sum(axis=0), 0.0)
-    expected = p @ stratum_rates if national.any() else np.full(areas.height, np.nan)
+        if not national.any():
+            stratum_rates = np.full(weights.size, np.nan)
+        sir = stats.indirect_standardised_ratio(e, p, stratum_rates)
     return areas.with_columns(
         pl.lit(year, dtype=pl.Int64).alias("year"),
-        pl.Series(_OBSERVED, e.sum(axis=1)),
-        pl.Series(_EXPECTED, expected),
+        pl.Series(_OBSERVED, sir.observed),
+        pl.Series(_EXPECTED, sir.expected),
+        pl.Series("sir", sir.ratio),
+        pl.Series("sir_lower", sir.lower),
+        pl.Series("sir_upper", sir.upper),
         pl.Series("population", p.sum(axis=1)),
         pl.Series("rate", crude.rate),
         pl.Series("rate_lower", crude.lower),
@@ -223,7 +228,7 @@ def _suppress(frame: pl.DataFrame) -> pl.DataFrame:
     )
     secondary = (pl.col("_s") == 1) & ~pl.col("suppressed") & (pl.col("_rank") == 1) & (pl.col("level") != "national")
     frame = frame.with_columns((pl.col("suppressed") | secondary).alias("suppressed")).drop("_s", "_rank")
-    hidden = ["k", "value", "lower", "upper", "n", _OBSERVED, _EXPECTED]
+    hidden = ["k", "value", "lower", "upper", "n", _OBSERVED, _EXPECTED, "sir", "sir_lower", "sir_upper"]
     return frame.with_columns(
         [pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in hidden if c in frame.columns]
     )

@@ -151,7 +151,10 @@ def show(
         table.add_row(name, *(_cell(kind, column, r.get(column)) for _, column in SHOW_COLUMNS[kind]))
     console.print(table)
     if kind == "rate":
-        console.print("Rates per 10,000 adults; DSR: standardised by age and sex, with Dobson's 95 % interval.")
+        console.print(
+            "Rates per 10,000 adults; DSR: standardised by age and sex, with Dobson's 95 % interval; O/E: observed "
+            "against expected at the national rates by age and sex (indirect standardisation; its exact 95 % interval in the exports)."
+        )
     console.print("– : no data, or suppressed (counts 1-4, and one more where a total would reveal them).")
 
 
@@ -172,6 +175,7 @@ SHOW_COLUMNS = {
         ("DSR", "dsr"),
         ("DSR lower", "dsr_lower"),
         ("DSR upper", "dsr_upper"),
+        ("O/E", "sir"),
     ],
     "quantile": [("n", "n"), ("median", "median"), ("p90", "p90")],
 }
@@ -184,6 +188,8 @@ def _cell(kind: str, column: str, value: object) -> str:
         return value
     if column in ("n", "k"):
         return f"{int(value):,}".replace(",", " ")  # type: ignore[call-overload]
+    if column.startswith("sir"):
+        return f"{value:.2f}"
     return f"{value:.3f}" if kind == "proportion" else f"{value:.1f}"
 
 

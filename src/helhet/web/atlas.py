@@ -310,6 +310,20 @@ def _fmt(lang: Language, indicator: Indicator, value: float | None) -> str:
     return format_number(round(value, 1), lang)
 
 
+def _extra(lang: Language, indicator: Indicator, r: dict[str, Any]) -> str:
+    """The p90 of a quantile; a rate's indirectly standardised O/E with its interval ("–" at a treating unit,
+    which has no population)."""
+    if indicator.kind == "quantile":
+        return _fmt(lang, indicator, r.get("p90"))
+    if indicator.kind != "rate":
+        return ""
+    sir, lower, upper = r.get("sir"), r.get("sir_lower"), r.get("sir_upper")
+    if sir is None or sir != sir or lower is None or upper is None:
+        return "–"
+    ratio = lambda v: format_number(round(v, 2), lang)  # noqa: E731
+    return f"{ratio(sir)} ({ratio(lower)} – {ratio(upper)})"
+
+
 def _href(indicator: Indicator, level: str, year: int, area: str | None) -> str:
     return f"/atlas/{indicator.code}?level={level}&year={year}" + (f"&area={area}" if area else "")
 
@@ -328,7 +342,7 @@ def _row(lang: Language, indicator: Indicator, r: dict[str, Any], year: int) -> 
         interval=""
         if suppressed or lower is None
         else f"{_fmt(lang, indicator, lower)} – {_fmt(lang, indicator, upper)}",
-        extra=_fmt(lang, indicator, r.get("p90")) if indicator.kind == "quantile" and not suppressed else "",
+        extra="" if suppressed else _extra(lang, indicator, r),
         flag_95=flag("flag_95"),
         flag_998=flag("flag_998"),
         suppressed=suppressed,
