@@ -99,3 +99,20 @@ def test_casemix_rows_follow_their_area(tmp_path: Path) -> None:
     assert forde["suppressed"] and forde["observed"] is None and forde["oe"] is None and forde["expected"] is None
     bergen = protected.casemix.filter(pl.col("code") == "bergen").row(0, named=True)
     assert not bergen["suppressed"] and bergen["observed"] == 40
+
+
+def test_variation_is_measured_over_the_rows_shown(tmp_path: Path) -> None:
+    """FT (highest/lowest) over rows that secondary suppression hid would bound them: after ``protect`` the
+    variation measures are those of the shown rows only."""
+    counts = {"4601": 40, "4627": 2, "4602": 3, "4640": 30, "1103": 50, "5001": 60, "1804": 45, "5501": 35}
+    folder = store(tmp_path, counts)
+    raw = build_atlas(queries.connect(folder), AS_OF, ["new_referrals"])
+    atlas = protect(raw)
+    municipalities = atlas.values.filter((pl.col("level") == "municipality") & (pl.col("year") == 2024))
+    shown = municipalities.filter(pl.col("value").is_not_null())["value"].to_list()
+    assert len(shown) == 4  # Bergen and Sogndal hidden within their areas, Askøy and Kinn small
+    measures = atlas.variation.filter((pl.col("level") == "municipality") & (pl.col("year") == 2024)).row(0, named=True)
+    assert measures["areas"] == 4
+    assert measures["ft"] == max(shown) / min(shown)
+    before = raw.variation.filter((pl.col("level") == "municipality") & (pl.col("year") == 2024)).row(0, named=True)
+    assert before["areas"] == 6  # build_atlas alone had not hidden Bergen and Sogndal

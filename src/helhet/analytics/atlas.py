@@ -128,8 +128,8 @@ def _strata(con: duckdb.DuckDBPyConnection, years: list[int]) -> tuple[pl.DataFr
     return strata, standard
 
 
-#: a rate's observed and expected events, kept only until the variation measures are made
-_OBSERVED, _EXPECTED = "_observed", "_expected"
+#: a rate's observed (adult) events and those expected at the national rates by sex and age band
+_OBSERVED, _EXPECTED = "observed", "expected"
 
 
 def _standardised_rates(year: int, strata: pl.DataFrame, weights: FloatArray) -> pl.DataFrame:
@@ -219,6 +219,8 @@ def _suppress(frame: pl.DataFrame) -> pl.DataFrame:
     small = lambda c: (c > 0) & (c < SMALL)  # noqa: E731
     n, k = pl.col("n"), pl.col("k")
     primary = small(n) | small(k).fill_null(False) | small(n - k).fill_null(False)
+    if _OBSERVED in frame.columns:  # a rate's adult events may be fewer than its events
+        primary = primary | small(pl.col(_OBSERVED)).fill_null(False)
     frame = frame.with_columns(primary.alias("suppressed"))
     # secondary: if exactly one area of a level-year is suppressed, also suppress the next smallest
     counts = frame.group_by(["indicator", "level", "year"]).agg(pl.col("suppressed").sum().alias("_s"))
@@ -244,6 +246,8 @@ def _variation(values: pl.DataFrame) -> pl.DataFrame:
     exactly those for the row alone."""
     finite = pl.col("value").is_not_null() & pl.col("value").is_not_nan()
     counted = pl.col("k").is_not_null() & pl.col("n").is_not_null() & (pl.col("n") > 0)
+    if "rate" in values.columns:  # a rate's count is no share of trials: its SCV comes from observed and expected
+        counted = counted & pl.col("rate").is_null()
     if _EXPECTED not in values.columns:
         values = values.with_columns(
             pl.lit(None, pl.Float64).alias(_OBSERVED), pl.lit(None, pl.Float64).alias(_EXPECTED)
@@ -405,7 +409,6 @@ def build_atlas(con: duckdb.DuckDBPyConnection, as_of: date, indicators: list[st
         rank = pl.col("indicator").replace_strict(order, return_dtype=pl.Int64)
         values = _suppress(values.sort(rank, maintain_order=True))
     var = _variation(values) if values.height else pl.DataFrame()
-    values = values.drop(_OBSERVED, _EXPECTED, strict=False)
     if var.height and mor:
         var = var.with_columns(
             pl.col("indicator")
@@ -430,4 +433,9 @@ def build_atlas(con: duckdb.DuckDBPyConnection, as_of: date, indicators: list[st
     return Atlas(as_of, chosen, values, var, casemix, notes)
 
 
-__all__ = ["LEVELS", "Atlas", "build_atlas"]
+def variation_of(values: pl.DataFrame) -> pl.DataFrame:
+    """FT, FT2, CV and SCV of ``values`` (``_variation``): for ``privacy.protect``, over the rows it shows."""
+    return _variation(values) if values.height else pl.DataFrame()
+
+
+__all__ = ["LEVELS", "Atlas", "build_atlas", "variation_of"]

@@ -25,7 +25,7 @@ from functools import cache
 import polars as pl
 
 from helhet import reference
-from helhet.analytics.atlas import SMALL, Atlas
+from helhet.analytics.atlas import SMALL, Atlas, variation_of
 
 #: the columns a suppressed row keeps; every other column is hidden
 KEPT = ("indicator", "level", "code", "year", "name", "suppressed", "population", "phi")
@@ -109,9 +109,16 @@ def protect(atlas: Atlas) -> Atlas:
     """The atlas as any output may show it: every figure of a suppressed row hidden, secondary suppression
     within parents, case-mix rows suppressed with their areas."""
     values = atlas.values
+    variation = atlas.variation
     if values.height and "suppressed" in values.columns:
         values = _hide(secondary_suppression(values))
-    return replace(atlas, values=values, casemix=_protect_casemix(atlas.casemix, values))
+        # the variation measures over the rows shown: FT and FT2 of the extremes would otherwise bound a row that
+        # secondary suppression hid here; the median odds ratio (of the model, not of rows) is kept
+        variation = variation_of(values)
+        if variation.height and "median_odds_ratio" in atlas.variation.columns:
+            mor = atlas.variation.select("indicator", "level", "year", "median_odds_ratio")
+            variation = variation.join(mor, on=["indicator", "level", "year"], how="left", maintain_order="left")
+    return replace(atlas, values=values, variation=variation, casemix=_protect_casemix(atlas.casemix, values))
 
 
 __all__ = ["protect", "secondary_suppression"]
