@@ -229,6 +229,9 @@ CATALOGUE: tuple[Indicator, ...] = (
         needs=("appointment",),
         period=N_("calendar year of discharge"),
     ),
+    # the task's outcome is worked out before the join (a narrower hash table of tasks), and an appointment without
+    # a task is compared as an instant with the start of the reference day (as followup_7d), not cast to a date:
+    # the same rows, 0.39 -> 0.33 s (0.64 -> 0.56 CPU s) at 1 M referrals
     Indicator(
         "noshow_outreach",
         "No-shows followed by outreach within 2 working days",
@@ -241,10 +244,12 @@ CATALOGUE: tuple[Indicator, ...] = (
         "issue 3 §10; DOMAIN.md §13.4",
         """SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, a.unit_id,
             year(CAST(a.starts_at AS DATE)) AS year,
-            (t.status = 'done' AND t.completed_on <= t.due_on)::INT AS k
+            t.done::INT AS k
             FROM appointment a JOIN person_geo g ON g.person_key = a.person_key
-            LEFT JOIN task t ON t.id = a.outreach_task_id
-            WHERE a.attendance = 'no_show' AND coalesce(t.due_on, CAST(a.starts_at AS DATE)) < $as_of""",
+            LEFT JOIN (SELECT id, due_on, status = 'done' AND completed_on <= due_on AS done FROM task) t
+                ON t.id = a.outreach_task_id
+            WHERE a.attendance = 'no_show'
+              AND coalesce(t.due_on < $as_of, a.starts_at < CAST($as_of AS TIMESTAMPTZ))""",
         needs=("appointment", "task"),
         period=N_("calendar year of the appointment"),
     ),
