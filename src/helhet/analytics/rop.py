@@ -123,9 +123,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("none"),
-        sql=f"""SELECT {OUT}, (f.housing IS NOT NULL AND f.income IS NOT NULL AND f.income <> 'unknown'
-                           AND f.activity <> 'unknown' AND f.network <> 'unknown'
-                           AND c.children_answer IS NOT NULL)::INT AS k
+        sql=f"""SELECT {OUT}, (f.recorded AND c.asked)::INT AS k
             FROM rop_situation f JOIN rop_children c USING (person_key, year) {GEO}""",
         needs=("mapping_situation", "mapping_children"),
         shared=("rop_situation", "rop_children"),
@@ -200,9 +198,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("persons without a financial or housing problem recorded"),
         sql=f"""SELECT {OUT}, c.nav_contact::INT AS k
             FROM rop_situation f JOIN rop_contacts c USING (person_key, year) {GEO}
-            WHERE coalesce(f.housing IN ('homeless', 'temporary'), false)
-               OR coalesce(f.income IN ('social_assistance', 'none'), false)
-               OR coalesce(f.financial_problems, false)""",
+            WHERE f.problem""",
         needs=("mapping_situation", "collaboration_contact"),
         shared=("rop_situation", "rop_contacts"),
     ),
@@ -216,9 +212,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("none"),
-        sql=f"""SELECT {OUT}, (f.children_answer IS NOT NULL AND (f.children_answer <> 'yes'
-                           OR coalesce(f.needs_assessed_on <= f.ref, false)))::INT AS k
-            FROM rop_children f {GEO}""",
+        sql=f"SELECT {OUT}, f.assessed::INT AS k FROM rop_children f {GEO}",
         needs=("mapping_children",),
         shared=("rop_children",),
     ),

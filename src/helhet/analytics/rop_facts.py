@@ -80,8 +80,18 @@ def per_year(table: str, since: str, until: str, holds: str, columns: str, where
 
 
 def situation() -> str:
-    """``rop_situation``: per frame row the housing status and the latest situation record (ROP-04, ROP-14)."""
-    return f"""SELECT f.*, h.status AS housing, s.income, s.activity, s.network, s.financial_problems
+    """``rop_situation``: per frame row whether the housing status and the latest situation record have what ROP-04
+    asks (``recorded``: housing known, income, activity and network known; NULL where a known income meets an
+    activity or network left empty, as the checks' AND had it) and whether they show a problem ROP-14 counts
+    (``problem``: homeless or temporary housing, social assistance or no income, financial problems).
+
+    Two booleans instead of the four texts and a boolean they are made from: the table the two checks join is
+    narrower to write and to read."""
+    return f"""SELECT f.*,
+       h.status IS NOT NULL AND s.income IS NOT NULL AND s.income <> 'unknown' AND s.activity <> 'unknown'
+       AND s.network <> 'unknown' AS recorded,
+       coalesce(h.status IN ('homeless', 'temporary'), false)
+       OR coalesce(s.income IN ('social_assistance', 'none'), false) OR coalesce(s.financial_problems, false) AS problem
 FROM rop_frame f
 {latest("h", "housing_period", "from_date", "x.from_date", "x.status")}
 {
@@ -96,8 +106,11 @@ FROM rop_frame f
 
 
 def children() -> str:
-    """``rop_children``: per frame row the latest answer about minor children (ROP-04, ROP-15)."""
-    return f"""SELECT f.*, c.answer AS children_answer, c.needs_assessed_on
+    """``rop_children``: per frame row whether the person was asked about minor children by the reference day
+    (``asked``, ROP-04) and whether, asked, the answer is not "yes" or the children's needs were assessed by then
+    (``assessed``, ROP-15): two booleans instead of the answer and the date."""
+    return f"""SELECT f.*, c.answer IS NOT NULL AS asked,
+       c.answer IS NOT NULL AND (c.answer <> 'yes' OR coalesce(c.needs_assessed_on <= f.ref, false)) AS assessed
 FROM rop_frame f
 {latest("c", "mapping_children", "asked_on", "x.asked_on, x.id", "x.answer, x.needs_assessed_on")}"""
 
