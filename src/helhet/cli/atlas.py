@@ -153,7 +153,8 @@ def show(
     if kind == "rate":
         console.print(
             "Rates per 10,000 adults; DSR: standardised by age and sex, with Dobson's 95 % interval; O/E: observed "
-            "against expected at the national rates by age and sex (indirect standardisation; its exact 95 % interval in the exports)."
+            "against expected at the national rates by age and sex (indirect standardisation; its exact 95 % "
+            "interval in the exports)."
         )
     console.print("– : no data, or suppressed (counts 1-4, and one more where a total would reveal them).")
 
