@@ -6,6 +6,7 @@ import csv
 from collections import Counter
 from importlib import resources
 
+import polars as pl
 import pytest
 
 from helhet import reference
@@ -90,6 +91,23 @@ def test_oslo_without_a_known_district_belongs_to_ous() -> None:
     assert reference.referral_area_for("0301").code == "ous"
     assert reference.referral_area_for("0301", "030199").code == "ous"  # uoppgitt bydel, as SKDE maps it
     assert reference.referral_area_for("0301", "").code == "ous"
+
+
+def test_home_area_is_the_municipalitys_own_or_ous_for_oslo() -> None:
+    assert reference.home_area_code(reference.municipality("0301")) == "ous"
+    assert reference.home_area_code(reference.municipality("4601")) == "bergen"
+    for m in reference.municipalities().values():  # the area a resident with no known district counts in
+        assert reference.home_area_code(m) == reference.referral_area_for(m.number).code
+
+
+def test_the_atlas_rolls_municipalities_up_by_the_home_area() -> None:
+    from helhet.analytics import pages, privacy
+
+    parents = privacy.parents().filter(pl.col("level") == "municipality")
+    by_number = dict(zip(parents["code"].to_list(), parents["parent_code"].to_list(), strict=True))
+    for m in reference.municipalities().values():
+        assert by_number[m.number] == reference.home_area_code(m)
+        assert pages.places()[m.number].parents["area"] == reference.home_area_code(m)
 
 
 def test_districts_elsewhere_follow_their_municipality() -> None:

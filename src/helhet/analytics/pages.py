@@ -121,7 +121,7 @@ def places() -> dict[str, Place]:
     for area in areas.values():
         found[area.code] = Place("area", area.code, area.name, {"hf": area.hf_code, "rhf": area.rhf_code})
     for m in reference.municipalities().values():
-        area = areas[m.referral_area_code or "ous"]
+        area = areas[reference.home_area_code(m)]
         parents = {"area": area.code, "hf": area.hf_code, "rhf": area.rhf_code}
         found[m.number] = Place("municipality", m.number, m.short_name, parents)
     return found

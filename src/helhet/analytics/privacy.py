@@ -36,12 +36,11 @@ KEYS = ["indicator", "level", "code", "year"]
 @cache
 def parents() -> pl.DataFrame:
     """The parent (level and code) whose total contains each municipality, area, HF, RHF and unit's counts."""
-    areas = {a.code: a for a in reference.referral_areas()}
     rows = [("rhf", r.code, "national", NATIONAL) for r in reference.regions()]
     rows += [("hf", t.code, "rhf", t.rhf_code) for t in reference.health_trusts()]
-    rows += [("area", a.code, "hf", a.hf_code) for a in areas.values()]
+    rows += [("area", a.code, "hf", a.hf_code) for a in reference.referral_areas()]
     rows += [
-        ("municipality", m.number, "area", m.referral_area_code or "ous") for m in reference.municipalities().values()
+        ("municipality", m.number, "area", reference.home_area_code(m)) for m in reference.municipalities().values()
     ]
     schema = {"level": pl.Utf8, "code": pl.Utf8, "parent_level": pl.Utf8, "parent_code": pl.Utf8}
     return pl.DataFrame(rows, schema=schema, orient="row")

@@ -238,6 +238,13 @@ def _not_a_municipality(number: object) -> str:
     return message
 
 
+def home_area_code(kommune: Municipality) -> str:
+    """The referral area a municipality's residents count in when their district is not known: its own, or OUS for
+    Oslo (split by district; SKDE maps "uoppgitt bydel" to OUS). Every table that rolls municipalities up to areas
+    (the atlas geography, its suppression parents, the dissolved maps) takes the area from here."""
+    return kommune.referral_area_code or OSLO_UNKNOWN_DISTRICT_AREA
+
+
 def referral_area_for(kommunenummer: str, bydelsnummer: str | None = None) -> ReferralArea:
     """The referral area of a residence.
 
