@@ -190,7 +190,9 @@ def _cell(kind: str, column: str, value: object) -> str:
     if column in ("n", "k"):
         return f"{int(value):,}".replace(",", " ")  # type: ignore[call-overload]
     if column.startswith("sir"):
-        return f"{value:.2f}"
+        from helhet.analytics import formats
+
+        return formats.ratio(value)  # type: ignore[arg-type]
     return f"{value:.3f}" if kind == "proportion" else f"{value:.1f}"
 
 

@@ -23,7 +23,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, Response
 
 from helhet import clock
-from helhet.analytics import pages, plots
+from helhet.analytics import formats, pages, plots
 from helhet.analytics.indicators import BY_CODE, CATALOGUE, LEVELS, Indicator
 from helhet.audit import policy
 from helhet.config import get_settings
@@ -317,11 +317,7 @@ def _extra(lang: Language, indicator: Indicator, r: dict[str, Any]) -> str:
         return _fmt(lang, indicator, r.get("p90"))
     if indicator.kind != "rate":
         return ""
-    sir, lower, upper = r.get("sir"), r.get("sir_lower"), r.get("sir_upper")
-    if sir is None or sir != sir or lower is None or upper is None:
-        return "–"
-    ratio = lambda v: format_number(round(v, 2), lang)  # noqa: E731
-    return f"{ratio(sir)} ({ratio(lower)} – {ratio(upper)})"
+    return formats.observed_expected(r, lang)
 
 
 def _href(indicator: Indicator, level: str, year: int, area: str | None) -> str:
