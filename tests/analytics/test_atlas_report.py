@@ -1,5 +1,6 @@
-"""The offline report: SVG maps (a page gives at most about 16 WebGL contexts, and the report has a map per
-indicator), no network reference outside Plotly's own bundle, a year without data refused."""
+"""The offline report: SVG maps (a page gives at most about 16 WebGL contexts, and the report has four maps per
+indicator), every level's map and ranked table, suppressed rows without figures at every level, no network
+reference outside Plotly's own bundle."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import re
 from datetime import date
 from pathlib import Path
 
-from helhet.analytics import queries
+import polars as pl
+
+from helhet.analytics import formats, queries
 from helhet.analytics.atlas import build_atlas
+from helhet.analytics.privacy import protect
 from helhet.analytics.report import render_html
 from tests.analytics.store_builder import StoreBuilder
 
@@ -31,13 +35,15 @@ def test_each_indicator_has_an_svg_map_and_no_webgl_map(tmp_path: Path) -> None:
     body = html[html.index("<body>") :]  # Plotly's bundle in the head names every trace type
     assert "choroplethmap" not in body.lower()
     maps = re.findall(r'<svg viewBox="0 0 \d+ \d+" role="img" aria-label="([^"]+)"', body)
-    assert len(maps) == len(CODES)
+    assert len(maps) == 4 * len(CODES)  # RHF, HF, referral area and municipality; a unit has no map
     assert "Share granted the right to necessary care, 2024, by referral area" in maps
     # Bergen's share is drawn in a palette colour, its title gives the value, and areas without data are grey
-    bergen = r'fill="#[0-9a-f]{6}" stroke="#[0-9a-f]{6}" stroke-width="0.5"><title>Bergen: 100.0%</title>'
+    bergen = r'<g fill="#[0-9a-f]{6}" stroke="#[0-9a-f]{6}" stroke-width="0.5"><title>Bergen: 100.0%</title>'
     assert re.search(bergen, body)
-    grey = 'fill="#d9d9d9" stroke="#d9d9d9" stroke-width="0.5"><title>Finnmark: –</title>'
-    assert '<path d="M' in body and grey in body
+    grey = '<g fill="#d9d9d9" stroke="#d9d9d9" stroke-width="0.5"><title>Finnmark: –</title>'
+    assert grey in body
+    # the outlines are in the page once; every map draws them by reference (Oslo's 0301 in each of the 12 maps)
+    assert body.count('<path id="m0301" d="M') == 1 and body.count('<use href="#m0301"/>') == 12
     assert len(html) < 6_000_000  # Plotly's script (about 4.6 MB) and small SVG maps, not 1.4 MB of GeoJSON a map
 
 
@@ -59,3 +65,84 @@ def test_the_trend_chart_has_a_table_and_a_summary(tmp_path: Path) -> None:
     assert "by region and year (table alternative to the trend chart)" in html
     assert re.search(r'<th scope="row">Helse Vest</th><td class="num">60.0%</td><td class="num">75.0%</td>', html)
     assert "Trend: Norway 2023: 60.0%, 2024: 75.0%." in html
+
+
+LEVEL_TITLES = {
+    "rhf": "regional health authority",
+    "hf": "health trust",
+    "area": "referral area",
+    "municipality": "municipality",
+    "unit": "treating unit",
+}
+
+
+def level_block(html: str, code: str, level: str) -> str:
+    start = html.index(f'<details class="level" id="{code}-{level}"')
+    return html[start : html.index("</details>", start)]
+
+
+def test_every_level_has_a_summary_a_map_and_a_ranked_table(tmp_path: Path) -> None:
+    html = render_html(atlas_of(tmp_path))
+    for code, name in (("rights_granted", "Share granted the right to necessary care"), ("waiting_days", "Waiting")):
+        for level, title in LEVEL_TITLES.items():
+            block = level_block(html, code, level)
+            assert block.startswith(f'<details class="level" id="{code}-{level}"{" open" if level == "area" else ">"}')
+            assert '<p class="summary">' in block
+            assert f"by {title}, 2024, ranked (table alternative to the" in block
+            has_map = re.search(r'<svg viewBox="[^"]+" role="img" aria-label="[^"]+, 2024, by ' + title, block)
+            assert bool(has_map) == (level != "unit"), (code, level)
+            assert name in block
+    rights = {level: level_block(html, "rights_granted", level) for level in LEVEL_TITLES}
+    # Bergen (20 of 20 granted) and Sogndal (12 of 12) in their rows, ranked, with intervals
+    assert re.search(r'<td class="num">1</td><th scope="row">Helse Vest</th><td class="num">32</td>', rights["rhf"])
+    bergen_hf = r'<th scope="row">Helse Bergen HF</th><td class="num">20</td><td class="num">100.0%</td><td>\d+\.\d% –'
+    assert re.search(bergen_hf, rights["hf"])
+    assert '<th scope="row">Sogndal</th><td class="num">12</td><td class="num">100.0%</td>' in rights["municipality"]
+    assert re.search(r'<th scope="row">Unit \d+</th><td class="num">32</td>', rights["unit"])
+    assert "No map: a treating unit has no territory." in rights["unit"]
+    assert "All 2 municipalities with a value shown have 100.0%." in rights["municipality"]  # not a range
+    waits = level_block(html, "waiting_days", "municipality")  # the quantiles' p90 column
+    assert '<th scope="col">Median</th>' in waits and '<th scope="col">p90</th>' in waits
+
+
+def test_suppressed_municipalities_show_no_figure_in_the_report(tmp_path: Path) -> None:
+    # Kinn: 3 referrals, waits 10, 13, 16 days (suppressed); Sogndal: 12 (suppressed too, else Førde's total minus
+    # Sogndal would give Kinn); Bergen: 30, waits 10 to 97 days
+    b = StoreBuilder()
+    unit = b.unit()
+    for municipality, count in {"4601": 30, "4602": 3, "4640": 12}.items():
+        for i in range(count):
+            b.referral(unit, municipality=municipality, start_after=10 + 3 * i)
+    atlas = build_atlas(queries.connect(b.write(tmp_path / "store")), AS_OF, ["waiting_days", "new_referrals"])
+    html = render_html(atlas)
+    for code in ("waiting_days", "new_referrals"):
+        block = level_block(html, code, "municipality")
+        for name in ("Kinn", "Sogndal"):
+            hidden = (
+                rf'<tr><td class="num"></td><th scope="row">{name}</th><td class="num">–</td><td class="num">–</td>'
+            )
+            row = re.search(hidden + r".*?</tr>", block)
+            assert row, (code, name)
+            assert re.fullmatch(r"(<[^>]+>|–|\s|" + name + ")*", row.group(0)), row.group(0)  # nothing but dashes
+            assert f"<title>{name}: –</title>" in block  # grey on the map
+        assert "2 of 3 municipalities are suppressed (small counts)." in block
+        assert "Kinn" not in re.sub(r"<tr>.*?</tr>|<title>.*?</title>", "", block)  # nor named in the summary
+    waits = level_block(html, "waiting_days", "municipality")
+    assert '<td class="num">1</td><th scope="row">Bergen</th><td class="num">30</td><td class="num">53.5</td>' in waits
+    assert "<title>Bergen: 53.5</title>" in waits
+    for hidden_figure in ("13.0", "15.4", "26.5", "39.7"):  # the medians and p90s of Kinn and of Sogndal
+        assert hidden_figure not in waits
+
+
+def test_rates_show_the_shared_observed_expected_text(tmp_path: Path) -> None:
+    b = StoreBuilder()
+    unit = b.unit()
+    for _ in range(40):
+        b.referral(unit, municipality="4601", birth=date(1990, 6, 1))
+    atlas = protect(build_atlas(queries.connect(b.write(tmp_path / "rates")), AS_OF, ["new_referrals"]))
+    bergen = atlas.values.filter((pl.col("level") == "municipality") & (pl.col("code") == "4601")).row(0, named=True)
+    text = formats.observed_expected(bergen)
+    assert re.fullmatch(r"\d+\.\d\d \(\d+\.\d\d – \d+\.\d\d\)", text)
+    block = level_block(render_html(atlas), "new_referrals", "municipality")
+    assert "O/E, indirectly standardised (95 % interval)" in block
+    assert re.search(r'<th scope="row">Bergen</th>.*?<td class="num">' + re.escape(text) + "</td></tr>", block)
