@@ -669,22 +669,49 @@ def fact_columns(indicators: list[Indicator]) -> set[str]:
     return {column for column in queries.FACT_COLUMNS if re.search(rf"\b{column}\b", text)}
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_of: date) -> None:
-    """Make the columns of ``referral_facts``, ``person_geo`` and the shared tables these indicators read (for
-    this ``as_of``); each only when one of them reads it."""
+def _prepare(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_of: date, shared: bool = True) -> None:
+    """Make the columns of ``referral_facts``, ``person_geo`` and (with ``shared``) the shared tables these
+    indicators read (for this ``as_of``); each only when one of them reads it."""
     sources = _sources(indicators)
     if columns := fact_columns(indicators):
         queries.facts(con, columns)
     if not has_table(con, "person_geo") and any(re.search(r"\bperson_geo\b", sql) for sql in sources):
         con.execute(PERSON_GEO)
         con.execute("CHECKPOINT")
-    for name in dict.fromkeys(name for indicator in indicators for name in indicator.shared):
-        if name in COMPRESSED:
-            con.execute(f"DROP TABLE IF EXISTS {name}")  # a table, not a temp table: compressed at the CHECKPOINT
-            con.execute(f"CREATE TABLE {name} AS {_parameters(SHARED_TABLES[name], as_of)}")
-            con.execute("CHECKPOINT")
-        else:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {_parameters(SHARED_TABLES[name], as_of)}")
+    if shared:
+        for name in dict.fromkeys(name for indicator in indicators for name in indicator.shared):
+            _make_shared(con, name, as_of)
+
+
+def _make_shared(con: duckdb.DuckDBPyConnection, name: str, as_of: date) -> None:
+    if name in COMPRESSED:
+        con.execute(f"DROP TABLE IF EXISTS {name}")  # a table, not a temp table: compressed at the CHECKPOINT
+        con.execute(f"CREATE TABLE {name} AS {_parameters(SHARED_TABLES[name], as_of)}")
+        con.execute("CHECKPOINT")
+    else:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS {_parameters(SHARED_TABLES[name], as_of)}")
+
+
+def _cost(step: _Step, live: set[str], remaining: list[_Step]) -> tuple[int, int]:
+    """`_schedule`'s key: the tables ``step`` would make, and (negated) those it would let be dropped."""
+    later = {name for other in remaining if other is not step for name in other.shared}
+    return len(set(step.shared) - live), -len((live | set(step.shared)) - later)
+
+
+def _schedule(steps: list[_Step]) -> list[_Step]:
+    """The order in which `compute_all` runs its statements, so that few shared tables are alive at once.
+
+    Each step's shared tables are made just before the first step that reads them and dropped after the last
+    (``_run``). Greedy: next is the step that makes the fewest new tables, then the one that lets the most be
+    dropped, then the first in catalogue order. At 10 M referrals the ROP tables are 13.6 M rows each (about
+    400 MB uncompressed): all of them alive at once left the joins too little of ``queries.MEMORY_LIMIT``."""
+    remaining, live, order = list(steps), set[str](), []
+    while remaining:
+        best = min(remaining, key=lambda step: _cost(step, live, remaining))
+        remaining.remove(best)
+        order.append(best)
+        live = (live | set(best.shared)) & {name for step in remaining for name in step.shared}
+    return order
 
 
 def _measures(kind: Kind) -> str:
@@ -735,68 +762,91 @@ def _facts_cells(counted: list[Indicator], facts: dict[str, re.Match[str]], peri
     )
 
 
-def _count_cells(con: duckdb.DuckDBPyConnection, counted: list[Indicator], as_of: date, period: str) -> None:
-    """The temp table ``indicator_cells``: n and k of every counted indicator per cell of the finest geography and
-    year. The indicators over ``referral_facts`` alone in one scan; each other indicator in a statement of its
-    own, so that one indicator's joins and hash tables hold memory at a time, not all of them at once."""
+@dataclass(frozen=True)
+class _Step:
+    """One statement of `compute_all`: an INSERT into ``indicator_cells`` (counted) or a SELECT of quantiles, and
+    the shared tables it reads (in the order they are made)."""
+
+    sql: str
+    shared: tuple[str, ...] = ()
+    quantile: bool = False
+
+
+def _steps(counted: list[Indicator], quantiles: list[Indicator], as_of: date, period: str) -> list[_Step]:
+    """The statements of `compute_all` in catalogue order. The counted indicators over ``referral_facts`` alone
+    in one scan; each other indicator in a statement of its own, so that one indicator's joins and hash tables
+    hold memory at a time, not all of them at once."""
     facts = {i.code: match for i in counted if (match := _FACTS_ROWS.fullmatch(_parameters(i.sql, as_of)))}
-    statements = []
+    steps = []
     if facts:
         parts = " UNION ALL ".join(
             f"SELECT '{i.code}' AS indicator, {GEO}, n_{rank} AS n, k_{rank} AS k FROM facts_cells WHERE n_{rank} > 0"
             for rank, i in enumerate(counted)
             if i.code in facts
         )
-        statements.append(f"{_facts_cells(counted, facts, period)} {parts}")
-    statements += [
-        f"SELECT '{i.code}' AS indicator, {GEO}, count(*) AS n, sum(k) AS k "
-        f"FROM ({_parameters(i.sql, as_of)}) s WHERE {period} GROUP BY ALL"
+        steps.append(_Step(f"INSERT INTO indicator_cells BY NAME {_facts_cells(counted, facts, period)} {parts}"))
+    steps += [
+        _Step(
+            f"INSERT INTO indicator_cells BY NAME SELECT '{i.code}' AS indicator, {GEO}, count(*) AS n, sum(k) AS k "
+            f"FROM ({_parameters(i.sql, as_of)}) s WHERE {period} GROUP BY ALL",
+            i.shared,
+        )
         for i in counted
         if i.code not in facts
     ]
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE indicator_cells (indicator VARCHAR, rhf_code VARCHAR, hf_code VARCHAR, "
-        "area_code VARCHAR, municipality_number VARCHAR, unit_id BIGINT, year BIGINT, n BIGINT, k HUGEINT)"
-    )
-    for statement in statements:
-        con.execute(f"INSERT INTO indicator_cells BY NAME {statement}")
+    steps += [
+        _Step(
+            f"""SELECT '{i.code}' AS indicator, {_level_case()} AS level, {_code_case()} AS code, year,
+                       {_measures("quantile")}
+                FROM ({_parameters(i.sql, as_of)}) s WHERE {period}
+                GROUP BY {_grouping_sets()}""",
+            i.shared,
+            quantile=True,
+        )
+        for i in quantiles
+    ]
+    return steps
 
 
 def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_of: date) -> pl.DataFrame:
     """`compute_raw` of many indicators at once, the same values in one long frame.
 
     Counted indicators (proportions, rates): each indicator's rows are first counted per cell of the finest
-    geography (RHF, HF, area, municipality, unit) and year (`_count_cells`); the levels and the nation are then
-    sums over those few cells (GROUPING SETS over cells, not over rows), in one statement. Quantiles cannot be
-    summed, so their rows go through one grouped statement with the indicator as a key. Rows sorted by
-    indicator (catalogue order), level, code and year.
+    geography (RHF, HF, area, municipality, unit) and year into ``indicator_cells`` (`_steps`); the levels and the
+    nation are then sums over those few cells (GROUPING SETS over cells, not over rows), in one statement.
+    Quantiles cannot be summed: each one's rows go through a grouped statement of its own. The statements run in
+    the order of `_schedule`, each shared table made before the first that reads it and dropped after the last.
+    Rows sorted by indicator (catalogue order), level, code and year.
     """
     if not indicators:
         return pl.DataFrame()
-    _prepare(con, indicators, as_of)
+    _prepare(con, indicators, as_of, shared=False)
     period = in_period(con)
     counted = [i for i in indicators if i.kind != "quantile"]
     quantiles = [i for i in indicators if i.kind == "quantile"]
-    frames = []
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE indicator_cells (indicator VARCHAR, rhf_code VARCHAR, hf_code VARCHAR, "
+        "area_code VARCHAR, municipality_number VARCHAR, unit_id BIGINT, year BIGINT, n BIGINT, k HUGEINT)"
+    )
+    frames, steps, live = [], _schedule(_steps(counted, quantiles, as_of, period)), set[str]()
+    for rank, step in enumerate(steps):
+        for name in step.shared:
+            if name not in live:
+                _make_shared(con, name, as_of)
+                live.add(name)
+        if step.quantile:
+            frames.append(con.sql(step.sql).pl())
+        else:
+            con.execute(step.sql)
+        for name in live - {name for later in steps[rank + 1 :] for name in later.shared}:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+            live.discard(name)
     if counted:
-        _count_cells(con, counted, as_of, period)
         frames.append(
             con.sql(f"""
                 SELECT indicator, {_level_case()} AS level, {_code_case()} AS code, year, sum(n)::BIGINT AS n,
                        sum(k)::BIGINT AS k, NULL::DOUBLE AS median, NULL::DOUBLE AS p90, NULL::DOUBLE AS mean
                 FROM indicator_cells c
-                GROUP BY {_grouping_sets("indicator")}
-            """).pl()
-        )
-    if quantiles:
-        rows = " UNION ALL ".join(
-            f"SELECT '{i.code}' AS indicator, {GEO}, value FROM ({_parameters(i.sql, as_of)}) s WHERE {period}"
-            for i in quantiles
-        )
-        frames.append(
-            con.sql(f"""
-                SELECT indicator, {_level_case()} AS level, {_code_case()} AS code, year, {_measures("quantile")}
-                FROM ({rows}) r
                 GROUP BY {_grouping_sets("indicator")}
             """).pl()
         )

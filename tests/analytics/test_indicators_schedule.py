@@ -1,0 +1,53 @@
+"""`compute_all` makes each shared table just before the first statement that reads it and drops it after the
+last (`indicators._schedule`), so that the large ROP tables are not all alive at once."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from helhet.analytics import queries
+from helhet.analytics.indicators import CATALOGUE, _schedule, _Step, _steps, compute_all
+from tests.analytics.store_builder import StoreBuilder
+
+AS_OF = date(2025, 1, 1)
+ROP_TABLES = {"rop_situation", "rop_children", "rop_plans", "rop_contacts"}
+
+
+def _alive(order: list[_Step]) -> list[set[str]]:
+    """The shared tables alive while each step runs: made at their first reader, dropped after their last."""
+    alive = []
+    for rank, step in enumerate(order):
+        before = {name for earlier in order[:rank] for name in earlier.shared}
+        after = {name for later in order[rank + 1 :] for name in later.shared}
+        alive.append(set(step.shared) | (before & after))
+    return alive
+
+
+def test_the_schedule_keeps_at_most_two_rop_fact_tables_alive_over_the_catalogue() -> None:
+    counted = [i for i in CATALOGUE if i.kind != "quantile"]
+    quantiles = [i for i in CATALOGUE if i.kind == "quantile"]
+    steps = _steps(counted, quantiles, AS_OF, "TRUE")
+    order = _schedule(steps)
+    assert sorted(s.sql for s in order) == sorted(s.sql for s in steps)
+    widest = max(len(alive & ROP_TABLES) for alive in _alive(order))
+    assert widest == 2  # ROP-04 and ROP-14 read two each
+    assert max(len(alive & ROP_TABLES) for alive in _alive(steps)) == 3  # in catalogue order (all four before)
+
+
+def test_the_schedule_keeps_catalogue_order_among_steps_with_no_shared_tables() -> None:
+    steps = [_Step("a"), _Step("b", ("t",)), _Step("c"), _Step("d", ("t",)), _Step("e")]
+    assert [s.sql for s in _schedule(steps)] == ["a", "c", "e", "b", "d"]
+
+
+def test_compute_all_leaves_no_shared_table_behind(tmp_path: Path) -> None:
+    b = StoreBuilder()
+    unit = b.unit()
+    person = b.person_of(b.referral(unit))
+    b.situation(person, date(2024, 5, 1))
+    con = queries.connect(b.write(tmp_path / "store"))
+    checks = [i for i in CATALOGUE if i.code in {"rop04_situation_recorded", "rop05_plan_with_measures"}]
+    raw = compute_all(con, checks, AS_OF)
+    assert set(raw["indicator"]) == {"rop04_situation_recorded", "rop05_plan_with_measures"}
+    tables = {str(r[0]) for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert not tables & (ROP_TABLES | {"rop_frame", "rop_cells"})
