@@ -46,7 +46,7 @@ REFERENCE: dict[str, str] = {
 }
 
 #: the 7-day follow-up with each appointment's timestamp cast to its date
-FOLLOWUP_7D = f"""SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, e.unit_id, year(e.ended_on) AS year,
+FOLLOWUP_7D = f"""SELECT f.cell, e.unit_id, year(e.ended_on) AS year,
     EXISTS (SELECT 1 FROM appointment a WHERE a.person_key = e.person_key AND a.attendance = 'attended'
             AND CAST(a.starts_at AS DATE) > e.ended_on
             AND CAST(a.starts_at AS DATE) <= e.ended_on + INTERVAL 7 DAY)::INT AS k

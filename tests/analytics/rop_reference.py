@@ -1,6 +1,6 @@
 """The ROP checks as ``analytics/rop.py`` defined them before ``rop_facts`` (one query per check, with its own
 subqueries over the follow-up tables): the reference the shared tables of ``rop_facts`` must agree with. Each reads
-the persons-in-service frame ``rop_frame`` (``rop_facts.FRAME``) with its geography (``rop_cells``) and returns the
+the persons-in-service frame ``rop_frame`` (``rop_facts.FRAME``) with its residence (``cell``) and returns the
 check's columns and ``k``."""
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ from helhet.analytics.rop import COOPERATION_DAYS, SOMATIC_DAYS
 
 # ruff: noqa: E501
 
-#: the frame's rows with their geography, as the checks read the frame before ``rop_cells``
-FRAME = """(SELECT f.*, g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id
-            FROM rop_frame f JOIN rop_cells g USING (cell))"""
+#: the frame's rows, each with its residence (``cell``) and no unit
+FRAME = """(SELECT f.*, NULL::BIGINT AS unit_id FROM rop_frame f)"""
 #: the columns every check returns before its ``k``
-OUT = "f.rhf_code, f.hf_code, f.area_code, f.municipality_number, f.unit_id, f.year, f.person_key"
+OUT = "f.cell, f.unit_id, f.year, f.person_key"
 #: the shared tables the reference reads
-SHARED = ("rop_cells", "rop_frame")
+SHARED = ("rop_frame",)
 
 
 def _latest(table: str, day: str, columns: tuple[str, ...], on: str = "") -> str:

@@ -386,7 +386,7 @@ def _rates_one_area_at_a_time(con: duckdb.DuckDBPyConnection, years: list[int]) 
     )
     events = con.sql(
         f"SELECT rhf_code, hf_code, area_code, municipality_number, year, sex, {AGE_BAND_SQL} AS age_band, "
-        "count(*) AS events FROM referral_facts WHERE age >= 18 GROUP BY ALL"
+        f"count(*) AS events FROM ({queries.referral_facts_sql(queries.FACT_COLUMNS)}) WHERE age >= 18 GROUP BY ALL"
     ).pl()
     columns = {"rhf": "rhf_code", "hf": "hf_code", "area": "area_code", "municipality": "municipality_number"}
     rows = []
@@ -468,7 +468,8 @@ def test_both_quantiles_of_one_aggregate_are_those_of_one_call_each(generated_st
     expected = con.sql(f"""
         SELECT area_code AS code, year, count(*) AS n, quantile_cont(waiting_days, 0.5) AS median,
                quantile_cont(waiting_days, 0.9) AS p90
-        FROM referral_facts WHERE waiting_days IS NOT NULL AND {queries.in_period(con)} AND area_code IS NOT NULL
+        FROM ({queries.referral_facts_sql(queries.FACT_COLUMNS)})
+        WHERE waiting_days IS NOT NULL AND {queries.in_period(con)} AND area_code IS NOT NULL
         GROUP BY ALL
     """).pl()
     assert got.height == expected.height > 20

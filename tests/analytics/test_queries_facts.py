@@ -52,6 +52,7 @@ SELECT
     date_diff('year', p.birth_date, r.received_on)
         - CASE WHEN month(r.received_on) * 100 + day(r.received_on) < month(p.birth_date) * 100 + day(p.birth_date)
           THEN 1 ELSE 0 END AS age,
+    gc.cell,
     p.municipality_number,
     coalesce(d.district_area_code, gm.area_code) AS area_code,
     ga.hf_code,
@@ -81,6 +82,8 @@ LEFT JOIN unit u ON u.id = r.receiving_unit_id
 LEFT JOIN geo_municipality gm ON gm.municipality_number = p.municipality_number
 LEFT JOIN geo_district d ON d.district_number = p.city_district_number
 LEFT JOIN geo_area ga ON ga.area_code = coalesce(d.district_area_code, gm.area_code)
+LEFT JOIN geo_cell gc ON gc.municipality_number IS NOT DISTINCT FROM p.municipality_number
+    AND gc.district_number IS NOT DISTINCT FROM p.city_district_number
 LEFT JOIN housing_at_receipt h ON h.referral_id = r.id
 LEFT JOIN prior pr ON pr.referral_id = r.id
 LEFT JOIN final_assessment a ON a.referral_id = r.id

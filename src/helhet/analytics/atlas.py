@@ -88,13 +88,14 @@ def _strata(con: duckdb.DuckDBPyConnection, years: list[int]) -> tuple[pl.DataFr
         .join(geo, on="municipality_number", how="left")
         .join(periods, on="pop_year")
     )
-    # HF and RHF follow from the area (referral_facts takes them from geo_area), so they are joined to the
-    # grouped rows rather than grouped by: 40 % less CPU for this scan of every referral.
+    # the geography follows from the residence (``cell``), so it is joined to the grouped rows rather than grouped by
     events = con.sql(f"""
-        SELECT ga.rhf_code, ga.hf_code, e.*
-        FROM (SELECT area_code, municipality_number, year, sex, {AGE_BAND_SQL} AS age_band, count(*) AS events
+        SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, e.year, e.sex, e.age_band,
+               sum(e.events)::BIGINT AS events
+        FROM (SELECT cell, year, sex, {AGE_BAND_SQL} AS age_band, count(*) AS events
               FROM referral_facts WHERE age >= 18 GROUP BY ALL) e
-        LEFT JOIN geo_area ga USING (area_code)
+        LEFT JOIN geo_cell g USING (cell)
+        GROUP BY ALL
     """).pl()
     standard = (
         pop.filter(pl.col("level") == "land")
@@ -312,14 +313,22 @@ def _casemix(
     """O/E per referral area from a logistic model fitted on covariate cells (cost grows with cells, not rows)."""
     source = indicator.sql.replace("$as_of", f"DATE '{as_of.isoformat()}'")
     source = source.replace(
-        "SELECT rhf_code, hf_code, area_code, municipality_number, unit_id, year, ",
-        "SELECT area_code, year, CASE WHEN age < 25 THEN '18-24' WHEN age < 35 THEN '25-34' WHEN age < 45 THEN "
+        "SELECT cell, unit_id, year, ",
+        "SELECT cell, year, CASE WHEN age < 25 THEN '18-24' WHEN age < 35 THEN '25-34' WHEN age < 45 THEN "
         "'35-44' WHEN age < 55 THEN '45-54' ELSE '55+' END AS age_band, sex, homeless, rop, primary_substance, "
         "injecting, (prior_episodes > 0) AS prior, ",
     )
+    covariates = ", ".join(CASEMIX_COVARIATES)
+    # counted per residence (``cell``) and covariates, then summed per area: the few cells joined to their area
     cells = con.sql(f"""
-        SELECT area_code, year, {", ".join(CASEMIX_COVARIATES)}, sum(k)::BIGINT AS k, count(*) AS n
-        FROM ({source}) s WHERE area_code IS NOT NULL AND {in_period(con)} GROUP BY ALL
+        SELECT g.area_code, s.year, {", ".join(f"s.{c}" for c in CASEMIX_COVARIATES)}, sum(s.k)::BIGINT AS k,
+               sum(s.n)::BIGINT AS n
+        FROM (SELECT cell, year, {covariates}, sum(k) AS k, count(*) AS n FROM ({source}) s
+              WHERE {in_period(con)} GROUP BY ALL) s
+        JOIN geo_cell g USING (cell)
+        WHERE g.area_code IS NOT NULL
+        GROUP BY ALL
+        ORDER BY ALL
     """).pl()
     if cells.height == 0:
         return pl.DataFrame(), {}

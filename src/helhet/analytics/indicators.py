@@ -53,7 +53,8 @@ class Indicator:
     period: str = N_("calendar year of the referral's receipt")
 
 
-GEO = "rhf_code, hf_code, area_code, municipality_number, unit_id, year"
+#: the columns every indicator's rows start with: the residence (``queries.GEO_CELL``), the unit and the year
+GEO = "cell, unit_id, year"
 
 CATALOGUE: tuple[Indicator, ...] = (
     Indicator(
@@ -183,7 +184,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         N_("none"),
         "lower",
         "DOMAIN.md §1.7",
-        """SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, f.unit_id, f.year,
+        """SELECT f.cell, f.unit_id, f.year,
             (EXISTS (SELECT 1 FROM referral r2 WHERE r2.person_key = f.person_key AND r2.id <> f.referral_id
                      AND r2.received_on > f.assessed_on AND r2.received_on <= f.assessed_on + INTERVAL 90 DAY)
              OR EXISTS (SELECT 1 FROM episode e WHERE e.person_key = f.person_key AND e.level = 'detox'
@@ -200,7 +201,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         N_("detox episodes"),
         "lower",
         "DOMAIN.md §3",
-        """SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, e.unit_id, year(e.ended_on) AS year,
+        """SELECT f.cell, e.unit_id, year(e.ended_on) AS year,
             (e.end_reason = 'dropout')::INT AS k
             FROM episode e JOIN referral_facts f ON f.referral_id = e.referral_id
             WHERE e.ended_on IS NOT NULL AND e.level IN ('inpatient_short', 'inpatient_long')""",
@@ -218,7 +219,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         N_("death, transfer to another inpatient stay"),
         "higher",
         "issue 3 §4; DOMAIN.md §4.6",
-        f"""SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, e.unit_id, year(e.ended_on) AS year,
+        f"""SELECT f.cell, e.unit_id, year(e.ended_on) AS year,
             EXISTS (SELECT 1 FROM appointment a WHERE a.person_key = e.person_key AND a.attendance = 'attended'
                     AND a.starts_at >= CAST(e.ended_on + 1 AS TIMESTAMPTZ)
                     AND a.starts_at < CAST(e.ended_on + 8 AS TIMESTAMPTZ))::INT AS k
@@ -242,7 +243,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         N_("none"),
         "higher",
         "issue 3 §10; DOMAIN.md §13.4",
-        """SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, a.unit_id,
+        """SELECT g.cell, a.unit_id,
             year(CAST(a.starts_at AS DATE)) AS year,
             t.done::INT AS k
             FROM appointment a JOIN person_geo g ON g.person_key = a.person_key
@@ -263,7 +264,7 @@ CATALOGUE: tuple[Indicator, ...] = (
         N_("the person declined an interpreter"),
         "higher",
         "DOMAIN.md §7",
-        """SELECT g.rhf_code, g.hf_code, g.area_code, g.municipality_number, a.unit_id,
+        """SELECT g.cell, a.unit_id,
             year(CAST(a.starts_at AS DATE)) AS year, (a.interpreter_status IN ('booked', 'used'))::INT AS k
             FROM appointment a JOIN person_geo g ON g.person_key = a.person_key
             WHERE a.interpreter_status NOT IN ('not_needed', 'declined_by_person')""",
@@ -281,11 +282,11 @@ DISCHARGES = f"""episode e JOIN person_geo g ON g.person_key = e.person_key
       AND NOT (e.end_reason = 'transferred' AND EXISTS (
           SELECT 1 FROM episode n WHERE n.referral_id = e.referral_id AND n.id <> e.id
              AND n.started_on >= e.ended_on AND n.unit_id = e.unit_id))"""
-PERSON_GEO_COLUMNS = "g.rhf_code, g.hf_code, g.area_code, g.municipality_number"
+PERSON_GEO_COLUMNS = "g.cell"
 #: the shared temp table ``discharges``: one row per discharge of ``DISCHARGES`` with its geography, made once per
 #: computation for the two indicators over discharges (the transfer check reads every episode)
 DISCHARGE_ROWS = f"SELECT e.id, e.person_key, e.unit_id, e.ended_on, {PERSON_GEO_COLUMNS} FROM {DISCHARGES}"
-DISCHARGE_GEO = "e.rhf_code, e.hf_code, e.area_code, e.municipality_number"
+DISCHARGE_GEO = "e.cell"
 #: the weeks of a vedtak (``vedtak.delivery``): its complete ISO weeks from the week of its start up to its end, or
 #: up to the reference date (the current, incomplete week left out), the first and last pro-rated to the days in the
 #: vedtak. A week belongs to the year of its first day in the vedtak. The weeks are not made row by row (a vedtak of
@@ -546,7 +547,7 @@ COORDINATION: tuple[Indicator, ...] = (
         N_("withdrawn vedtak; declined housing assistance is not in the store"),
         "higher",
         "DOMAIN.md §4.4, §5.4 ROP-10",
-        """SELECT f.rhf_code, f.hf_code, f.area_code, f.municipality_number, NULL::BIGINT AS unit_id, f.year,
+        """SELECT f.cell, NULL::BIGINT AS unit_id, f.year,
             EXISTS (SELECT 1 FROM vedtak v WHERE v.person_key = f.person_key AND v.status <> 'withdrawn'
                     AND v.service_type IN ('housing_assistance', 'temporary_accommodation', 'supported_housing')
                     AND v.decided_on BETWEEN f.received_on - INTERVAL 365 DAY
@@ -601,16 +602,11 @@ CATALOGUE = CATALOGUE + COORDINATION + ROP_CHECKS
 
 BY_CODE = {indicator.code: indicator for indicator in CATALOGUE}
 
-#: one row per person: residence and its area, HF and RHF. Not a temp table: in ``queries.connect``'s database
-#: it is compressed by the CHECKPOINT after it (a tenth of the memory; 8 M persons at 10 M referrals)
-PERSON_GEO = """
+#: one row per person: its residence (``cell``). Not a temp table: in ``queries.connect``'s database it is
+#: compressed by the CHECKPOINT after it (8 M persons at 10 M referrals)
+PERSON_GEO = f"""
 CREATE TABLE IF NOT EXISTS person_geo AS
-SELECT p.person_key, p.municipality_number, coalesce(d.district_area_code, gm.area_code) AS area_code,
-       ga.hf_code, ga.rhf_code
-FROM person p
-LEFT JOIN geo_municipality gm ON gm.municipality_number = p.municipality_number
-LEFT JOIN geo_district d ON d.district_number = p.city_district_number
-LEFT JOIN geo_area ga ON ga.area_code = coalesce(d.district_area_code, gm.area_code)
+SELECT p.person_key, c.cell FROM person p {queries.CELL_JOIN}
 """
 
 
@@ -732,7 +728,7 @@ def compute_raw(con: duckdb.DuckDBPyConnection, indicator: Indicator, as_of: dat
     source = _parameters(indicator.sql, as_of)
     sql = f"""
         SELECT {_level_case()} AS level, {_code_case()} AS code, year, {_measures(indicator.kind)}
-        FROM ({source}) s
+        FROM ({source}) s LEFT JOIN geo_cell USING (cell)
         WHERE {in_period(con)}
         GROUP BY {_grouping_sets()}
     """
@@ -798,7 +794,7 @@ def _steps(counted: list[Indicator], quantiles: list[Indicator], as_of: date, pe
         _Step(
             f"""SELECT '{i.code}' AS indicator, {_level_case()} AS level, {_code_case()} AS code, year,
                        {_measures("quantile")}
-                FROM ({_parameters(i.sql, as_of)}) s WHERE {period}
+                FROM ({_parameters(i.sql, as_of)}) s LEFT JOIN geo_cell USING (cell) WHERE {period}
                 GROUP BY {_grouping_sets()}""",
             i.shared,
             quantile=True,
@@ -825,8 +821,8 @@ def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_
     counted = [i for i in indicators if i.kind != "quantile"]
     quantiles = [i for i in indicators if i.kind == "quantile"]
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE indicator_cells (indicator VARCHAR, rhf_code VARCHAR, hf_code VARCHAR, "
-        "area_code VARCHAR, municipality_number VARCHAR, unit_id BIGINT, year BIGINT, n BIGINT, k HUGEINT)"
+        "CREATE OR REPLACE TEMP TABLE indicator_cells "
+        "(indicator VARCHAR, cell INTEGER, unit_id BIGINT, year BIGINT, n BIGINT, k HUGEINT)"
     )
     frames, steps, live = [], _schedule(_steps(counted, quantiles, as_of, period)), set[str]()
     for rank, step in enumerate(steps):
@@ -846,7 +842,7 @@ def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_
             con.sql(f"""
                 SELECT indicator, {_level_case()} AS level, {_code_case()} AS code, year, sum(n)::BIGINT AS n,
                        sum(k)::BIGINT AS k, NULL::DOUBLE AS median, NULL::DOUBLE AS p90, NULL::DOUBLE AS mean
-                FROM indicator_cells c
+                FROM indicator_cells LEFT JOIN geo_cell USING (cell)
                 GROUP BY {_grouping_sets("indicator")}
             """).pl()
         )

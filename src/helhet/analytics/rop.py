@@ -35,10 +35,9 @@ SOMATIC_DAYS = _days(_settings.somatic_check_months)
 COOPERATION_DAYS = _days(_settings.cooperation_months)
 
 #: the shared temp tables (``indicators.SHARED_TABLES``), made once per computation in the order a check names
-#: them (``rop_cells`` and ``rop_frame`` first): the persons in service per year, the denominator of every check,
+#: them (``rop_frame`` first): the persons in service per year, the denominator of every check,
 #: and the facts two checks read (``rop_facts``)
 SHARED = {
-    "rop_cells": rop_facts.CELLS,
     "rop_frame": rop_facts.FRAME,
     "rop_situation": rop_facts.situation(),
     "rop_children": rop_facts.children(),
@@ -46,10 +45,8 @@ SHARED = {
     "rop_contacts": rop_facts.contacts(COOPERATION_DAYS),
 }
 #: the columns every check returns before its ``k`` (the person's key too, so one person's outcome can be read),
-#: from a frame row ``f`` and its geography ``g``
-OUT = "g.rhf_code, g.hf_code, g.area_code, g.municipality_number, NULL::BIGINT AS unit_id, f.year, f.person_key"
-#: the geography of the frame row ``f``
-GEO = "JOIN rop_cells g ON g.cell = f.cell"
+#: from a frame row ``f`` (its residence is ``cell``, ``queries.GEO_CELL``)
+OUT = "f.cell, NULL::BIGINT AS unit_id, f.year, f.person_key"
 
 
 def _check(
@@ -77,7 +74,7 @@ def _check(
         "source": f"DOMAIN.md §5.4 {name_en.split(':')[0]}; gaps/rules.py",
         "sql": sql,
         "needs": needs,
-        "shared": ("rop_cells", "rop_frame", *shared),
+        "shared": ("rop_frame", *shared),
         "period": N_("the person's situation on 31 December of the year (the reference date in its own year)"),
     }
 
@@ -95,7 +92,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("persons with a mental-health screening or diagnostic status recorded by the reference day"),
         DENOMINATOR,
         N_("none (a screening recorded as not screened does not count)"),
-        sql=f"SELECT {OUT}, coalesce(f.screened_on <= f.ref, false)::INT AS k FROM ({rop_facts.SCREENING}) f {GEO}",
+        sql=f"SELECT {OUT}, coalesce(f.screened_on <= f.ref, false)::INT AS k FROM ({rop_facts.SCREENING}) f",
         needs=("mapping_mental_health",),
     ),
     _check(
@@ -109,7 +106,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         DENOMINATOR,
         N_("the person declined a somatic check after the last one"),
         sql=f"""SELECT {OUT}, (f.recent_check AND NOT f.unowned)::INT AS k
-            FROM ({rop_facts.somatic(SOMATIC_DAYS)}) f {GEO}
+            FROM ({rop_facts.somatic(SOMATIC_DAYS)}) f
             WHERE NOT (f.declined_on IS NOT NULL AND (f.last_check IS NULL OR f.last_check < f.declined_on))""",
         needs=("mapping_somatic_check", "mapping_declined", "task"),
     ),
@@ -124,7 +121,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         DENOMINATOR,
         N_("none"),
         sql=f"""SELECT {OUT}, (f.recorded AND c.asked)::INT AS k
-            FROM rop_situation f JOIN rop_children c USING (person_key, year) {GEO}""",
+            FROM rop_situation f JOIN rop_children c USING (person_key, year)""",
         needs=("mapping_situation", "mapping_children"),
         shared=("rop_situation", "rop_children"),
     ),
@@ -139,7 +136,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         DENOMINATOR,
         N_("the person declined a plan"),
         sql=f"""SELECT {OUT}, (p.plan_status IS NOT NULL AND p.measures > 0)::INT AS k
-            FROM rop_frame f LEFT JOIN rop_plans p USING (person_key, year) {GEO}
+            FROM rop_frame f LEFT JOIN rop_plans p USING (person_key, year)
             WHERE p.plan_status IS DISTINCT FROM 'declined'""",
         needs=("care_plan", "care_plan_measure"),
         shared=("rop_plans",),
@@ -151,7 +148,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         N_("persons none of whose active measures had an evaluation date passed without an evaluation"),
         N_("persons in service in the year whose current plan has measures on the reference day, by residence"),
         N_("persons without measures"),
-        sql=f"SELECT {OUT}, (f.overdue = 0)::INT AS k FROM rop_plans f {GEO} WHERE f.measures > 0",
+        sql=f"SELECT {OUT}, (f.overdue = 0)::INT AS k FROM rop_plans f WHERE f.measures > 0",
         needs=("care_plan", "care_plan_measure"),
         shared=("rop_plans",),
     ),
@@ -169,7 +166,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         N_("persons with a care team from fewer than two units"),
         sql=f"""SELECT {OUT}, (f.coordinator AND coalesce(f.ip_status IN ('accepted', 'declined'), false))::INT AS k
-            FROM ({rop_facts.team()}) f {GEO}""",
+            FROM ({rop_facts.team()}) f""",
         needs=("care_team_member", "individual_plan_status"),
     ),
     _check(
@@ -182,7 +179,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("none"),
-        sql=f"SELECT {OUT}, (f.gp_contact AND f.specialist_contact)::INT AS k FROM rop_contacts f {GEO}",
+        sql=f"SELECT {OUT}, (f.gp_contact AND f.specialist_contact)::INT AS k FROM rop_contacts f",
         needs=("collaboration_contact",),
         shared=("rop_contacts",),
     ),
@@ -197,7 +194,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         N_("persons without a financial or housing problem recorded"),
         sql=f"""SELECT {OUT}, c.nav_contact::INT AS k
-            FROM rop_situation f JOIN rop_contacts c USING (person_key, year) {GEO}
+            FROM rop_situation f JOIN rop_contacts c USING (person_key, year)
             WHERE f.problem""",
         needs=("mapping_situation", "collaboration_contact"),
         shared=("rop_situation", "rop_contacts"),
@@ -212,7 +209,7 @@ CHECKS: tuple[dict[str, Any], ...] = (
         ),
         DENOMINATOR,
         N_("none"),
-        sql=f"SELECT {OUT}, f.assessed::INT AS k FROM rop_children f {GEO}",
+        sql=f"SELECT {OUT}, f.assessed::INT AS k FROM rop_children f",
         needs=("mapping_children",),
         shared=("rop_children",),
     ),

@@ -2,8 +2,8 @@
 table, its facts on each year's reference day.
 
 The frame (``rop_frame``) has one row per person in service and year: its key, year, reference day (``ref``) and
-geography as a small integer (``cell``, a row of ``rop_cells``), so the tables built on it stay narrow and the
-checks group by geography through a join with a few hundred rows. The facts shared by two checks are tables of
+residence as a small integer (``cell``, a row of ``queries.GEO_CELL``), so the tables built on it stay narrow and
+the checks group by an integer. The facts shared by two checks are tables of
 their own, one row per frame row (``rop_situation``, ``rop_children``, ``rop_contacts``) or per frame row with a
 plan (``rop_plans``); the others are in the statement of the one check that reads them. Each table is read once,
 and only by the checks that need it, so a store without one follow-up table still has the checks that do not
@@ -31,10 +31,6 @@ from __future__ import annotations
 REF = "least(make_date(CAST({year} AS INTEGER), 12, 31), $as_of)"
 FIRST = "coalesce((SELECT first_year FROM store_period), 0)"
 
-#: one row per geography (RHF, HF, area, municipality) of the persons: ``cell`` numbers it
-CELLS = """SELECT CAST(row_number() OVER () AS INTEGER) AS cell, *
-FROM (SELECT DISTINCT rhf_code, hf_code, area_code, municipality_number FROM person_geo)"""
-
 #: persons in service per year (an episode started on or before the reference day and not ended before 1 January),
 #: only the years the store covers (``queries.connect`` makes ``store_period``), not a generated history tail
 FRAME = f"""
@@ -44,11 +40,8 @@ WITH years AS (
                     AS year
     FROM episode WHERE started_on <= $as_of
 )
-SELECT y.person_key, y.year, {REF.format(year="y.year")} AS ref, c.cell
-FROM years y JOIN person_geo g USING (person_key)
-JOIN rop_cells c ON c.rhf_code IS NOT DISTINCT FROM g.rhf_code AND c.hf_code IS NOT DISTINCT FROM g.hf_code
- AND c.area_code IS NOT DISTINCT FROM g.area_code
- AND c.municipality_number IS NOT DISTINCT FROM g.municipality_number"""
+SELECT y.person_key, y.year, {REF.format(year="y.year")} AS ref, g.cell
+FROM years y JOIN person_geo g USING (person_key)"""
 
 
 def latest(alias: str, table: str, day: str, order: str, columns: str, where: str = "TRUE") -> str:
