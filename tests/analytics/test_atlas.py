@@ -150,7 +150,7 @@ def test_report_is_self_contained_with_tables(tmp_path: Path) -> None:
         for i in range(20):
             b.referral(unit, municipality=m, assigned="inpatient_short" if i % 3 else "outpatient")
     atlas = build_atlas(queries.connect(b.write(tmp_path / "store")), AS_OF)
-    html = render_html(atlas)
+    html = render_html(atlas, lang="en")  # the English names (bokmål: test_atlas_report.py)
     assert "<script src" not in html  # Plotly is embedded, nothing is fetched
     assert "plotly.js v" in html.lower() or "plotly" in html[:200_000].lower()
     assert "<caption>" in html and "Wish concordance" in html

@@ -71,6 +71,27 @@ def test_report_refuses_a_year_without_data(store: Path, tmp_path: Path) -> None
     assert not out_file.exists()
 
 
+def test_report_is_in_bokmal_unless_english_is_asked_for(store: Path, tmp_path: Path) -> None:
+    for args, lang, heading in (
+        ((), "nb", "<h1>Atlas: variasjon i rusbehandling</h1>"),
+        (("--lang", "en"), "en", "<h1>Atlas: variation in substance-use treatment</h1>"),
+    ):
+        out_file = tmp_path / f"atlas-{lang}.html"
+        code, out = run("report", "--store", str(store), "--as-of", "2025-01-01", "--out", str(out_file), *args)
+        assert code == 0, out
+        html = out_file.read_text(encoding="utf-8")
+        assert f'<html lang="{lang}">' in html and heading in html
+
+
+@pytest.mark.parametrize("lang", ["de", "NB", "no"])
+def test_report_refuses_an_unknown_language(store: Path, tmp_path: Path, lang: str) -> None:
+    out_file = tmp_path / "atlas.html"
+    code, out = run("report", "--store", str(store), "--lang", lang, "--out", str(out_file))
+    assert code == 1
+    assert f"--lang '{lang}': use nb (bokmål) or en (English)" in out
+    assert not out_file.exists()
+
+
 def test_build_refuses_a_database_without_the_tables(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite:///{tmp_path / 'empty.db'}")  # never initialised: it wrote an empty store
     with pytest.raises(Invalid) as err:

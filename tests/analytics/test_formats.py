@@ -1,5 +1,5 @@
 """The O/E ratio reads the same on the pages, in ``helhet atlas show`` and in the report: one formatter
-(``analytics.formats``), the text each of them gave before."""
+(``analytics.formats``), the text each of them gave before. The report writes every value as the pages do."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from helhet.analytics import formats
 from helhet.analytics.indicators import BY_CODE
 from helhet.cli.atlas import _cell
-from helhet.web.atlas import _extra
+from helhet.web.atlas import _extra, _fmt
 
 ROW = {"sir": 1.23456, "sir_lower": 1.1, "sir_upper": 1.3749}
 
@@ -46,3 +46,27 @@ def test_the_pages_and_the_cli_write_it_as_the_formatter_does() -> None:
     assert _extra("nb", rate, {"sir": None}) == "–"
     assert _cell("rate", "sir", 1.23456) == "1.23" == formats.ratio(1.23456)  # as `atlas show` printed it before
     assert _cell("rate", "sir", None) == "–"
+
+
+@pytest.mark.parametrize(
+    ("kind", "value", "nb", "en"),
+    [
+        ("proportion", 0.66667, "66,7 %", "66.7 %"),
+        ("proportion", 1.0, "100 %", "100 %"),
+        ("rate", 1234.56, "1\u00a0234,6", "1,234.6"),
+        ("quantile", 53.5, "53,5", "53.5"),
+        ("quantile", 20.0, "20", "20"),
+        ("rate", None, "–", "–"),
+        ("proportion", float("nan"), "–", "–"),
+    ],
+)
+def test_the_report_writes_a_value_as_the_pages_do(kind: str, value: float | None, nb: str, en: str) -> None:
+    assert formats.figure(kind, value, "nb") == nb
+    assert formats.figure(kind, value, "en") == en
+    indicator = next(i for i in BY_CODE.values() if i.kind == kind)
+    assert _fmt("nb", indicator, value) == nb and _fmt("en", indicator, value) == en
+
+
+def test_variation_measures_with_two_decimals() -> None:
+    assert formats.decimal(1.23456, "nb", 2) == "1,23" and formats.decimal(1370.7712, "en", 2) == "1,370.77"
+    assert formats.decimal(None, "nb") == formats.decimal(float("nan"), "en") == "–"

@@ -16,8 +16,11 @@ import plotly.graph_objects as go
 import polars as pl
 
 from helhet.analytics import funnel
+from helhet.i18n import Language, gettext
 
 PALETTE = "Blues"
+#: Plotly's decimal and thousands separators in each language (``layout.separators``), as the pages set them
+SEPARATORS: dict[Language, str] = {"nb": ", ", "en": ".,"}
 
 
 @cache
@@ -28,8 +31,16 @@ def municipality_geojson() -> dict[str, Any]:
     return data
 
 
-def funnel_figure(group: pl.DataFrame, title: str, level_label: str) -> go.Figure:
-    """Proportions against their denominators with 95 % and 99.8 % limits (over-dispersion adjusted)."""
+def _decimal_comma(text: str, lang: Language) -> str:
+    """A number as Python wrote it ("99.8%") with the decimal comma in bokmål."""
+    return text.replace(".", ",") if lang == "nb" else text
+
+
+def funnel_figure(group: pl.DataFrame, title: str, level_label: str, lang: Language = "en") -> go.Figure:
+    """Proportions against their denominators with 95 % and 99.8 % limits (over-dispersion adjusted), its
+    words in ``lang`` (the pages translate the English figure themselves; the offline report asks for its
+    language)."""
+    _ = lambda text: gettext(lang, text)  # noqa: E731
     data = group.filter(pl.col("n").is_not_null() & (pl.col("n") > 0))
     n = data["n"].to_numpy().astype(float)
     k = data["k"].fill_null(0).to_numpy().astype(float)
@@ -41,7 +52,7 @@ def funnel_figure(group: pl.DataFrame, title: str, level_label: str) -> go.Figur
     limits = funnel.funnel_limits_proportion(target, grid, overdispersed=True, successes=k, areas_n=n, consistent=True)
     for i, level in enumerate(limits.levels):
         dash = "dash" if level < 0.99 else "solid"
-        name = f"{level:.1%} limits".replace(".0%", "%")
+        name = _("%(level)s limits") % {"level": _decimal_comma(f"{level:.1%}".replace(".0%", "%"), lang)}
         fig.add_trace(
             go.Scatter(x=grid, y=limits.upper[i], mode="lines", line={"dash": dash, "color": "#555"}, name=name)
         )
@@ -58,14 +69,16 @@ def funnel_figure(group: pl.DataFrame, title: str, level_label: str) -> go.Figur
             text=data["name"].to_list() if "name" in data.columns else data["code"].to_list(),
             marker={"color": [colours.get(f or "missing", "#666") for f in flags], "size": 8},
             name=level_label,
-            hovertemplate="%{text}: %{y:.1%} of %{x}<extra></extra>",
+            hovertemplate=_("%(name)s: %(share)s of %(n)s") % {"name": "%{text}", "share": "%{y:.1%}", "n": "%{x}"}
+            + "<extra></extra>",
         )
     )
-    fig.add_hline(y=target, line_color="#222", annotation_text=f"Norway {target:.1%}")
+    norway = f"{_('Norway')} {_decimal_comma(f'{target:.1%}', lang)}"
+    fig.add_hline(y=target, line_color="#222", annotation_text=norway)
     fig.update_layout(
         title=title,
-        xaxis_title="Denominator (n)",
-        yaxis_title="Share",
+        xaxis_title=_("Number of cases (n)"),
+        yaxis_title=_("Share"),
         yaxis_tickformat=".0%",
         height=480,
         margin={"t": 50},

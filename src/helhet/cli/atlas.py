@@ -75,17 +75,22 @@ def report(
     out: Path = typer.Option(Path("atlas.html"), help="The HTML file to write."),
     year: int | None = typer.Option(None, help="Year to show (default: the latest)."),
     as_of: str | None = typer.Option(None, help="Reference date for deadlines (default: today)."),
+    lang: str = typer.Option("nb", "--lang", help="Language of the report: nb (bokmål) or en (English)."),
 ) -> None:
-    """Write a self-contained offline HTML report (Plotly embedded; works without network)."""
+    """Write a self-contained offline HTML report (Plotly embedded; works without network), in bokmål or
+    English."""
     from helhet.analytics.report import render_html
+    from helhet.i18n import LANGUAGES, language_or_default
 
+    if lang not in LANGUAGES:  # before the atlas is computed, so nothing is written
+        _fail(ValueError(f"--lang {lang!r}: use nb (bokmål) or en (English)"))
     with console.status("Computing the atlas..."):
         atlas = _atlas(store_dir, as_of)
     years = sorted(atlas.values["year"].drop_nulls().unique().to_list()) if atlas.values.height else []
     if year is not None and year not in years:
         _fail(ValueError(f"--year {year}: the store has no data for {year}; years with data: {years or 'none'}"))
     with console.status("Writing the report..."):
-        html = render_html(atlas, year)
+        html = render_html(atlas, year, language_or_default(lang))
     out.write_text(html, encoding="utf-8")
     console.print(f"Wrote {out} ({len(html) / 1e6:.1f} MB, {len(atlas.indicators)} indicators).")
 
