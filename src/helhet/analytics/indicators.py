@@ -698,7 +698,7 @@ def _schedule(steps: list[_Step]) -> list[_Step]:
     """The order in which `compute_all` runs its statements, so that few shared tables are alive at once.
 
     Each step's shared tables are made just before the first step that reads them and dropped after the last
-    (``_run``). Greedy: next is the step that makes the fewest new tables, then the one that lets the most be
+    (in `compute_all`). Greedy: next is the step that makes the fewest new tables, then the one that lets the most be
     dropped, then the first in catalogue order. At 10 M referrals the ROP tables are 13.6 M rows each (about
     400 MB uncompressed): all of them alive at once left the joins too little of ``queries.MEMORY_LIMIT``."""
     remaining, live, order = list(steps), set[str](), []

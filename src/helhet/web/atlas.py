@@ -303,11 +303,7 @@ class IndicatorView:
 
 
 def _fmt(lang: Language, indicator: Indicator, value: float | None) -> str:
-    if value is None or value != value:  # None or NaN
-        return "–"
-    if indicator.kind == "proportion":
-        return f"{format_number(round(value * 100, 1), lang)} %"
-    return format_number(round(value, 1), lang)
+    return formats.figure(indicator.kind, value, lang)
 
 
 def _extra(lang: Language, indicator: Indicator, r: dict[str, Any]) -> str:
