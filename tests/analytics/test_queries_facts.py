@@ -73,6 +73,7 @@ SELECT
     a.assigned_level IN ('detox', 'inpatient_long', 'inpatient_short', 'user_controlled_bed') AS assigned_inpatient,
     a.start_deadline,
     e.started_on AS first_start,
+    e.unit_id AS first_unit_id,
     e.level AS delivered_level,
     date_diff('day', r.received_on, e.started_on) AS waiting_days,
     r.closed_on

@@ -289,6 +289,7 @@ _COLUMNS: dict[str, tuple[str, str | None]] = {
     "assigned_inpatient": (f"a.assigned_level IN ({INPATIENT_SQL})", "assessment"),
     "start_deadline": ("a.start_deadline", "assessment"),
     "first_start": ("e.started_on", "episode"),
+    "first_unit_id": ("e.unit_id", "episode"),
     "delivered_level": ("e.level", "episode"),
     "waiting_days": ("date_diff('day', r.received_on, e.started_on)", "episode"),
     "closed_on": ("r.closed_on", None),
