@@ -500,7 +500,8 @@ COORDINATION: tuple[Indicator, ...] = (
                     AND q.done_on BETWEEN e.started_on - 365 AND e.started_on + $mapping_days
             ), declined AS (
                 SELECT DISTINCT e.id FROM e JOIN mapping_declined d ON d.person_key = e.person_key
-                    AND d.area = 'substance_use' AND d.declined_on BETWEEN e.started_on - 365 AND e.started_on + $mapping_days
+                    AND d.area = 'substance_use'
+                    AND d.declined_on BETWEEN e.started_on - 365 AND e.started_on + $mapping_days
             )
             SELECT e.cell, e.unit_id, year(e.started_on) AS year, (m.id IS NOT NULL)::INT AS k
             FROM e LEFT JOIN mapped m ON m.id = e.id
