@@ -6,8 +6,22 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from helhet.analytics import queries
-from helhet.analytics.indicators import CATALOGUE, _schedule, _Step, _steps, compute_all
+import polars as pl
+import pytest
+
+from helhet.analytics import indicators, queries
+from helhet.analytics.indicators import (
+    CATALOGUE,
+    PER_PERSON,
+    PERSON_GEO,
+    _person_ranges,
+    _schedule,
+    _Step,
+    _steps,
+    available,
+    compute_all,
+    compute_raw,
+)
 from tests.analytics.store_builder import StoreBuilder
 
 AS_OF = date(2025, 1, 1)
@@ -51,3 +65,33 @@ def test_compute_all_leaves_no_shared_table_behind(tmp_path: Path) -> None:
     assert set(raw["indicator"]) == {"rop04_situation_recorded", "rop05_plan_with_measures"}
     tables = {str(r[0]) for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
     assert not tables & (ROP_TABLES | {"rop_frame", "rop_cells"})
+
+
+def test_the_rop_checks_in_ranges_of_persons_count_what_one_range_counts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store of more than `PERSON_CHUNK` persons has its ROP checks run per range of persons (the person-keyed
+    tables as temp views of the range): the counts per level, code and year are those of `compute_raw` over all
+    persons at once, and the store's own tables are seen again afterwards."""
+    from helhet.synthetic import generate_to_parquet
+
+    folder = tmp_path / "store"
+    generate_to_parquet(folder, persons=1_500, years=2, seed=3, as_of=AS_OF)
+    con = queries.connect(folder)
+    checks = [i for i in available(con) if PER_PERSON in i.shared]
+    assert len(checks) >= 9
+    persons = con.execute("SELECT count(*) FROM person").fetchone()
+    monkeypatch.setattr(indicators, "PERSON_CHUNK", 400)
+    queries.facts(con, [])
+    con.execute(PERSON_GEO)
+    ranges = _person_ranges(con)
+    assert len(ranges) == 4 and all(r is not None for r in ranges)
+    raw = compute_all(con, checks, AS_OF)
+    assert not con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW' AND table_catalog = 'temp'"
+    ).fetchall()
+    assert con.execute("SELECT count(*) FROM person_geo").fetchone() == persons
+    reference = pl.concat([compute_raw(con, i, AS_OF) for i in checks], how="vertical_relaxed")
+    keys = ["indicator", "level", "code", "year"]
+    assert raw.select(*keys, "n", "k").sort(keys).equals(reference.select(*keys, "n", "k").sort(keys))
+    assert raw["k"].sum() > 0

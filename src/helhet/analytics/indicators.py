@@ -21,6 +21,7 @@ import polars as pl
 
 from helhet.analytics import queries, rop
 from helhet.analytics.queries import INPATIENT_SQL, has_table, in_period
+from helhet.analytics.store import OPTIONAL, REQUIRED
 from helhet.i18n import N_
 
 Level = Literal["rhf", "hf", "area", "municipality", "unit"]
@@ -708,6 +709,65 @@ def _schedule(steps: list[_Step]) -> list[_Step]:
     return order
 
 
+#: persons per range of the steps that read ``rop_frame`` (`_person_ranges`): at 10 M referrals (7.9 M persons) the
+#: ROP checks in eight ranges took 83-88 CPU s against 97-101 in one (the same cells), their hash tables a size that
+#: stays in the CPU's caches; a store of up to this many persons is one range, as before
+PERSON_CHUNK = 1_000_000
+#: the steps run per range of persons: those over the persons in service per year (the ROP gap checks)
+PER_PERSON = "rop_frame"
+
+
+def _person_ranges(con: duckdb.DuckDBPyConnection, chunk: int | None = None) -> list[tuple[int, int] | None]:
+    """Ranges of person keys of about ``chunk`` (`PERSON_CHUNK`) persons each, or ``[None]`` (all persons at
+    once) for a store of up to ``chunk`` persons."""
+    chunk = chunk or PERSON_CHUNK
+    row = con.execute("SELECT count(*), min(person_key), max(person_key) FROM person_geo").fetchone()
+    if not row or row[0] <= chunk or row[1] is None:
+        return [None]
+    parts = -(-int(row[0]) // chunk)
+    low, high = int(row[1]), int(row[2])
+    step = (high - low) // parts + 1
+    return [(low + part * step, min(high, low + (part + 1) * step - 1)) for part in range(parts)]
+
+
+def _person_tables(con: duckdb.DuckDBPyConnection, steps: list[_Step]) -> list[str]:
+    """The person-keyed tables these steps read (of the store, and ``person_geo``), in catalogue order."""
+    text = " ".join([step.sql for step in steps] + [SHARED_TABLES[n] for step in steps for n in step.shared])
+    tables = [t for t, columns in {**REQUIRED, **OPTIONAL}.items() if "person_id" in columns] + ["person_geo"]
+    return [t for t in tables if re.search(rf"\b{t}\b", text) and has_table(con, t)]
+
+
+def _restrict(con: duckdb.DuckDBPyConnection, tables: list[str], persons: tuple[int, int] | None) -> None:
+    """Make ``tables`` show only the persons with keys in ``persons`` (temp views of the same names, which the
+    statements find before the store's; Parquet skips the row groups of other persons), or all again (None)."""
+    for table in tables:
+        if persons is None:
+            con.execute(f"DROP VIEW IF EXISTS temp.main.{table}")
+        else:
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {queries.DATABASE}.main.{table} "
+                f"WHERE person_key BETWEEN {int(persons[0])} AND {int(persons[1])}"
+            )
+
+
+def _run(con: duckdb.DuckDBPyConnection, steps: list[_Step], as_of: date, frames: list[pl.DataFrame]) -> None:
+    """Run ``steps`` in order, each shared table made before the first that reads it and dropped after the last;
+    the quantiles' rows appended to ``frames``."""
+    live = set[str]()
+    for rank, step in enumerate(steps):
+        for name in step.shared:
+            if name not in live:
+                _make_shared(con, name, as_of)
+                live.add(name)
+        if step.quantile:
+            frames.append(con.sql(step.sql).pl())
+        else:
+            con.execute(step.sql)
+        for name in live - {name for later in steps[rank + 1 :] for name in later.shared}:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+            live.discard(name)
+
+
 def _measures(kind: Kind) -> str:
     if kind == "quantile":
         # both quantiles of one aggregate (DuckDB binds the two alike calls once): one sort of each group's values
@@ -810,6 +870,8 @@ def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_
     nation are then sums over those few cells (GROUPING SETS over cells, not over rows), in one statement.
     Quantiles cannot be summed: each one's rows go through a grouped statement of its own. The statements run in
     the order of `_schedule`, each shared table made before the first that reads it and dropped after the last.
+    Those over the persons in service (``rop_frame``: the ROP checks) run once per range of about `PERSON_CHUNK`
+    persons (`_person_ranges`, `_restrict`), their counts per cell summed like the others'.
     Rows sorted by indicator (catalogue order), level, code and year.
     """
     if not indicators:
@@ -822,19 +884,25 @@ def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_
         "CREATE OR REPLACE TEMP TABLE indicator_cells "
         "(indicator VARCHAR, cell INTEGER, unit_id BIGINT, year BIGINT, n BIGINT, k HUGEINT)"
     )
-    frames, steps, live = [], _schedule(_steps(counted, quantiles, as_of, period)), set[str]()
-    for rank, step in enumerate(steps):
-        for name in step.shared:
-            if name not in live:
-                _make_shared(con, name, as_of)
-                live.add(name)
-        if step.quantile:
-            frames.append(con.sql(step.sql).pl())
-        else:
-            con.execute(step.sql)
-        for name in live - {name for later in steps[rank + 1 :] for name in later.shared}:
-            con.execute(f"DROP TABLE IF EXISTS {name}")
-            live.discard(name)
+    frames: list[pl.DataFrame] = []
+    steps = _schedule(_steps(counted, quantiles, as_of, period))
+    per_person = [step for step in steps if PER_PERSON in step.shared and not step.quantile]
+    _run(con, [step for step in steps if step not in per_person], as_of, frames)
+    if per_person:
+        # counts per cell summed over the ranges by the statement below: the same as over all persons at once
+        # a step over referral_facts (a table, not a view of the store) would count every person in each range
+        text = " ".join(
+            [step.sql for step in per_person] + [SHARED_TABLES[n] for step in per_person for n in step.shared]
+        )
+        reads_facts = re.search(r"\breferral_facts\b", text) is not None
+        ranges = [None] if reads_facts else _person_ranges(con)
+        tables = _person_tables(con, per_person) if ranges != [None] else []
+        try:
+            for persons in ranges:
+                _restrict(con, tables, persons)
+                _run(con, per_person, as_of, frames)
+        finally:
+            _restrict(con, tables, None)
     if counted:
         frames.append(
             con.sql(f"""

@@ -92,6 +92,8 @@ def covered_years(folder: Path) -> tuple[int, int] | None:
 #: DuckDB's own memory (its buffer: tables, hash tables, sorts) is kept under this; beyond it, it spills to a
 #: temporary directory. Meant to keep the atlas within issue 6's 4 GB (10 M referrals: 3.2 GB)
 MEMORY_LIMIT = "2.5GB"
+#: the in-memory database `connect` keeps the atlas's views and tables in
+DATABASE = "atlas"
 #: referrals per statement that builds ``referral_facts``: larger stores are built in ranges of referral ids, so
 #: the joins' hash tables and windows of one range fit in ``MEMORY_LIMIT`` and do not spill (10 M referrals in
 #: one statement wrote 16 GB of temporary files)
@@ -144,8 +146,8 @@ def connect(folder: Path, threads: int | None = None, memory_limit: str = MEMORY
     # The atlas's tables live in an in-memory database that compresses at each CHECKPOINT (temp tables never
     # do): a large store's referral_facts takes about a tenth of the memory, so 10 M referrals of it fit beside
     # the joins.
-    con.execute("ATTACH ':memory:' AS atlas (COMPRESS)")
-    con.execute("USE atlas")
+    con.execute(f"ATTACH ':memory:' AS {DATABASE} (COMPRESS)")
+    con.execute(f"USE {DATABASE}")
     for table, path in files.items():
         _view(con, table, path)
     _geography_tables(con)
