@@ -717,22 +717,25 @@ PERSON_CHUNK = 1_000_000
 PER_PERSON = "rop_frame"
 
 
-def _person_ranges(con: duckdb.DuckDBPyConnection, chunk: int | None = None) -> list[tuple[int, int] | None]:
-    """Ranges of person keys of about ``chunk`` (`PERSON_CHUNK`) persons each, or ``[None]`` (all persons at
-    once) for a store of up to ``chunk`` persons."""
-    chunk = chunk or PERSON_CHUNK
+def _person_ranges(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int] | None]:
+    """Ranges of person keys of about `PERSON_CHUNK` persons each, or ``[None]`` (all persons at once) for a
+    store of up to that many persons."""
     row = con.execute("SELECT count(*), min(person_key), max(person_key) FROM person_geo").fetchone()
-    if not row or row[0] <= chunk or row[1] is None:
+    if not row or row[0] <= PERSON_CHUNK or row[1] is None:
         return [None]
-    parts = -(-int(row[0]) // chunk)
+    parts = -(-int(row[0]) // PERSON_CHUNK)
     low, high = int(row[1]), int(row[2])
     step = (high - low) // parts + 1
     return [(low + part * step, min(high, low + (part + 1) * step - 1)) for part in range(parts)]
 
 
-def _person_tables(con: duckdb.DuckDBPyConnection, steps: list[_Step]) -> list[str]:
-    """The person-keyed tables these steps read (of the store, and ``person_geo``), in catalogue order."""
+def _person_tables(con: duckdb.DuckDBPyConnection, steps: list[_Step]) -> list[str] | None:
+    """The person-keyed tables these steps read (of the store, and ``person_geo``), in catalogue order; None when
+    they read ``referral_facts``, a table that `_restrict` cannot narrow (each range would count every person),
+    and the steps run over all persons at once."""
     text = " ".join([step.sql for step in steps] + [SHARED_TABLES[n] for step in steps for n in step.shared])
+    if re.search(r"\breferral_facts\b", text):
+        return None
     tables = [t for t, columns in {**REQUIRED, **OPTIONAL}.items() if "person_id" in columns] + ["person_geo"]
     return [t for t in tables if re.search(rf"\b{t}\b", text) and has_table(con, t)]
 
@@ -890,19 +893,17 @@ def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_
     _run(con, [step for step in steps if step not in per_person], as_of, frames)
     if per_person:
         # counts per cell summed over the ranges by the statement below: the same as over all persons at once
-        # a step over referral_facts (a table, not a view of the store) would count every person in each range
-        text = " ".join(
-            [step.sql for step in per_person] + [SHARED_TABLES[n] for step in per_person for n in step.shared]
-        )
-        reads_facts = re.search(r"\breferral_facts\b", text) is not None
-        ranges = [None] if reads_facts else _person_ranges(con)
-        tables = _person_tables(con, per_person) if ranges != [None] else []
-        try:
-            for persons in ranges:
-                _restrict(con, tables, persons)
-                _run(con, per_person, as_of, frames)
-        finally:
-            _restrict(con, tables, None)
+        tables = _person_tables(con, per_person) or []
+        ranges = _person_ranges(con) if tables else [None]
+        if ranges == [None]:
+            _run(con, per_person, as_of, frames)
+        else:
+            try:
+                for persons in ranges:
+                    _restrict(con, tables, persons)
+                    _run(con, per_person, as_of, frames)
+            finally:
+                _restrict(con, tables, None)
     if counted:
         frames.append(
             con.sql(f"""
