@@ -11,9 +11,8 @@ import pytest
 
 from helhet.analytics import indicators, queries
 from helhet.analytics.indicators import (
+    BY_CODE,
     CATALOGUE,
-    PER_PERSON,
-    PERSON_GEO,
     _person_ranges,
     _schedule,
     _Step,
@@ -21,6 +20,7 @@ from helhet.analytics.indicators import (
     available,
     compute_all,
     compute_raw,
+    fact_columns,
 )
 from tests.analytics.store_builder import StoreBuilder
 
@@ -67,31 +67,64 @@ def test_compute_all_leaves_no_shared_table_behind(tmp_path: Path) -> None:
     assert not tables & (ROP_TABLES | {"rop_frame", "rop_cells"})
 
 
-def test_the_rop_checks_in_ranges_of_persons_count_what_one_range_counts(
+def test_every_indicator_in_ranges_of_persons_counts_what_one_range_counts(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A store of more than `PERSON_CHUNK` persons has its ROP checks run per range of persons (the person-keyed
-    tables as temp views of the range): the counts per level, code and year are those of `compute_raw` over all
-    persons at once, and the store's own tables are seen again afterwards."""
+    """A store of more than `PERSON_CHUNK` persons has every indicator computed per range of persons (the
+    person-keyed tables and ``referral_facts`` as temp views of the range): the counts, medians, p90s and means per
+    level, code and year are those of `compute_raw` over all persons at once, and the store's own tables are seen
+    again afterwards."""
     from helhet.synthetic import generate_to_parquet
 
     folder = tmp_path / "store"
     generate_to_parquet(folder, persons=1_500, years=2, seed=3, as_of=AS_OF)
     con = queries.connect(folder)
-    checks = [i for i in available(con) if PER_PERSON in i.shared]
-    assert len(checks) >= 9
+    chosen = available(con)
+    assert {i.kind for i in chosen} == {"proportion", "rate", "quantile"} and len(chosen) == len(CATALOGUE)
     persons = con.execute("SELECT count(*) FROM person").fetchone()
     monkeypatch.setattr(indicators, "PERSON_CHUNK", 400)
-    queries.facts(con, [])
-    con.execute(PERSON_GEO)
+    queries.facts(con, fact_columns(chosen), compress_from=0)  # a table of the atlas database, as a large store's
     ranges = _person_ranges(con)
     assert len(ranges) == 4 and all(r is not None for r in ranges)
-    raw = compute_all(con, checks, AS_OF)
+    narrowed: list[tuple[list[str], tuple[int, int] | None]] = []
+    restrict = indicators._restrict
+    monkeypatch.setattr(indicators, "_restrict", lambda c, t, p: (narrowed.append((t, p)), restrict(c, t, p))[1])
+    raw = compute_all(con, chosen, AS_OF)
+    assert [p for _, p in narrowed] == [*ranges, None]
+    assert {"referral_facts", "person_geo", "episode", "appointment", "vedtak"} <= set(narrowed[0][0])
     assert not con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW' AND table_catalog = 'temp'"
     ).fetchall()
     assert con.execute("SELECT count(*) FROM person_geo").fetchone() == persons
-    reference = pl.concat([compute_raw(con, i, AS_OF) for i in checks], how="vertical_relaxed")
+    reference = pl.concat([compute_raw(con, i, AS_OF) for i in chosen], how="vertical_relaxed")
     keys = ["indicator", "level", "code", "year"]
-    assert raw.select(*keys, "n", "k").sort(keys).equals(reference.select(*keys, "n", "k").sort(keys))
-    assert raw["k"].sum() > 0
+    got, want = raw.sort(keys), reference.select(raw.columns).sort(keys)
+    assert got.select(*keys, "n", "k").equals(want.select(*keys, "n", "k"))
+    for column in ("median", "p90", "mean"):
+        assert ((got[column] - want[column]).abs() <= 1e-9).all() and got[column].null_count() == want[
+            column
+        ].null_count()
+    assert raw["k"].sum() > 0 and raw["median"].drop_nulls().len() > 0
+
+
+def test_a_temp_referral_facts_keeps_the_indicators_over_it_in_one_range(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A small store's ``referral_facts`` is a temp table, which no temp view can narrow: the indicators then
+    run over all persons at once and still count every referral once."""
+    from helhet.synthetic import generate_to_parquet
+
+    folder = tmp_path / "store"
+    generate_to_parquet(folder, persons=600, years=2, seed=5, as_of=AS_OF)
+    con = queries.connect(folder)
+    chosen = [BY_CODE["new_referrals"], BY_CODE["waiting_days"]]
+    monkeypatch.setattr(indicators, "PERSON_CHUNK", 200)
+    queries.facts(con, fact_columns(chosen))
+    narrowed: list[object] = []
+    restrict = indicators._restrict
+    monkeypatch.setattr(indicators, "_restrict", lambda c, t, p: (narrowed.append(p), restrict(c, t, p))[1])
+    raw = compute_all(con, chosen, AS_OF)
+    assert not narrowed
+    reference = pl.concat([compute_raw(con, i, AS_OF) for i in chosen], how="vertical_relaxed")
+    keys = ["indicator", "level", "code", "year"]
+    assert raw.select(*keys, "n", "median").sort(keys).equals(reference.select(*keys, "n", "median").sort(keys))

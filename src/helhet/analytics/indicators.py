@@ -709,18 +709,16 @@ def _schedule(steps: list[_Step]) -> list[_Step]:
     return order
 
 
-#: persons per range of the steps that read ``rop_frame`` (`_person_ranges`): at 10 M referrals (7.9 M persons) the
-#: ROP checks in eight ranges took 83-88 CPU s against 97-101 in one (the same cells), their hash tables a size that
-#: stays in the CPU's caches; a store of up to this many persons is one range, as before
+#: persons per range of `compute_all` (`_person_ranges`): at 10 M referrals (7.9 M persons) the ROP checks in eight
+#: ranges took 83-88 CPU s against 97-101 in one (the same cells), their hash tables a size that stays in the CPU's
+#: caches; a store of up to this many persons is one range
 PERSON_CHUNK = 1_000_000
-#: the steps run per range of persons: those over the persons in service per year (the ROP gap checks)
-PER_PERSON = "rop_frame"
 
 
 def _person_ranges(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int] | None]:
     """Ranges of person keys of about `PERSON_CHUNK` persons each, or ``[None]`` (all persons at once) for a
     store of up to that many persons."""
-    row = con.execute("SELECT count(*), min(person_key), max(person_key) FROM person_geo").fetchone()
+    row = con.execute("SELECT count(*), min(person_key), max(person_key) FROM person").fetchone()
     if not row or row[0] <= PERSON_CHUNK or row[1] is None:
         return [None]
     parts = -(-int(row[0]) // PERSON_CHUNK)
@@ -729,20 +727,32 @@ def _person_ranges(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int] | Non
     return [(low + part * step, min(high, low + (part + 1) * step - 1)) for part in range(parts)]
 
 
+def _in_database(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether ``name`` is a table or view of `queries.DATABASE` (not a temp table, which a temp view of the same
+    name cannot stand in front of)."""
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_catalog = ?",
+        [name, queries.DATABASE],
+    ).fetchone()
+    return bool(row and row[0])
+
+
 def _person_tables(con: duckdb.DuckDBPyConnection, steps: list[_Step]) -> list[str] | None:
-    """The person-keyed tables these steps read (of the store, and ``person_geo``), in catalogue order; None when
-    they read ``referral_facts``, a table that `_restrict` cannot narrow (each range would count every person),
-    and the steps run over all persons at once."""
+    """The person-keyed tables these steps read (of the store, ``person_geo`` and ``referral_facts``), in
+    catalogue order; None when one of them is a temp table, which `_restrict` cannot narrow (each range would
+    count every person), and the steps run over all persons at once."""
     text = " ".join([step.sql for step in steps] + [SHARED_TABLES[n] for step in steps for n in step.shared])
-    if re.search(r"\breferral_facts\b", text):
+    keyed = ["person"] + [t for t, columns in {**REQUIRED, **OPTIONAL}.items() if "person_id" in columns]
+    tables = [t for t in [*keyed, "person_geo", "referral_facts"] if re.search(rf"\b{t}\b", text) and has_table(con, t)]
+    if not all(_in_database(con, t) for t in tables):
         return None
-    tables = [t for t, columns in {**REQUIRED, **OPTIONAL}.items() if "person_id" in columns] + ["person_geo"]
-    return [t for t in tables if re.search(rf"\b{t}\b", text) and has_table(con, t)]
+    return tables
 
 
 def _restrict(con: duckdb.DuckDBPyConnection, tables: list[str], persons: tuple[int, int] | None) -> None:
     """Make ``tables`` show only the persons with keys in ``persons`` (temp views of the same names, which the
-    statements find before the store's; Parquet skips the row groups of other persons), or all again (None)."""
+    statements find before the store's; Parquet and DuckDB's own tables skip the row groups of other persons),
+    or all again (None)."""
     for table in tables:
         if persons is None:
             con.execute(f"DROP VIEW IF EXISTS temp.main.{table}")
@@ -753,19 +763,15 @@ def _restrict(con: duckdb.DuckDBPyConnection, tables: list[str], persons: tuple[
             )
 
 
-def _run(con: duckdb.DuckDBPyConnection, steps: list[_Step], as_of: date, frames: list[pl.DataFrame]) -> None:
-    """Run ``steps`` in order, each shared table made before the first that reads it and dropped after the last;
-    the quantiles' rows appended to ``frames``."""
+def _run(con: duckdb.DuckDBPyConnection, steps: list[_Step], as_of: date) -> None:
+    """Run ``steps`` in order, each shared table made before the first that reads it and dropped after the last."""
     live = set[str]()
     for rank, step in enumerate(steps):
         for name in step.shared:
             if name not in live:
                 _make_shared(con, name, as_of)
                 live.add(name)
-        if step.quantile:
-            frames.append(con.sql(step.sql).pl())
-        else:
-            con.execute(step.sql)
+        con.execute(step.sql)
         for name in live - {name for later in steps[rank + 1 :] for name in later.shared}:
             con.execute(f"DROP TABLE IF EXISTS {name}")
             live.discard(name)
@@ -821,12 +827,17 @@ def _facts_cells(counted: list[Indicator], facts: dict[str, re.Match[str]], peri
 
 @dataclass(frozen=True)
 class _Step:
-    """One statement of `compute_all`: an INSERT into ``indicator_cells`` (counted) or a SELECT of quantiles, and
-    the shared tables it reads (in the order they are made)."""
+    """One statement of `compute_all`: an INSERT into ``indicator_cells`` (counted) or into the quantile's table of
+    values (`_values`), and the shared tables it reads (in the order they are made)."""
 
     sql: str
     shared: tuple[str, ...] = ()
-    quantile: bool = False
+
+
+def _values(rank: int) -> str:
+    """The temp table of the rows (cell, unit, year, value) of the ``rank``-th quantile indicator of `compute_all`:
+    its quantiles are taken once, over the rows of every range of persons."""
+    return f"quantile_values_{rank}"
 
 
 def _steps(counted: list[Indicator], quantiles: list[Indicator], as_of: date, period: str) -> list[_Step]:
@@ -853,14 +864,11 @@ def _steps(counted: list[Indicator], quantiles: list[Indicator], as_of: date, pe
     ]
     steps += [
         _Step(
-            f"""SELECT '{i.code}' AS indicator, {_level_case()} AS level, {_code_case()} AS code, year,
-                       {_measures("quantile")}
-                FROM ({_parameters(i.sql, as_of)}) s LEFT JOIN geo_cell USING (cell) WHERE {period}
-                GROUP BY {_grouping_sets()}""",
+            f"INSERT INTO {_values(rank)} BY NAME SELECT {GEO}, value FROM ({_parameters(i.sql, as_of)}) s "
+            f"WHERE {period}",
             i.shared,
-            quantile=True,
         )
-        for i in quantiles
+        for rank, i in enumerate(quantiles)
     ]
     return steps
 
@@ -871,11 +879,13 @@ def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_
     Counted indicators (proportions, rates): each indicator's rows are first counted per cell of the finest
     geography (RHF, HF, area, municipality, unit) and year into ``indicator_cells`` (`_steps`); the levels and the
     nation are then sums over those few cells (GROUPING SETS over cells, not over rows), in one statement.
-    Quantiles cannot be summed: each one's rows go through a grouped statement of its own. The statements run in
-    the order of `_schedule`, each shared table made before the first that reads it and dropped after the last.
-    Those over the persons in service (``rop_frame``: the ROP checks) run once per range of about `PERSON_CHUNK`
-    persons (`_person_ranges`, `_restrict`), their counts per cell summed like the others'.
-    Rows sorted by indicator (catalogue order), level, code and year.
+    Quantiles cannot be summed: each one's rows (cell, unit, year, value) are kept in a table of its own
+    (`_values`) and go through one grouped statement at the end. The statements run in the order of
+    `_schedule`, each shared table made before the first that reads it and dropped after the last, once per
+    range of about `PERSON_CHUNK` persons (`_person_ranges`, `_restrict`): every indicator counts a person's rows
+    from that person's records alone (records that point at each other by id, as an appointment at its outreach
+    task or an episode at its referral, belong to the same person), so the ranges' counts add up to those over
+    all persons at once. Rows sorted by indicator (catalogue order), level, code and year.
     """
     if not indicators:
         return pl.DataFrame()
@@ -887,23 +897,34 @@ def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_
         "CREATE OR REPLACE TEMP TABLE indicator_cells "
         "(indicator VARCHAR, cell INTEGER, unit_id BIGINT, year BIGINT, n BIGINT, k HUGEINT)"
     )
-    frames: list[pl.DataFrame] = []
+    for rank in range(len(quantiles)):
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {_values(rank)} (cell INTEGER, unit_id BIGINT, year BIGINT, value DOUBLE)"
+        )
     steps = _schedule(_steps(counted, quantiles, as_of, period))
-    per_person = [step for step in steps if PER_PERSON in step.shared and not step.quantile]
-    _run(con, [step for step in steps if step not in per_person], as_of, frames)
-    if per_person:
-        # counts per cell summed over the ranges by the statement below: the same as over all persons at once
-        tables = _person_tables(con, per_person) or []
-        ranges = _person_ranges(con) if tables else [None]
-        if ranges == [None]:
-            _run(con, per_person, as_of, frames)
-        else:
-            try:
-                for persons in ranges:
-                    _restrict(con, tables, persons)
-                    _run(con, per_person, as_of, frames)
-            finally:
-                _restrict(con, tables, None)
+    # counts per cell summed over the ranges, and quantiles over the values of all ranges, by the statements
+    # below: the same as over all persons at once
+    tables = _person_tables(con, steps)
+    ranges = _person_ranges(con) if tables else [None]
+    try:
+        for persons in ranges:
+            if persons is not None:
+                _restrict(con, tables or [], persons)
+            _run(con, steps, as_of)
+    finally:
+        if ranges != [None]:
+            _restrict(con, tables or [], None)
+    frames: list[pl.DataFrame] = []
+    for rank, indicator in enumerate(quantiles):
+        frames.append(
+            con.sql(f"""
+                SELECT '{indicator.code}' AS indicator, {_level_case()} AS level, {_code_case()} AS code, year,
+                       {_measures("quantile")}
+                FROM {_values(rank)} LEFT JOIN geo_cell USING (cell)
+                GROUP BY {_grouping_sets()}
+            """).pl()
+        )
+        con.execute(f"DROP TABLE {_values(rank)}")
     if counted:
         frames.append(
             con.sql(f"""

@@ -283,8 +283,11 @@ def _pseudonymise(source: Path, target: Path, table: str, salt: int) -> None:
                 select_list.append(f"hash({c} + {salt}) AS person_key")
             else:
                 select_list.append(f'"{c}"')
+        # in the order of the keys, so that the atlas's ranges of persons (indicators.compute_all) read only
+        # their own row groups
+        order = " ORDER BY person_key" if any("person_key" in s for s in select_list) else ""
         con.execute(
-            f"COPY (SELECT {', '.join(select_list)} FROM read_parquet('{source}')) TO '{target}' "
+            f"COPY (SELECT {', '.join(select_list)} FROM read_parquet('{source}'){order}) TO '{target}' "
             "(FORMAT parquet, COMPRESSION zstd)"
         )
     finally:
