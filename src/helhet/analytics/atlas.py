@@ -18,7 +18,15 @@ import numpy.typing as npt
 import polars as pl
 
 from helhet.analytics import funnel, queries, stats, variation
-from helhet.analytics.indicators import CATALOGUE, LEVELS, Indicator, available, compute_all, fact_columns
+from helhet.analytics.indicators import (
+    CATALOGUE,
+    LEVELS,
+    Indicator,
+    available,
+    compute_all,
+    fact_columns,
+    over_facts,
+)
 from helhet.analytics.population import adult_population
 from helhet.analytics.queries import display_names, in_period
 from helhet.analytics.stats import FloatArray
@@ -307,29 +315,56 @@ def _matrix(lists: pl.Series, rows: npt.NDArray[np.intp], length: int) -> FloatA
     return lists.gather(rows).explode().to_numpy().astype(np.float64).reshape(rows.size, length)
 
 
-def _casemix(
-    con: duckdb.DuckDBPyConnection, indicator: Indicator, as_of: date
-) -> tuple[pl.DataFrame, dict[str, float]]:
-    """O/E per referral area from a logistic model fitted on covariate cells (cost grows with cells, not rows)."""
-    source = indicator.sql.replace("$as_of", f"DATE '{as_of.isoformat()}'")
-    source = source.replace(
-        "SELECT cell, unit_id, year, ",
-        "SELECT cell, year, CASE WHEN age < 25 THEN '18-24' WHEN age < 35 THEN '25-34' WHEN age < 45 THEN "
-        "'35-44' WHEN age < 55 THEN '45-54' ELSE '55+' END AS age_band, sex, homeless, rop, primary_substance, "
-        "injecting, (prior_episodes > 0) AS prior, ",
-    )
-    covariates = ", ".join(CASEMIX_COVARIATES)
-    # counted per residence (``cell``) and covariates, then summed per area: the few cells joined to their area
-    cells = con.sql(f"""
-        SELECT g.area_code, s.year, {", ".join(f"s.{c}" for c in CASEMIX_COVARIATES)}, sum(s.k)::BIGINT AS k,
-               sum(s.n)::BIGINT AS n
-        FROM (SELECT cell, year, {covariates}, sum(k) AS k, count(*) AS n FROM ({source}) s
-              WHERE {in_period(con)} GROUP BY ALL) s
-        JOIN geo_cell g USING (cell)
+#: a referral's case-mix covariates from its row of ``referral_facts``, as `CASEMIX_COVARIATES` names them
+_COVARIATES_SQL = (
+    "CASE WHEN age < 25 THEN '18-24' WHEN age < 35 THEN '25-34' WHEN age < 45 THEN '35-44' WHEN age < 55 THEN "
+    "'45-54' ELSE '55+' END AS age_band, sex, homeless, rop, primary_substance, injecting, "
+    "(prior_episodes > 0) AS prior"
+)
+
+
+def _casemix_cells(con: duckdb.DuckDBPyConnection, adjusted: list[Indicator], as_of: date) -> dict[str, pl.DataFrame]:
+    """Per case-mix indicator, its k and n per referral area, year and covariate cell (sorted by every column).
+
+    Counted per residence (``cell``) and covariates, then summed per area: the few cells joined to their area.
+    The indicators over ``referral_facts`` alone are counted in one scan of it (``count(*) FILTER``, as
+    ``indicators.compute_all`` counts them); any other in a statement of its own."""
+    covariates = ", ".join(f"s.{c}" for c in CASEMIX_COVARIATES)
+    by_area = f"""SELECT g.area_code, s.year, {covariates}, {{sums}}
+        FROM ({{cells}}) s JOIN geo_cell g USING (cell)
         WHERE g.area_code IS NOT NULL
-        GROUP BY ALL
-        ORDER BY ALL
-    """).pl()
+        GROUP BY ALL"""
+    cells: dict[str, pl.DataFrame] = {}
+    matches = {i.code: match for i in adjusted if (match := over_facts(i, as_of))}
+    if matches:
+        counts = ", ".join(
+            f"sum({m['k']}) FILTER (WHERE {m['rows'] or 'TRUE'}) AS k_{r}, "
+            f"count(*) FILTER (WHERE {m['rows'] or 'TRUE'}) AS n_{r}"
+            for r, m in enumerate(matches.values())
+        )
+        sums = ", ".join(f"sum(s.k_{r})::BIGINT AS k_{r}, sum(s.n_{r})::BIGINT AS n_{r}" for r in range(len(matches)))
+        source = (
+            f"SELECT cell, year, {_COVARIATES_SQL}, {counts} FROM referral_facts WHERE {in_period(con)} GROUP BY ALL"
+        )
+        con.execute(f"CREATE OR REPLACE TEMP TABLE casemix_cells AS {by_area.format(sums=sums, cells=source)}")
+        for r, code in enumerate(matches):
+            cells[code] = con.sql(f"""
+                SELECT area_code, year, {", ".join(CASEMIX_COVARIATES)}, k_{r} AS k, n_{r} AS n
+                FROM casemix_cells WHERE n_{r} > 0 ORDER BY ALL
+            """).pl()
+        con.execute("DROP TABLE casemix_cells")
+    for indicator in (i for i in adjusted if i.code not in matches):
+        source = indicator.sql.replace("$as_of", f"DATE '{as_of.isoformat()}'")
+        source = source.replace("SELECT cell, unit_id, year, ", f"SELECT cell, year, {_COVARIATES_SQL}, ")
+        grouped = f"""SELECT cell, year, {", ".join(CASEMIX_COVARIATES)}, sum(k) AS k, count(*) AS n
+            FROM ({source}) s WHERE {in_period(con)} GROUP BY ALL"""
+        sums = "sum(s.k)::BIGINT AS k, sum(s.n)::BIGINT AS n"
+        cells[indicator.code] = con.sql(f"{by_area.format(sums=sums, cells=grouped)} ORDER BY ALL").pl()
+    return cells
+
+
+def _casemix(indicator: Indicator, cells: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, float]]:
+    """O/E per referral area from a logistic model fitted on covariate cells (cost grows with cells, not rows)."""
     if cells.height == 0:
         return pl.DataFrame(), {}
     cells = cells.with_columns(pl.col("year").cast(pl.Utf8).alias("year_c"))
@@ -407,8 +442,10 @@ def build_atlas(con: duckdb.DuckDBPyConnection, as_of: date, indicators: list[st
         quantiles = raw.filter(kind == "quantile")
         if quantiles.height:
             frames.append(quantiles.with_columns(pl.col("median").alias("value")))
-    for indicator in (i for i in chosen if i.casemix):
-        cm, summary = _casemix(con, indicator, as_of)
+    adjusted = [i for i in chosen if i.casemix]
+    cells = _casemix_cells(con, adjusted, as_of) if adjusted else {}
+    for indicator in adjusted:
+        cm, summary = _casemix(indicator, cells[indicator.code])
         if cm.height:
             casemix_frames.append(cm)
             mor[indicator.code] = summary

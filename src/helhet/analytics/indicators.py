@@ -808,6 +808,12 @@ def compute_raw(con: duckdb.DuckDBPyConnection, indicator: Indicator, as_of: dat
 _FACTS_ROWS = re.compile(rf"SELECT {GEO}, (?P<k>.+) AS k FROM referral_facts(?: WHERE (?P<rows>.+))?", re.DOTALL)
 
 
+def over_facts(indicator: Indicator, as_of: date) -> re.Match[str] | None:
+    """The k and row condition (``k``, ``rows``) of an indicator over the rows of ``referral_facts`` alone, or
+    None for one that reads other tables."""
+    return _FACTS_ROWS.fullmatch(_parameters(indicator.sql, as_of))
+
+
 def _facts_cells(counted: list[Indicator], facts: dict[str, re.Match[str]], period: str) -> str:
     """``WITH facts_cells``: per cell, n and k of every indicator of ``facts`` (numbered by rank in ``counted``)."""
     if not facts:
@@ -844,7 +850,7 @@ def _steps(counted: list[Indicator], quantiles: list[Indicator], as_of: date, pe
     """The statements of `compute_all` in catalogue order. The counted indicators over ``referral_facts`` alone
     in one scan; each other indicator in a statement of its own, so that one indicator's joins and hash tables
     hold memory at a time, not all of them at once."""
-    facts = {i.code: match for i in counted if (match := _FACTS_ROWS.fullmatch(_parameters(i.sql, as_of)))}
+    facts = {i.code: match for i in counted if (match := over_facts(i, as_of))}
     steps = []
     if facts:
         parts = " UNION ALL ".join(
@@ -904,16 +910,17 @@ def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_
     steps = _schedule(_steps(counted, quantiles, as_of, period))
     # counts per cell summed over the ranges, and quantiles over the values of all ranges, by the statements
     # below: the same as over all persons at once
-    tables = _person_tables(con, steps)
-    ranges = _person_ranges(con) if tables else [None]
-    try:
-        for persons in ranges:
-            if persons is not None:
-                _restrict(con, tables or [], persons)
-            _run(con, steps, as_of)
-    finally:
-        if ranges != [None]:
-            _restrict(con, tables or [], None)
+    ranges = _person_ranges(con)
+    tables = _person_tables(con, steps) if ranges != [None] else None
+    if not tables:
+        _run(con, steps, as_of)
+    else:
+        try:
+            for persons in ranges:
+                _restrict(con, tables, persons)
+                _run(con, steps, as_of)
+        finally:
+            _restrict(con, tables, None)
     frames: list[pl.DataFrame] = []
     for rank, indicator in enumerate(quantiles):
         frames.append(
