@@ -3,6 +3,7 @@ last (`indicators._schedule`), so that the large ROP tables are not all alive at
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -86,11 +87,17 @@ def test_every_indicator_in_ranges_of_persons_counts_what_one_range_counts(
     queries.facts(con, fact_columns(chosen), compress_from=0)  # a table of the atlas database, as a large store's
     ranges = _person_ranges(con)
     assert len(ranges) == 4 and all(r is not None for r in ranges)
-    narrowed: list[tuple[list[str], tuple[int, int] | None]] = []
+    narrowed: list[tuple[list[str], tuple[int, int] | None, int]] = []
     restrict = indicators._restrict
-    monkeypatch.setattr(indicators, "_restrict", lambda c, t, p: (narrowed.append((t, p)), restrict(c, t, p))[1])
+
+    def spy(c: object, t: list[str], p: tuple[int, int] | None) -> None:
+        narrowed.append((t, p, threading.get_ident()))
+        restrict(c, t, p)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indicators, "_restrict", spy)
     raw = compute_all(con, chosen, AS_OF)
-    assert [p for _, p in narrowed] == [*ranges, None]
+    assert sorted(p for _, p, _ in narrowed if p is not None) == ranges
+    assert len({thread for _, _, thread in narrowed}) == indicators.WORKERS  # the ranges on cursors at once
     assert {"referral_facts", "person_geo", "episode", "appointment", "vedtak"} <= set(narrowed[0][0])
     assert not con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_type = 'VIEW' AND table_catalog = 'temp'"
@@ -128,3 +135,35 @@ def test_a_temp_referral_facts_keeps_the_indicators_over_it_in_one_range(
     reference = pl.concat([compute_raw(con, i, AS_OF) for i in chosen], how="vertical_relaxed")
     keys = ["indicator", "level", "code", "year"]
     assert raw.select(*keys, "n", "median").sort(keys).equals(reference.select(*keys, "n", "median").sort(keys))
+
+
+def test_an_error_in_one_range_of_persons_is_raised_and_leaves_the_connection_usable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The ranges run on cursors at once: an error in one stops the others and reaches the caller, and the
+    connection answers afterwards."""
+    from helhet.synthetic import generate_to_parquet
+
+    folder = tmp_path / "store"
+    generate_to_parquet(folder, persons=600, years=2, seed=5, as_of=AS_OF)
+    con = queries.connect(folder)
+    chosen = [BY_CODE["new_referrals"]]
+    monkeypatch.setattr(indicators, "PERSON_CHUNK", 100)
+    queries.facts(con, fact_columns(chosen), compress_from=0)
+    run, calls = indicators._run, []
+
+    def failing(c: object, steps: list[_Step], as_of: date) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("range two failed")
+        run(c, steps, as_of)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(indicators, "_run", failing)
+    with pytest.raises(RuntimeError, match="range two failed"):
+        compute_all(con, chosen, AS_OF)
+    assert len(calls) < len(_person_ranges(con))
+    monkeypatch.setattr(indicators, "_run", run)
+    raw = compute_all(con, chosen, AS_OF)  # nothing of the failed run is counted again
+    keys = ["indicator", "level", "code", "year"]
+    reference = compute_raw(con, chosen[0], AS_OF)
+    assert raw.select(*keys, "n", "k").sort(keys).equals(reference.select(*keys, "n", "k").sort(keys))

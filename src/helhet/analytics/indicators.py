@@ -12,6 +12,8 @@ The definitions (numerator, denominator, exclusions, period) are English gettext
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -718,7 +720,8 @@ PERSON_CHUNK = 1_000_000
 def _person_ranges(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int] | None]:
     """Ranges of person keys of about `PERSON_CHUNK` persons each, or ``[None]`` (all persons at once) for a
     store of up to that many persons."""
-    row = con.execute("SELECT count(*), min(person_key), max(person_key) FROM person").fetchone()
+    # fetchall, not fetchone: a result left unfinished would refuse the next `sql` on this connection
+    (row,) = con.execute("SELECT count(*), min(person_key), max(person_key) FROM person").fetchall()
     if not row or row[0] <= PERSON_CHUNK or row[1] is None:
         return [None]
     parts = -(-int(row[0]) // PERSON_CHUNK)
@@ -730,11 +733,11 @@ def _person_ranges(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int] | Non
 def _in_database(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     """Whether ``name`` is a table or view of `queries.DATABASE` (not a temp table, which a temp view of the same
     name cannot stand in front of)."""
-    row = con.execute(
+    ((count,),) = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ? AND table_catalog = ?",
         [name, queries.DATABASE],
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(count)
 
 
 def _person_tables(con: duckdb.DuckDBPyConnection, steps: list[_Step]) -> list[str] | None:
@@ -761,6 +764,51 @@ def _restrict(con: duckdb.DuckDBPyConnection, tables: list[str], persons: tuple[
                 f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT * FROM {queries.DATABASE}.main.{table} "
                 f"WHERE person_key BETWEEN {int(persons[0])} AND {int(persons[1])}"
             )
+
+
+#: connections (cursors of the caller's) that `_in_ranges` runs ranges of persons on at once: DuckDB's one pool of
+#: threads fills the serial phases of one statement (a hash table's finalising, a small last group) with the other's
+#: work. At 10 M referrals (eight ranges) the statements took 43.0 s against 47.5 s on one, the same CPU.
+WORKERS = 2
+
+
+def _in_ranges(
+    con: duckdb.DuckDBPyConnection,
+    tables: list[str],
+    ranges: list[tuple[int, int] | None],
+    steps: list[_Step],
+    as_of: date,
+) -> None:
+    """`_run` the steps once per range of persons, on `WORKERS` cursors of ``con`` at once, each taking the next
+    range when done with one. A cursor's temp views (`_restrict`) and shared tables (temp tables) are its own;
+    the counts go to the tables of `queries.DATABASE` that all see (``indicator_cells``, `_values`). The first
+    error stops the others after their current range and is raised."""
+    pending = iter(ranges)
+    lock = threading.Lock()
+    failed = threading.Event()
+
+    def work(cursor: duckdb.DuckDBPyConnection) -> None:
+        cursor.execute(f"USE {queries.DATABASE}")
+        while not failed.is_set():
+            with lock:
+                persons = next(pending, None)
+            if persons is None:
+                return
+            try:
+                _restrict(cursor, tables, persons)
+                _run(cursor, steps, as_of)
+            except BaseException:
+                failed.set()
+                raise
+
+    cursors = [con.cursor() for _ in range(max(1, min(WORKERS, len(ranges))))]
+    try:
+        with ThreadPoolExecutor(len(cursors)) as pool:
+            for future in [pool.submit(work, cursor) for cursor in cursors]:
+                future.result()
+    finally:
+        for cursor in cursors:
+            cursor.close()  # and with it its temp views and tables
 
 
 def _run(con: duckdb.DuckDBPyConnection, steps: list[_Step], as_of: date) -> None:
@@ -900,27 +948,22 @@ def compute_all(con: duckdb.DuckDBPyConnection, indicators: list[Indicator], as_
     counted = [i for i in indicators if i.kind != "quantile"]
     quantiles = [i for i in indicators if i.kind == "quantile"]
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE indicator_cells "
+        "CREATE OR REPLACE TABLE indicator_cells "
         "(indicator VARCHAR, cell INTEGER, unit_id BIGINT, year BIGINT, n BIGINT, k HUGEINT)"
     )
     for rank in range(len(quantiles)):
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {_values(rank)} (cell INTEGER, unit_id BIGINT, year BIGINT, value DOUBLE)"
+            f"CREATE OR REPLACE TABLE {_values(rank)} (cell INTEGER, unit_id BIGINT, year BIGINT, value DOUBLE)"
         )
     steps = _schedule(_steps(counted, quantiles, as_of, period))
     # counts per cell summed over the ranges, and quantiles over the values of all ranges, by the statements
     # below: the same as over all persons at once
     ranges = _person_ranges(con)
     tables = _person_tables(con, steps) if ranges != [None] else None
-    if not tables:
-        _run(con, steps, as_of)
+    if tables:
+        _in_ranges(con, tables, ranges, steps, as_of)
     else:
-        try:
-            for persons in ranges:
-                _restrict(con, tables, persons)
-                _run(con, steps, as_of)
-        finally:
-            _restrict(con, tables, None)
+        _run(con, steps, as_of)
     frames: list[pl.DataFrame] = []
     for rank, indicator in enumerate(quantiles):
         frames.append(

@@ -155,7 +155,9 @@ def connect(folder: Path, threads: int | None = None, memory_limit: str = MEMORY
     con.execute(f"CREATE VIEW referral_facts AS {referral_facts_sql(FACT_COLUMNS)}")
     first, last = covered_years(folder) or (None, None)
     con.execute(
-        "CREATE TEMP TABLE store_period AS SELECT ?::INTEGER AS first_year, ?::INTEGER AS last_year", [first, last]
+        # a table of the atlas database, not a temp table: the cursors of indicators.compute_all read it too
+        "CREATE TABLE store_period AS SELECT ?::INTEGER AS first_year, ?::INTEGER AS last_year",
+        [first, last],
     )
     return con
 
